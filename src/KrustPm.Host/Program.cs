@@ -1,0 +1,2 @@
+Console.WriteLine("hi"); /// <summary>Entry point.</summary>
+public partial class Program;
