@@ -33,7 +33,7 @@ public sealed record ProgramSpec(string Name, string Command, ImmutableArray<str
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The signal that asks an instance to stop. Defaults to SIGTERM.</summary>
-    public int StopSignal { get; init; } = Signals.Term;
+    public int StopSignal { get; init; } = Signals.Terminate;
 
     /// <summary>How long a stopping instance may take before its process group gets SIGKILL. Defaults to 10 s.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -4,10 +4,10 @@ namespace KrustPm.Engine;
 public static class Signals
 {
     /// <summary>SIGHUP.</summary>
-    public const int Hup = 1;
+    public const int Hangup = 1;
 
     /// <summary>SIGINT.</summary>
-    public const int Int = 2;
+    public const int Interrupt = 2;
 
     /// <summary>SIGQUIT.</summary>
     public const int Quit = 3;
@@ -16,18 +16,18 @@ public static class Signals
     public const int Kill = 9;
 
     /// <summary>SIGUSR1.</summary>
-    public const int Usr1 = 10;
+    public const int User1 = 10;
 
     /// <summary>SIGUSR2.</summary>
-    public const int Usr2 = 12;
+    public const int User2 = 12;
 
     /// <summary>SIGTERM: the default stop signal.</summary>
-    public const int Term = 15;
+    public const int Terminate = 15;
 
     private static readonly (string Name, int Number)[] Known =
     [
-        ("HUP", Hup), ("INT", Int), ("QUIT", Quit), ("KILL", Kill),
-        ("USR1", Usr1), ("USR2", Usr2), ("TERM", Term),
+        ("HUP", Hangup), ("INT", Interrupt), ("QUIT", Quit), ("KILL", Kill),
+        ("USR1", User1), ("USR2", User2), ("TERM", Terminate),
     ];
 
     /// <summary>Parses a signal name such as <c>TERM</c> or <c>SIGTERM</c> (any case).</summary>

@@ -1,0 +1,40 @@
+namespace KrustPm.Engine;
+
+/// <summary>
+/// Carries out the engine's effects on the operating system and reports what happens back as events.
+/// Implementations: <see cref="Linux.LinuxProcessLauncher"/>, and fakes in tests.
+/// </summary>
+public interface IProcessLauncher
+{
+    /// <summary>
+    /// Starts one try. Must not throw for a program that cannot be started: report
+    /// <see cref="IProcessEvents.StartFailed"/> instead. After this returns, <see cref="Signal"/> must reach the process.
+    /// </summary>
+    /// <param name="request">What to start.</param>
+    /// <param name="events">Where to report the start and the exit of this run.</param>
+    void Launch(LaunchRequest request, IProcessEvents events);
+
+    /// <summary>Sends a signal to the run's whole process group. A run that already ended is not an error.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="signal">The signal number.</param>
+    void Signal(long runId, int signal);
+}
+
+/// <summary>Where a launcher reports what happened to a run. Safe to call from any thread.</summary>
+public interface IProcessEvents
+{
+    /// <summary>The run's OS process exists.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="pid">Its process id.</param>
+    void Started(long runId, int pid);
+
+    /// <summary>The run could not be started.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="reason">Why, for the user.</param>
+    void StartFailed(long runId, string reason);
+
+    /// <summary>The run's process exited (reported after <see cref="Started"/>).</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="exitCode">Its exit code; 128 + N when killed by signal N.</param>
+    void Exited(long runId, int exitCode);
+}

@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+
+namespace KrustPm.Engine;
+
+/// <summary>
+/// Everything that can change the engine's state: commands from users and events from the operating system.
+/// The set is closed (private constructor); every message carries the time it happened, so the reducer never
+/// reads a clock.
+/// </summary>
+public abstract record Message
+{
+    private Message()
+    {
+    }
+
+    /// <summary>When the message happened (a command was given, a process exited, a timer fell due).</summary>
+    public abstract DateTimeOffset At { get; init; }
+
+    /// <summary>Command: supervise these programs and start their instances.</summary>
+    /// <param name="Programs">The programs to add, in order.</param>
+    /// <param name="RequestId">The request to answer.</param>
+    /// <param name="At">When the command was given.</param>
+    public sealed record Load(ImmutableArray<ProgramSpec> Programs, long RequestId, DateTimeOffset At) : Message;
+
+    /// <summary>Command: set the number of instances of a program.</summary>
+    /// <param name="Program">The program's name.</param>
+    /// <param name="To">The wanted number of instances.</param>
+    /// <param name="RequestId">The request to answer.</param>
+    /// <param name="At">When the command was given.</param>
+    public sealed record Scale(string Program, int To, long RequestId, DateTimeOffset At) : Message;
+
+    /// <summary>Command: stop every instance and start nothing again.</summary>
+    /// <param name="RequestId">The request to answer once every process has exited.</param>
+    /// <param name="At">When the command was given.</param>
+    public sealed record Shutdown(long RequestId, DateTimeOffset At) : Message;
+
+    /// <summary>Event: the OS process of a run exists.</summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="Pid">Its process id.</param>
+    /// <param name="At">When it started.</param>
+    public sealed record Started(long RunId, int Pid, DateTimeOffset At) : Message;
+
+    /// <summary>Event: a run could not be started at all.</summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="Reason">Why, for the user.</param>
+    /// <param name="At">When the launch failed.</param>
+    public sealed record StartFailed(long RunId, string Reason, DateTimeOffset At) : Message;
+
+    /// <summary>Event: the process of a run exited.</summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="ExitCode">Its exit code; 128 + N when killed by signal N.</param>
+    /// <param name="At">When it exited.</param>
+    public sealed record Exited(long RunId, int ExitCode, DateTimeOffset At) : Message;
+
+    /// <summary>Timer: the wait before an instance's next try is over.</summary>
+    /// <param name="Program">The program's name.</param>
+    /// <param name="InstanceId">The instance.</param>
+    /// <param name="Try">The try that is due (a stale timer is ignored).</param>
+    /// <param name="At">When it fell due.</param>
+    public sealed record RetryDue(string Program, long InstanceId, int Try, DateTimeOffset At) : Message;
+
+    /// <summary>Timer: a stopping run had its stop timeout; if it is still alive it gets SIGKILL.</summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="At">When it fell due.</param>
+    public sealed record StopTimeoutElapsed(long RunId, DateTimeOffset At) : Message;
+}

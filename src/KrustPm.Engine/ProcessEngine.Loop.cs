@@ -1,0 +1,151 @@
+namespace KrustPm.Engine;
+
+public sealed partial class ProcessEngine
+{
+    private async Task RunAsync()
+    {
+        var reader = _inbox.Reader;
+        var applied = new List<Message>();
+        var effects = new List<Effect>();
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                // Apply everything already queued, publish once, then act: a burst costs one publish, and every
+                // effect (a reply in particular) is carried out only after the state that caused it is visible.
+                var state = State;
+                var states = new List<EngineState>();
+                while (applied.Count < MaxBatch && reader.TryRead(out var message))
+                {
+                    (state, var produced) = Reducer.Reduce(state, message);
+                    applied.Add(message);
+                    states.Add(state);
+                    effects.AddRange(produced);
+                }
+
+                Publish(state);
+                Notify(applied, states);
+                foreach (var effect in effects)
+                {
+                    Execute(effect);
+                }
+
+                applied.Clear();
+                effects.Clear();
+            }
+        }
+        catch (Exception error)
+        {
+            foreach (var request in _requests.Values)
+            {
+                request.TrySetException(error);
+            }
+
+            throw;
+        }
+        finally
+        {
+            foreach (var slot in _timers.Values)
+            {
+                slot.Timer?.Dispose();
+            }
+
+            _timers.Clear();
+        }
+    }
+
+    private void Publish(EngineState state)
+    {
+        Volatile.Write(ref _state, state);
+        Interlocked.Exchange(ref _published, NewSignal()).TrySetResult();
+    }
+
+    private void Notify(List<Message> applied, List<EngineState> states)
+    {
+        if (Applied is not { } handler)
+        {
+            return;
+        }
+
+        for (var i = 0; i < applied.Count; i++)
+        {
+            handler(applied[i], states[i]);
+        }
+    }
+
+    private void Execute(Effect effect)
+    {
+        switch (effect)
+        {
+            case Effect.Launch launch:
+                try
+                {
+                    _launcher.Launch(launch.Request, _events);
+                }
+                catch (Exception error)
+                {
+                    // A launcher must report failures as events; one that throws still must not kill the engine.
+                    _events.StartFailed(launch.Request.RunId, error.Message);
+                }
+
+                break;
+            case Effect.SendSignal signal:
+                _launcher.Signal(signal.RunId, signal.Signal);
+                break;
+            case Effect.Schedule schedule:
+                Schedule(schedule.Message);
+                break;
+            case Effect.Reply reply:
+                if (_requests.TryRemove(reply.RequestId, out var answer))
+                {
+                    answer.TrySetResult(reply.Result);
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(effect), effect, "Unknown effect type.");
+        }
+    }
+
+    private void Schedule(Message message)
+    {
+        var delay = message.At - _time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            Post(message);
+            return;
+        }
+
+        // Timers stay in a table until they fire: an unreferenced timer could be collected before it fires. The
+        // slot is in the table before the timer exists, so a timer that fires at once still finds (and frees) it.
+        var id = Interlocked.Increment(ref _nextTimerId);
+        var slot = new TimerSlot();
+        _timers[id] = slot;
+        slot.Timer = _time.CreateTimer(
+            _ =>
+            {
+                Post(message);
+                _timers.TryRemove(id, out TimerSlot? _);
+            },
+            null,
+            delay,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private sealed class TimerSlot
+    {
+        public ITimer? Timer { get; set; }
+    }
+
+    /// <summary>Turns a launcher's reports into time-stamped messages on the engine's channel.</summary>
+    private sealed class LauncherEvents(ProcessEngine engine) : IProcessEvents
+    {
+        public void Started(long runId, int pid) => engine.Post(new Message.Started(runId, pid, engine._time.GetUtcNow()));
+
+        public void StartFailed(long runId, string reason) =>
+            engine.Post(new Message.StartFailed(runId, reason, engine._time.GetUtcNow()));
+
+        public void Exited(long runId, int exitCode) =>
+            engine.Post(new Message.Exited(runId, exitCode, engine._time.GetUtcNow()));
+    }
+}

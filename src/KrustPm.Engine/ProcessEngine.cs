@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Threading.Channels;
+
+namespace KrustPm.Engine;
+
+/// <summary>
+/// The running engine: one channel of messages, one loop that applies them with <see cref="Reducer.Reduce"/>,
+/// publishes each new <see cref="EngineState"/> atomically and carries out the effects through an
+/// <see cref="IProcessLauncher"/>. Every method is safe to call from any thread.
+/// </summary>
+public sealed partial class ProcessEngine : IAsyncDisposable
+{
+    /// <summary>At most this many messages are applied before the state is published and effects run.</summary>
+    private const int MaxBatch = 1024;
+
+    private readonly Channel<Message> _inbox =
+        Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<CommandResult>> _requests = new();
+    private readonly ConcurrentDictionary<long, TimerSlot> _timers = new();
+    private readonly IProcessLauncher _launcher;
+    private readonly TimeProvider _time;
+    private readonly LauncherEvents _events;
+    private readonly Lock _startLock = new();
+    private EngineState _state = EngineState.Empty;
+    private TaskCompletionSource _published = NewSignal();
+    private long _nextRequestId;
+    private long _nextTimerId;
+    private Task? _loop;
+
+    /// <summary>Creates an engine; call <see cref="Start"/> to run it.</summary>
+    /// <param name="launcher">Carries out launches and signals.</param>
+    /// <param name="time">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    public ProcessEngine(IProcessLauncher launcher, TimeProvider? time = null)
+    {
+        _launcher = launcher;
+        _time = time ?? TimeProvider.System;
+        _events = new LauncherEvents(this);
+    }
+
+    /// <summary>The latest published state. Never locks; always a consistent snapshot.</summary>
+    public EngineState State => Volatile.Read(ref _state);
+
+    /// <summary>
+    /// Raised on the engine loop after each message is applied and the state published. Handlers must be quick
+    /// and must not throw; they see the message and the state it produced.
+    /// </summary>
+    public event Action<Message, EngineState>? Applied;
+
+    /// <summary>Completes when the engine loop ends (after <see cref="StopAsync"/>), or faults if it failed.</summary>
+    public Task Completion => _loop ?? Task.CompletedTask;
+
+    /// <summary>Starts the engine loop. Calling it again does nothing.</summary>
+    public void Start()
+    {
+        lock (_startLock)
+        {
+            _loop ??= Task.Run(RunAsync);
+        }
+    }
+
+    /// <summary>Starts supervising programs: their instances are launched.</summary>
+    /// <param name="programs">The programs, in order; names must be new.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer (the command still applies).</param>
+    /// <returns>The engine's answer: how many instances were added, or why nothing was.</returns>
+    public Task<CommandResult> LoadAsync(IEnumerable<ProgramSpec> programs, CancellationToken cancellationToken = default)
+    {
+        var list = programs.ToImmutableArray();
+        return SendAsync((id, at) => new Message.Load(list, id, at), cancellationToken);
+    }
+
+    /// <summary>
+    /// Sets the number of instances of a program. New instances get new ids; scaling down removes the oldest
+    /// instances, and the answer comes once their processes have exited.
+    /// </summary>
+    /// <param name="program">The program's name.</param>
+    /// <param name="to">The wanted number of instances.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer (the command still applies).</param>
+    /// <returns>The engine's answer: how many instances were added or removed, or why nothing was.</returns>
+    public Task<CommandResult> ScaleAsync(string program, int to, CancellationToken cancellationToken = default) =>
+        SendAsync((id, at) => new Message.Scale(program, to, id, at), cancellationToken);
+
+    /// <summary>
+    /// Stops every instance (stop signal, then SIGKILL after the program's stop timeout), waits until every
+    /// process has exited, and ends the engine loop.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting (processes that are stopping keep their timeouts).</param>
+    /// <returns>A task that completes when everything has exited and the loop has ended.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_loop is null)
+        {
+            return;
+        }
+
+        if (!_loop.IsCompleted)
+        {
+            await SendAsync((id, at) => new Message.Shutdown(id, at), cancellationToken).ConfigureAwait(false);
+            _inbox.Writer.TryComplete();
+        }
+
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until the published state satisfies a condition, and returns that state.</summary>
+    /// <param name="condition">The condition; called on published states.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The first published state that satisfies the condition.</returns>
+    public async Task<EngineState> WaitForAsync(Func<EngineState, bool> condition, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var next = Volatile.Read(ref _published).Task;
+            var state = State;
+            if (condition(state))
+            {
+                return state;
+            }
+
+            await next.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the engine as <see cref="StopAsync"/> does.</summary>
+    /// <returns>A task that completes when everything has exited.</returns>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private Task<CommandResult> SendAsync(Func<long, DateTimeOffset, Message> create, CancellationToken cancellationToken)
+    {
+        if (_loop is null)
+        {
+            throw new InvalidOperationException("The engine is not started: call Start() first.");
+        }
+
+        var id = Interlocked.Increment(ref _nextRequestId);
+        var answer = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _requests[id] = answer;
+        if (!_inbox.Writer.TryWrite(create(id, _time.GetUtcNow())))
+        {
+            _requests.TryRemove(id, out _);
+            throw new InvalidOperationException("The engine has stopped.");
+        }
+
+        return answer.Task.WaitAsync(cancellationToken);
+    }
+
+    private void Post(Message message) => _inbox.Writer.TryWrite(message);
+}

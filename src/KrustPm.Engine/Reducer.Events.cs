@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+
+namespace KrustPm.Engine;
+
+public static partial class Reducer
+{
+    private static void Started(Transition t, Message.Started m)
+    {
+        if (FindRun(t.State, m.RunId) is not { } at)
+        {
+            return; // A run that already ended or was never ours: nothing to update.
+        }
+
+        var instance = at.Get(t.State);
+        var status = instance.Status is InstanceStatus.Started ? InstanceStatus.Running : instance.Status;
+        at.Set(t, instance with { Status = status, Pid = m.Pid, StartedAt = m.At });
+    }
+
+    /// <summary>A run exited or could not start: decide what becomes of its instance.</summary>
+    private static void RunEnded(Transition t, long runId, DateTimeOffset at, int? exitCode, string? error)
+    {
+        if (FindRun(t.State, runId) is not { } location)
+        {
+            return; // Already ended (a duplicate report): ignore.
+        }
+
+        var program = t.Program(location.Program);
+        var instance = location.Get(t.State) with
+        {
+            RunId = null,
+            Pid = null,
+            ExitedAt = at,
+            LastExitCode = exitCode,
+            LastError = error,
+        };
+
+        if (location.Retiring)
+        {
+            t.SetProgram(location.Program, program with { Retiring = program.Retiring.RemoveAt(location.Index) });
+        }
+        else if (instance.StopRequested || t.State.ShuttingDown)
+        {
+            location.Set(t, instance with { Status = InstanceStatus.Stopped });
+        }
+        else if (exitCode == 0)
+        {
+            location.Set(t, instance with { Status = InstanceStatus.Done });
+        }
+        else
+        {
+            location.Set(t, AfterFailure(t, program.Spec, instance, at));
+        }
+
+        ResolvePendingReplies(t, runId);
+    }
+
+    /// <summary>A try failed: schedule the next one, or give up when no retries are left.</summary>
+    private static InstanceState AfterFailure(Transition t, ProgramSpec spec, InstanceState instance, DateTimeOffset at)
+    {
+        var retriesLeft = spec.RetriesForever || instance.CurrentTry <= spec.MaxRetries;
+        if (!retriesLeft)
+        {
+            return instance with { Status = InstanceStatus.RetriesExceeded };
+        }
+
+        var nextTry = instance.CurrentTry + 1;
+        if (spec.RestartDelay <= TimeSpan.Zero)
+        {
+            return t.Launch(spec, instance, nextTry);
+        }
+
+        var due = at + spec.RestartDelay;
+        t.Effects.Add(new Effect.Schedule(new Message.RetryDue(spec.Name, instance.Id, nextTry, due)));
+        return instance with { Status = InstanceStatus.Started, CurrentTry = nextTry, NextTryAt = due };
+    }
+
+    private static void RetryDue(Transition t, Message.RetryDue m)
+    {
+        var index = t.State.IndexOf(m.Program);
+        if (index < 0)
+        {
+            return;
+        }
+
+        var program = t.Program(index);
+        var position = program.Instances.FindIndex(i => i.Id == m.InstanceId);
+        if (position < 0)
+        {
+            return; // Scaled away while it waited.
+        }
+
+        var instance = program.Instances[position];
+        if (instance is not { Status: InstanceStatus.Started, IsLive: false } || instance.CurrentTry != m.Try)
+        {
+            return; // Stopped or already relaunched: the timer is stale.
+        }
+
+        var launched = t.Launch(program.Spec, instance, m.Try);
+        t.SetProgram(index, t.Program(index) with { Instances = program.Instances.SetItem(position, launched) });
+    }
+
+    private static void StopTimeoutElapsed(Transition t, Message.StopTimeoutElapsed m)
+    {
+        if (FindRun(t.State, m.RunId) is { } at && at.Get(t.State).StopRequested)
+        {
+            t.Effects.Add(new Effect.SendSignal(m.RunId, Signals.Kill));
+        }
+    }
+
+    private static void ResolvePendingReplies(Transition t, long endedRun)
+    {
+        var pending = t.State.PendingReplies;
+        if (pending.IsEmpty)
+        {
+            return;
+        }
+
+        var still = ImmutableArray.CreateBuilder<PendingReply>(pending.Length);
+        foreach (var reply in pending)
+        {
+            var awaited = reply.AwaitedRuns.Remove(endedRun);
+            if (awaited.IsEmpty)
+            {
+                t.Reply(reply.RequestId, reply.Result);
+            }
+            else
+            {
+                still.Add(reply with { AwaitedRuns = awaited });
+            }
+        }
+
+        t.State = t.State with { PendingReplies = still.ToImmutable() };
+    }
+
+    private static RunLocation? FindRun(EngineState state, long runId)
+    {
+        for (var p = 0; p < state.Programs.Length; p++)
+        {
+            var program = state.Programs[p];
+            var index = program.Instances.FindIndex(i => i.RunId == runId);
+            if (index >= 0)
+            {
+                return new RunLocation(p, Retiring: false, index);
+            }
+
+            index = program.Retiring.FindIndex(i => i.RunId == runId);
+            if (index >= 0)
+            {
+                return new RunLocation(p, Retiring: true, index);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Where a run's instance sits: which program, and which list (instances or retiring).</summary>
+    private readonly record struct RunLocation(int Program, bool Retiring, int Index)
+    {
+        public InstanceState Get(EngineState state) =>
+            Retiring ? state.Programs[Program].Retiring[Index] : state.Programs[Program].Instances[Index];
+
+        public void Set(Transition t, InstanceState instance)
+        {
+            var program = t.Program(Program);
+            t.SetProgram(Program, Retiring
+                ? program with { Retiring = program.Retiring.SetItem(Index, instance) }
+                : program with { Instances = program.Instances.SetItem(Index, instance) });
+        }
+    }
+}
