@@ -1,0 +1,129 @@
+using KrustPm.Engine.Linux;
+
+namespace KrustPm.Engine.Tests.Linux;
+
+/// <summary>The real launcher against real, short-lived processes. Each test bounds its time and checks that
+/// nothing it started is left.</summary>
+public sealed class LinuxProcessLauncherTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("krust-launcher-").FullName;
+    private readonly LinuxProcessLauncher _launcher = new();
+    private readonly RecordingEvents _events = new();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_program_that_exits_reports_started_then_its_exit_code()
+    {
+        Launch(1, "/bin/sh", "-c", "exit 3");
+
+        Assert.Equal("started 1", await _events.NextAsync());
+        Assert.Equal("exited 1: 3", await _events.NextAsync());
+        Assert.Equal(0, _launcher.LiveRuns);
+    }
+
+    [Fact]
+    public async Task A_missing_command_is_a_start_failure_that_names_the_file()
+    {
+        Launch(2, "./no-such-program");
+
+        Assert.Equal($"failed 2: no such file: '{_folder}/no-such-program'", await _events.NextAsync());
+    }
+
+    [Fact]
+    public async Task A_command_not_in_PATH_is_a_start_failure()
+    {
+        Launch(3, "krust-no-such-command-anywhere");
+
+        Assert.StartsWith("failed 3: command not found: 'krust-no-such-command-anywhere'", await _events.NextAsync());
+    }
+
+    [Fact]
+    public async Task A_file_without_execute_permission_is_a_start_failure()
+    {
+        var script = Path.Combine(_folder, "not-executable.sh");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\nexit 0\n", TestContext.Current.CancellationToken);
+
+        Launch(4, "./not-executable.sh");
+
+        Assert.Equal($"failed 4: permission denied: '{script}' is not executable", await _events.NextAsync());
+    }
+
+    [Fact]
+    public async Task Each_run_leads_its_own_session_and_group_with_the_pid_it_reported()
+    {
+        Launch(5, "/bin/sleep", "30");
+        Assert.Equal("started 5", await _events.NextAsync());
+        var pid = _events.Pid!.Value;
+
+        await WaitForAsync(() => ProcFs.Ids(pid)?.Session == pid);
+        Assert.Equal((pid, pid), (ProcFs.Ids(pid)!.Value.Group, ProcFs.Ids(pid)!.Value.Session));
+
+        _launcher.Signal(5, Signals.Terminate);
+        Assert.Equal("exited 5: 143", await _events.NextAsync());
+    }
+
+    [Fact]
+    public async Task A_signal_reaches_the_whole_process_tree_and_nothing_is_left()
+    {
+        Launch(6, "/bin/sh", "-c", "sleep 300 & sleep 300 & wait");
+        Assert.Equal("started 6", await _events.NextAsync());
+        var pid = _events.Pid!.Value;
+        await WaitForAsync(() => ProcFs.InSession(pid).Count >= 3);
+
+        _launcher.Signal(6, Signals.Terminate);
+
+        Assert.StartsWith("exited 6: ", await _events.NextAsync());
+        Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(pid, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Children_left_behind_by_an_exited_leader_are_killed()
+    {
+        Launch(7, "/bin/sh", "-c", "sleep 300 & exit 0");
+        Assert.Equal("started 7", await _events.NextAsync());
+        var pid = _events.Pid!.Value;
+
+        Assert.Equal("exited 7: 0", await _events.NextAsync());
+        Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(pid, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Children_start_with_default_signal_dispositions()
+    {
+        // .NET ignores SIGPIPE and a plain child would inherit that; `yes | head` must not see EPIPE errors.
+        Launch(8, "/bin/sh", "-c", "awk '/^SigIgn/ { exit ($2 == \"0000000000000000\") ? 0 : 1 }' /proc/self/status");
+
+        Assert.Equal("started 8", await _events.NextAsync());
+        Assert.Equal("exited 8: 0", await _events.NextAsync());
+    }
+
+    [Fact]
+    public async Task Programs_run_in_their_working_directory()
+    {
+        Launch(9, "/bin/sh", "-c", $"test \"$(pwd)\" = '{_folder}'");
+
+        Assert.Equal("started 9", await _events.NextAsync());
+        Assert.Equal("exited 9: 0", await _events.NextAsync());
+    }
+
+    [Fact]
+    public void Signalling_a_run_that_ended_or_never_existed_is_not_an_error() =>
+        _launcher.Signal(12345, Signals.Terminate);
+
+    private void Launch(long runId, params string[] argv)
+    {
+        var spec = new ProgramSpec("test", string.Join(' ', argv), [.. argv]) { WorkingDirectory = _folder };
+        _launcher.Launch(new LaunchRequest(runId, spec, InstanceId: 0, Try: 1), _events);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the process to reach the expected state");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+}
