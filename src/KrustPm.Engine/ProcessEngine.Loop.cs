@@ -5,7 +5,7 @@ public sealed partial class ProcessEngine
     private async Task RunAsync()
     {
         var reader = _inbox.Reader;
-        var applied = new List<Message>();
+        var applied = new List<AppliedMessage>();
         var effects = new List<Effect>();
         try
         {
@@ -14,17 +14,16 @@ public sealed partial class ProcessEngine
                 // Apply everything already queued, publish once, then act: a burst costs one publish, and every
                 // effect (a reply in particular) is carried out only after the state that caused it is visible.
                 var state = State;
-                var states = new List<EngineState>();
                 while (applied.Count < MaxBatch && reader.TryRead(out var message))
                 {
-                    (state, var produced) = Reducer.Reduce(state, message);
-                    applied.Add(message);
-                    states.Add(state);
+                    var (next, produced) = Reducer.Reduce(state, message);
+                    applied.Add(new AppliedMessage(message, state, next));
                     effects.AddRange(produced);
+                    state = next;
                 }
 
                 Publish(state);
-                Notify(applied, states);
+                Notify(applied);
                 foreach (var effect in effects)
                 {
                     Execute(effect);
@@ -60,16 +59,16 @@ public sealed partial class ProcessEngine
         Interlocked.Exchange(ref _published, NewSignal()).TrySetResult();
     }
 
-    private void Notify(List<Message> applied, List<EngineState> states)
+    private void Notify(List<AppliedMessage> applied)
     {
         if (Applied is not { } handler)
         {
             return;
         }
 
-        for (var i = 0; i < applied.Count; i++)
+        foreach (var message in applied)
         {
-            handler(applied[i], states[i]);
+            handler(message);
         }
     }
 

@@ -43,10 +43,10 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     public EngineState State => Volatile.Read(ref _state);
 
     /// <summary>
-    /// Raised on the engine loop after each message is applied and the state published. Handlers must be quick
-    /// and must not throw; they see the message and the state it produced.
+    /// Raised on the engine loop for each applied message, after the state is published. Handlers must be quick
+    /// and must not throw.
     /// </summary>
-    public event Action<Message, EngineState>? Applied;
+    public event Action<AppliedMessage>? Applied;
 
     /// <summary>Completes when the engine loop ends (after <see cref="StopAsync"/>), or faults if it failed.</summary>
     public Task Completion => _loop ?? Task.CompletedTask;

@@ -1,5 +1,7 @@
 using KrustPm.Engine.Linux;
 
+using KrustPm.Tests.Shared;
+
 namespace KrustPm.Engine.Tests.Linux;
 
 /// <summary>The real launcher against real, short-lived processes. Each test bounds its time and checks that
@@ -57,7 +59,7 @@ public sealed class LinuxProcessLauncherTests : IDisposable
         var pid = _events.Pid!.Value;
 
         await WaitForAsync(() => ProcFs.Ids(pid)?.Session == pid);
-        Assert.Equal((pid, pid), (ProcFs.Ids(pid)!.Value.Group, ProcFs.Ids(pid)!.Value.Session));
+        Assert.Equal((pid, pid), ProcFs.Ids(pid));
 
         _launcher.Signal(5, Signals.Terminate);
         Assert.Equal("exited 5: 143", await _events.NextAsync());

@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+
+namespace KrustPm.Host.Api;
+
+/// <summary>One program in <c>GET /</c>: the seed contract's fields first, then extras.</summary>
+public sealed record ProgramView(
+    string Name,
+    string Cmd,
+    string Status,
+    int TotalInstances,
+    IReadOnlyList<InstanceView> Instances);
+
+/// <summary>One instance in <c>GET /</c>: <c>id</c>, <c>currentTry</c> and <c>status</c> are the seed contract.</summary>
+public sealed record InstanceView(long Id, int CurrentTry, string Status)
+{
+    public int? Pid { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? ExitedAt { get; init; }
+
+    public int? LastExitCode { get; init; }
+
+    public string? LastError { get; init; }
+
+    public DateTimeOffset? NextTryAt { get; init; }
+}
+
+/// <summary>Source-generated JSON for everything the API writes: no reflection, ready for Native AOT.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true)]
+[JsonSerializable(typeof(IReadOnlyList<ProgramView>))]
+[JsonSerializable(typeof(int))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,40 @@
+using Carter;
+using KrustPm.Engine;
+
+namespace KrustPm.Host.Api;
+
+/// <summary><c>GET /</c>: every program and its instances, as in the seed README; <c>?status=S</c> filters.</summary>
+public sealed class RootModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app) =>
+        app.MapGet("/", (HttpRequest request, ProcessEngine engine) => List(request, engine.State))
+            .WithName("ListPrograms");
+
+    private static IResult List(HttpRequest request, EngineState state)
+    {
+        var statuses = request.Query["status"];
+        if (statuses.Count == 0)
+        {
+            return Json(StateProjection.Programs(state));
+        }
+
+        if (statuses.Count > 1)
+        {
+            return Problems.BadParameter("status", "Give 'status' once.");
+        }
+
+        if (!Enum.TryParse<InstanceStatus>(statuses[0], ignoreCase: true, out var wanted)
+            || !Enum.IsDefined(wanted)
+            || int.TryParse(statuses[0], out _))
+        {
+            return Problems.BadParameter(
+                "status",
+                $"Unknown status '{statuses[0]}'; expected one of {string.Join(", ", Enum.GetNames<InstanceStatus>())}.");
+        }
+
+        return Json(StateProjection.Programs(state, p => p.Instances.Any(i => i.Status == wanted)));
+    }
+
+    private static IResult Json(IReadOnlyList<ProgramView> programs) =>
+        TypedResults.Json(programs, ApiJsonContext.Default.IReadOnlyListProgramView);
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using KrustPm.Host.Config;
+using KrustPm.Host.Hosting;
+
+namespace KrustPm.Host.Cli;
+
+/// <summary>krust-pm's command line: find and check the configuration, then run the supervisor.</summary>
+internal static class KrustPmCommandLine
+{
+    public const int ExitOk = 0;
+    public const int ExitFailed = 1;
+    public const int ExitUsage = 2;
+
+    public static Task<int> InvokeAsync(string[] args)
+    {
+        var (commandLine, hostArgs) = HostArguments.Split(args);
+        var configOption = new Option<string?>("--config", "-c")
+        {
+            Description = "The configuration file. Default: krust-pm.toml, else rust-pm.toml, in the current folder.",
+            HelpName = "FILE",
+        };
+
+        var root = new RootCommand(
+            "krust-pm: a pocket process manager. Starts the programs of a TOML file, restarts them when they fail, " +
+            "and serves their state as JSON.")
+        {
+            configOption,
+        };
+        root.SetAction((parse, _) => RunAsync(parse.GetValue(configOption), hostArgs));
+
+        // The web host handles SIGINT/SIGTERM itself (stop every instance, then exit 0); System.CommandLine must
+        // not force the process down while that runs.
+        return root.Parse(commandLine).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    private static async Task<int> RunAsync(string? explicitConfig, string[] hostArgs)
+    {
+        var location = ConfigLocator.Locate(explicitConfig, Environment.CurrentDirectory);
+        if (location.Path is null)
+        {
+            await Console.Error.WriteLineAsync($"krust-pm: {location.Error}");
+            return ExitUsage;
+        }
+
+        var loaded = ConfigLoader.Load(location.Path);
+        if (loaded.Config is not { } config)
+        {
+            foreach (var problem in loaded.Problems)
+            {
+                await Console.Error.WriteLineAsync($"krust-pm: {problem}");
+            }
+
+            await Console.Error.WriteLineAsync($"krust-pm: {loaded.Problems.Length} problem(s) in the configuration; nothing was started.");
+            return ExitUsage;
+        }
+
+        await using var app = KrustPmApp.Build(config, hostArgs);
+        try
+        {
+            await app.RunAsync();
+            return ExitOk;
+        }
+        catch (IOException error) when (error.InnerException is not null || error.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync($"krust-pm: cannot listen on {config.Server} (server-port in {config.Path}): {error.Message}");
+            return ExitFailed;
+        }
+    }
+}

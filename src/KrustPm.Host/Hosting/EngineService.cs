@@ -1,0 +1,54 @@
+using KrustPm.Engine;
+using KrustPm.Host.Config;
+
+namespace KrustPm.Host.Hosting;
+
+/// <summary>
+/// Runs the engine for the lifetime of the host. Programs are loaded only once the server listens (so a busy port
+/// starts nothing), and on shutdown every instance is stopped and waited for before the host exits.
+/// </summary>
+internal sealed class EngineService(
+    ProcessEngine engine,
+    KrustConfig config,
+    EngineEventLog eventLog,
+    IHostApplicationLifetime lifetime) : IHostedLifecycleService
+{
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        engine.Applied += eventLog.OnApplied;
+        engine.Start();
+        _ = WatchAsync();
+        return Task.CompletedTask;
+    }
+
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var result = await engine.LoadAsync(config.Programs, cancellationToken);
+        if (!result.Accepted)
+        {
+            throw new InvalidOperationException($"The engine refused the configuration: {result.Reason}");
+        }
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => engine.StopAsync(cancellationToken);
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>If the engine loop ever fails, krust-pm stops rather than serving a frozen state.</summary>
+    private async Task WatchAsync()
+    {
+        try
+        {
+            await engine.Completion;
+        }
+        catch (Exception error)
+        {
+            eventLog.EngineFailed(error);
+            lifetime.StopApplication();
+        }
+    }
+}

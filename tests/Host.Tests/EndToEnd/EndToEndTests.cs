@@ -1,0 +1,181 @@
+using System.Text.Json;
+using KrustPm.Tests.Shared;
+
+namespace KrustPm.Host.Tests.EndToEnd;
+
+/// <summary>
+/// The published krust-pm binary with real programs. Every test bounds its waits and ends by checking that no
+/// process it caused is left.
+/// </summary>
+public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<PublishedKrustPm>, IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+    private readonly string _folder = Directory.CreateTempSubdirectory("krust-e2e-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task The_bundled_example_runs_and_SIGTERM_stops_every_child_and_exits_0()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(PublishedKrustPm.RepositoryRoot, "examples")))
+        {
+            File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
+        }
+
+        var config = Path.Combine(_folder, "krust-pm.toml");
+        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(config, Token)).Replace("localhost:4000", "127.0.0.1:{port}", StringComparison.Ordinal), Token);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+
+        var programs = await krust.WaitForAsync(p => Statuses(p, "good_sleeper").All(s => s == "Running") && Statuses(p, "good_sleeper").Length == 2);
+
+        var sleeper = programs[0];
+        Assert.Equal("good_sleeper", sleeper.GetProperty("name").GetString());
+        Assert.Equal("./sleeper.py", sleeper.GetProperty("cmd").GetString());
+        Assert.Equal("Started", sleeper.GetProperty("status").GetString());
+        Assert.Equal(2, sleeper.GetProperty("totalInstances").GetInt32());
+        var pids = Pids(sleeper);
+        Assert.All(pids, pid => Assert.True(ProcFs.IsAlive(pid)));
+        Assert.All(pids, pid => Assert.Equal((pid, pid), ProcFs.Ids(pid))); // each leads its own group and session
+
+        // bad_sleeper exits 3 after a second: retried twice, then RetriesExceeded at try 3.
+        var bad = (await krust.WaitForAsync(p => Statuses(p, "bad_sleeper").SequenceEqual(["RetriesExceeded"])))[1];
+        Assert.Equal(3, bad.GetProperty("instances")[0].GetProperty("currentTry").GetInt32());
+        Assert.Equal(3, bad.GetProperty("instances")[0].GetProperty("lastExitCode").GetInt32());
+
+        Assert.Equal(0, await krust.TerminateAsync());
+        Assert.All(pids, pid => Assert.Empty(ProcFs.InSession(pid)));
+        Assert.Empty(ProcFs.ChildrenOf(krust.Pid));
+    }
+
+    [Fact]
+    public async Task Scaling_up_and_down_changes_the_real_process_count()
+    {
+        var config = await WriteConfigAsync("""
+            [sleepy]
+            command = "sleep 300"
+            instances = 2
+            """);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+        await krust.WaitForAsync(p => Statuses(p, "sleepy").All(s => s == "Running"));
+        Assert.Equal(2, ProcFs.ChildrenOf(krust.Pid, "sleep").Count);
+
+        Assert.Equal("3", await krust.Client.GetStringAsync("/ps?name=sleepy&to=5", Token));
+        await krust.WaitForAsync(p => Statuses(p, "sleepy").Length == 5 && Statuses(p, "sleepy").All(s => s == "Running"));
+        Assert.True(await ProcFs.WaitUntilAsync(() => ProcFs.ChildrenOf(krust.Pid, "sleep").Count == 5, Bound));
+
+        var before = ProcFs.ChildrenOf(krust.Pid, "sleep").Select(c => c.Pid).ToHashSet();
+        Assert.Equal("4", await krust.Client.GetStringAsync("/ps?name=sleepy&to=1", Token));
+
+        // When /ps answers, the removed instances' processes are already gone: no waiting here.
+        var left = ProcFs.ChildrenOf(krust.Pid, "sleep");
+        Assert.Single(left);
+        var remaining = Pids((await GetProgramsAsync(krust))[0]);
+        Assert.Equal([left[0].Pid], remaining);
+        Assert.Contains(left[0].Pid, before);
+        Assert.Equal([4L], Ids((await GetProgramsAsync(krust))[0])); // the oldest went first
+
+        Assert.Equal(0, await krust.TerminateAsync());
+        Assert.Empty(ProcFs.ChildrenOf(krust.Pid));
+    }
+
+    [Fact]
+    public async Task A_crasher_is_retried_until_retries_exceeded()
+    {
+        var config = await WriteConfigAsync("""
+            [crasher]
+            command = "sh -c 'exit 7'"
+            max_retries = 3
+            restart_delay_ms = 0
+            """);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+
+        var crasher = (await krust.WaitForAsync(p => Statuses(p, "crasher").SequenceEqual(["RetriesExceeded"])))[0];
+
+        var instance = crasher.GetProperty("instances")[0];
+        Assert.Equal(4, instance.GetProperty("currentTry").GetInt32());
+        Assert.Equal(7, instance.GetProperty("lastExitCode").GetInt32());
+        Assert.Equal(0, await krust.TerminateAsync());
+    }
+
+    [Fact]
+    public async Task SIGTERM_stops_whole_process_trees_and_a_program_that_ignores_TERM_is_killed_after_its_timeout()
+    {
+        var config = await WriteConfigAsync("""
+            [tree]
+            command = "sh -c 'sleep 300 & sleep 300 & wait'"
+            instances = 2
+
+            [stubborn]
+            command = "sh -c 'trap \"\" TERM; sleep 300 & wait; sleep 300'"
+            stop_timeout_ms = 500
+            """);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+        var programs = await krust.WaitForAsync(p => Statuses(p, "tree").All(s => s == "Running") && Statuses(p, "stubborn").All(s => s == "Running"));
+        var leaders = Pids(programs[0]).Concat(Pids(programs[1])).ToArray();
+        Assert.True(await ProcFs.WaitUntilAsync(() => leaders.Sum(l => ProcFs.InSession(l).Count) >= 8, Bound));
+
+        Assert.Equal(0, await krust.TerminateAsync());
+
+        Assert.All(leaders, leader => Assert.Empty(ProcFs.InSession(leader)));
+    }
+
+    [Fact]
+    public async Task An_invalid_config_exits_2_with_every_problem_and_starts_nothing()
+    {
+        var config = await WriteConfigAsync("""
+            [web]
+            comand = "sleep 300"
+            max_retries = "three"
+            """);
+
+        var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "--config", config);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"{config}:2: program 'web': unknown key 'comand'", output, StringComparison.Ordinal);
+        Assert.Contains($"{config}:3: program 'web': key 'max_retries'", output, StringComparison.Ordinal);
+        Assert.Contains("missing required key 'command'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace
+    }
+
+    [Fact]
+    public async Task A_missing_config_exits_2_naming_the_paths_it_looked_for()
+    {
+        var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(Path.Combine(_folder, "krust-pm.toml"), output, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_folder, "rust-pm.toml"), output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_a_usage_error()
+    {
+        var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "--confgi", "x.toml");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--confgi", output, StringComparison.Ordinal);
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static string[] Statuses(JsonElement programs, string name) =>
+        [.. programs.EnumerateArray().Where(p => p.GetProperty("name").GetString() == name)
+            .SelectMany(p => p.GetProperty("instances").EnumerateArray())
+            .Select(i => i.GetProperty("status").GetString()!)];
+
+    private static int[] Pids(JsonElement program) =>
+        [.. program.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("pid").GetInt32())];
+
+    private static long[] Ids(JsonElement program) =>
+        [.. program.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("id").GetInt64())];
+
+    private static async Task<JsonElement> GetProgramsAsync(KrustPmProcess krust) =>
+        JsonDocument.Parse(await krust.Client.GetStringAsync("/", Token)).RootElement.Clone();
+
+    private async Task<string> WriteConfigAsync(string programs)
+    {
+        var path = Path.Combine(_folder, "krust-pm.toml");
+        await File.WriteAllTextAsync(path, "server-port = \"127.0.0.1:{port}\"\n" + programs, Token);
+        return path;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using KrustPm.Tests.Shared;
+
+namespace KrustPm.Host.Tests.EndToEnd;
+
+/// <summary>
+/// A real krust-pm process on a config of the test's, with a free loopback port. Disposing it makes sure that
+/// neither krust-pm nor anything it started is left running.
+/// </summary>
+internal sealed partial class KrustPmProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private KrustPmProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Port { get; }
+
+    public int Pid => _process.Id;
+
+    public HttpClient Client { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts krust-pm with <c>--config</c> on a file whose <c>{port}</c> placeholder is a free port.</summary>
+    public static KrustPmProcess Start(string executable, string configPath)
+    {
+        var port = FreePort();
+        File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var info = new ProcessStartInfo(executable)
+        {
+            ArgumentList = { "--config", configPath },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(configPath)!,
+        };
+        return new KrustPmProcess(Process.Start(info)!, port);
+    }
+
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string executable, string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(limit.Token);
+        return (process.ExitCode, await output + await errors);
+    }
+
+    /// <summary>Polls <c>GET /</c> until the programs satisfy a condition (bounded).</summary>
+    public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        JsonElement? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(_process.HasExited, $"krust-pm exited early ({SafeExitCode()}):\n{Output}");
+            try
+            {
+                var programs = JsonDocument.Parse(await Client.GetStringAsync("/", TestContext.Current.CancellationToken)).RootElement.Clone();
+                last = programs;
+                if (condition(programs))
+                {
+                    return programs;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"timed out waiting for krust-pm's state; last GET /: {last}\nkrust-pm output:\n{Output}");
+        return default;
+    }
+
+    /// <summary>Sends SIGTERM and waits (bounded) for krust-pm to exit; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan? timeout = null)
+    {
+        Assert.Equal(0, Kill(_process.Id, 15));
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        await _process.WaitForExitAsync(limit.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var children = ProcFs.ChildrenOf(_process.Id);
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        // Whatever happened in the test, leave nothing behind (and say so if something was left).
+        foreach (var child in children.Where(c => ProcFs.IsAlive(c.Pid)))
+        {
+            Kill(-child.Pid, 9);
+            Kill(child.Pid, 9);
+        }
+
+        Client.Dispose();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private string SafeExitCode() => _process.HasExited ? $"exit code {_process.ExitCode}" : "running";
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,1 +1,0 @@
-namespace KrustPm.Host.Tests; public class T { [Fact] public void X() => Assert.True(true); }
