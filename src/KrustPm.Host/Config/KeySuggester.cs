@@ -35,7 +35,7 @@ internal static class KeySuggester
         {
             var target = Normalize(candidate);
             var distance = Distance(normalized, target);
-            var close = distance <= Math.Max(2, target.Length / 4)
+            var close = distance <= Math.Max(2, target.Length / 3)
                 || (normalized.Length >= 3 && target.Contains(normalized, StringComparison.Ordinal))
                 || (target.Length >= 3 && normalized.Contains(target, StringComparison.Ordinal));
             if (close && distance < bestDistance)
