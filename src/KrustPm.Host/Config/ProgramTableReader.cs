@@ -1,0 +1,251 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using KrustPm.Engine;
+using Tomlyn.Syntax;
+
+namespace KrustPm.Host.Config;
+
+/// <summary>Reads one <c>[program]</c> table into a <see cref="ProgramSpec"/>, reporting every problem it finds.</summary>
+/// <param name="problems">Where problems go.</param>
+/// <param name="configDirectory">The config file's folder: the default working directory and the base of relative ones.</param>
+internal sealed class ProgramTableReader(ProblemList problems, string configDirectory)
+{
+    /// <summary>The keys a program table may contain.</summary>
+    public static readonly ImmutableArray<string> KnownKeys =
+    [
+        "command", "args", "instances", "max_instances", "max_retries",
+        "restart_delay_ms", "stop_timeout_ms", "stop_signal", "workdir",
+    ];
+
+    /// <summary>Reads the table of program <paramref name="name"/>.</summary>
+    /// <returns>The program, or <see langword="null"/> when the table has problems.</returns>
+    public ProgramSpec? Read(string name, TableSyntax table)
+    {
+        var problemsBefore = problems.Count;
+        var program = new ProgramBuilder(name) { WorkingDirectory = configDirectory };
+        foreach (var item in table.Items)
+        {
+            ReadItem(program, item);
+        }
+
+        if (!program.HasCommand)
+        {
+            problems.AddAboutKey(
+                TomlSyntax.LineOf(table.OpenBracket) ?? TomlSyntax.LineOf(table), name, "command", "missing required key 'command'");
+        }
+
+        if (program.InstancesLine is { } instancesLine && program.Instances > program.MaxInstances)
+        {
+            problems.AddKey(
+                instancesLine,
+                name,
+                "instances",
+                $"{Format(program.Instances)} is more than max_instances ({Format(program.MaxInstances)})");
+        }
+
+        return problems.Count == problemsBefore ? program.Build() : null;
+    }
+
+    private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private void ReadItem(ProgramBuilder program, KeyValueSyntax item)
+    {
+        var parts = TomlSyntax.KeyParts(item.Key);
+        var key = parts.Count == 1 ? parts[0] : TomlSyntax.KeyText(item.Key);
+        var line = TomlSyntax.LineOf(item.Key) ?? TomlSyntax.LineOf(item);
+        var value = item.Value;
+        var context = new KeyContext(program.Name, key, line);
+        switch (key)
+        {
+            case "command":
+                program.HasCommand = true;
+                ReadCommand(program, context, value);
+                break;
+            case "args":
+                ReadArgs(program, context, value);
+                break;
+            case "instances":
+                if (TryReadInt(context, value, minimum: 0, out var instances))
+                {
+                    program.Instances = instances;
+                    program.InstancesLine = line;
+                }
+
+                break;
+            case "max_instances":
+                if (TryReadInt(context, value, minimum: 1, out var maxInstances))
+                {
+                    program.MaxInstances = maxInstances;
+                }
+
+                break;
+            case "max_retries":
+                if (TryReadInt(context, value, minimum: 0, out var maxRetries))
+                {
+                    program.MaxRetries = maxRetries;
+                }
+
+                break;
+            case "restart_delay_ms":
+                if (TryReadInt(context, value, minimum: 0, out var restartDelay))
+                {
+                    program.RestartDelay = TimeSpan.FromMilliseconds(restartDelay);
+                }
+
+                break;
+            case "stop_timeout_ms":
+                if (TryReadInt(context, value, minimum: 0, out var stopTimeout))
+                {
+                    program.StopTimeout = TimeSpan.FromMilliseconds(stopTimeout);
+                }
+
+                break;
+            case "stop_signal":
+                ReadStopSignal(program, context, value);
+                break;
+            case "workdir":
+                ReadWorkdir(program, context, value);
+                break;
+            default:
+                problems.AddAboutKey(
+                    line, program.Name, key, $"unknown key '{key}'{KeySuggester.Hint(key, KnownKeys)}");
+                break;
+        }
+    }
+
+    private void ReadCommand(ProgramBuilder program, KeyContext context, ValueSyntax? value)
+    {
+        if (value is not StringValueSyntax { Value: { } command })
+        {
+            Report(context, $"expected a string, got {TomlSyntax.Describe(value)}");
+        }
+        else if (string.IsNullOrWhiteSpace(command))
+        {
+            Report(context, "must not be empty");
+        }
+        else if (!CommandSplitter.TrySplit(command, out var words, out var error))
+        {
+            Report(context, error);
+        }
+        else if (words[0].Length == 0)
+        {
+            Report(context, "the program to run (the first word) is empty");
+        }
+        else
+        {
+            program.Command = command;
+            program.Words = words;
+        }
+    }
+
+    private void ReadArgs(ProgramBuilder program, KeyContext context, ValueSyntax? value)
+    {
+        if (value is not ArraySyntax array)
+        {
+            Report(context, $"expected an array of strings, got {TomlSyntax.Describe(value)}");
+            return;
+        }
+
+        var args = ImmutableArray.CreateBuilder<string>();
+        var index = 0;
+        foreach (var item in array.Items)
+        {
+            index++;
+            if (item.Value is StringValueSyntax { Value: { } text })
+            {
+                args.Add(text);
+            }
+            else
+            {
+                var at = context with { Line = TomlSyntax.LineOf(item.Value) ?? context.Line };
+                Report(at, $"item {Format(index)}: expected a string, got {TomlSyntax.Describe(item.Value)}");
+            }
+        }
+
+        program.Args = args.ToImmutable();
+    }
+
+    private void ReadStopSignal(ProgramBuilder program, KeyContext context, ValueSyntax? value)
+    {
+        var names = string.Join(", ", Signals.Names);
+        if (value is not StringValueSyntax { Value: { } name })
+        {
+            Report(context, $"expected a signal name such as \"TERM\", got {TomlSyntax.Describe(value)}");
+        }
+        else if (!Signals.TryParse(name, out var signal))
+        {
+            Report(context, $"unknown signal {TomlSyntax.Quote(name)}; expected one of {names} (optionally with a SIG prefix)");
+        }
+        else
+        {
+            program.StopSignal = signal;
+        }
+    }
+
+    private void ReadWorkdir(ProgramBuilder program, KeyContext context, ValueSyntax? value)
+    {
+        if (value is not StringValueSyntax { Value: { } workdir })
+        {
+            Report(context, $"expected a directory path string, got {TomlSyntax.Describe(value)}");
+            return;
+        }
+
+        if (workdir.Length == 0)
+        {
+            Report(context, "must not be empty");
+            return;
+        }
+
+        string full;
+        try
+        {
+            full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(workdir, configDirectory));
+        }
+        catch (ArgumentException)
+        {
+            Report(context, $"invalid path {TomlSyntax.Quote(workdir)}");
+            return;
+        }
+
+        if (Directory.Exists(full))
+        {
+            program.WorkingDirectory = full;
+        }
+        else if (File.Exists(full))
+        {
+            Report(context, $"not a directory: {full}");
+        }
+        else
+        {
+            var tilde = workdir.StartsWith('~') ? " ('~' is not expanded)" : string.Empty;
+            Report(context, $"directory does not exist: {full}{tilde}");
+        }
+    }
+
+    /// <summary>Reads an integer from <paramref name="minimum"/> to <see cref="int.MaxValue"/>.</summary>
+    private bool TryReadInt(KeyContext context, ValueSyntax? value, int minimum, out int result)
+    {
+        result = 0;
+        var expected = minimum == 0 ? "a non-negative integer" : "a positive integer";
+        if (value is not IntegerValueSyntax integer || integer.Value < minimum)
+        {
+            Report(context, $"expected {expected}, got {TomlSyntax.Describe(value)}");
+            return false;
+        }
+
+        if (integer.Value > int.MaxValue)
+        {
+            Report(context, $"expected {expected} no larger than {Format(int.MaxValue)}, got {TomlSyntax.Describe(value)}");
+            return false;
+        }
+
+        result = (int)integer.Value;
+        return true;
+    }
+
+    private void Report(KeyContext context, string detail) =>
+        problems.AddKey(context.Line, context.Program, context.Key, detail);
+
+    /// <summary>Where a value comes from, for its problems.</summary>
+    private readonly record struct KeyContext(string Program, string Key, int? Line);
+}
