@@ -1,4 +1,5 @@
 using KrustPm.Engine;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KrustPm.Host.Api;
 
@@ -19,7 +20,7 @@ internal static class Problems
         _ => BadParameter(valueParameter, result.Reason ?? "Invalid value."),
     };
 
-    private static IResult Problem(int status, string title, string? detail, string? parameter) => TypedResults.Problem(
+    private static ProblemHttpResult Problem(int status, string title, string? detail, string? parameter) => TypedResults.Problem(
         detail: detail,
         statusCode: status,
         title: title,

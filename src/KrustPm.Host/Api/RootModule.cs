@@ -1,5 +1,6 @@
 using Carter;
 using KrustPm.Engine;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KrustPm.Host.Api;
 
@@ -35,6 +36,6 @@ public sealed class RootModule : ICarterModule
         return Json(StateProjection.Programs(state, p => p.Instances.Any(i => i.Status == wanted)));
     }
 
-    private static IResult Json(IReadOnlyList<ProgramView> programs) =>
+    private static JsonHttpResult<IReadOnlyList<ProgramView>> Json(IReadOnlyList<ProgramView> programs) =>
         TypedResults.Json(programs, ApiJsonContext.Default.IReadOnlyListProgramView);
 }

@@ -7,21 +7,28 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 {
     public void OnApplied(AppliedMessage applied)
     {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
         switch (applied.Message)
         {
             case Message.Started m when applied.FindRun(m.RunId) is var (program, instance):
                 LogStarted(program, instance.Id, m.Pid);
                 break;
             case Message.Exited m when applied.FindRun(m.RunId) is var (program, instance):
-                LogExited(program, instance.Id, m.ExitCode, Outcome(instance));
+                var afterExit = Outcome(instance);
+                LogExited(program, instance.Id, m.ExitCode, afterExit);
                 break;
             case Message.StartFailed m when applied.FindRun(m.RunId) is var (program, instance):
-                LogStartFailed(program, instance.Id, m.Reason, Outcome(instance));
+                var afterFailure = Outcome(instance);
+                LogStartFailed(program, instance.Id, m.Reason, afterFailure);
                 break;
             case Message.Scale m:
                 LogScale(m.Program, m.To);
                 break;
-            case Message.Shutdown:
+            case Message.Shutdown when !applied.Before.ShuttingDown:
                 LogShutdown();
                 break;
         }

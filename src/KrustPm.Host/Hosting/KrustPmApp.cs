@@ -22,6 +22,7 @@ internal static class KrustPmApp
         });
 
         builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, config.Server));
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;

@@ -13,7 +13,7 @@ namespace KrustPm.Host.Tests.Api;
 /// The real krust-pm host (its <c>Main</c>, command line, config loading and API) in memory, on a config file of
 /// the test's, with the <see cref="ScriptedLauncher"/> instead of real processes.
 /// </summary>
-internal sealed class KrustPmFactory : WebApplicationFactory<Program>
+public sealed class KrustPmFactory : WebApplicationFactory<Program>
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("krust-api-").FullName;
 

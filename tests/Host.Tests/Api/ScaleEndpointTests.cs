@@ -31,7 +31,8 @@ public sealed class ScaleEndpointTests : ApiTestBase
         Assert.Equal([(oldRuns[0], Signals.Terminate)], Host.Launcher.Signals.ToArray());
         var state = Host.Engine.State; // already final when /ps answers: no waiting here
         Assert.Empty(state.Programs[0].Retiring);
-        Assert.Equal([1L], Ids((await GetJsonAsync("/"))[0]));
+        var ids = Ids((await GetJsonAsync("/"))[0]);
+        Assert.Equal([1L], ids);
     }
 
     [Fact]
@@ -42,7 +43,8 @@ public sealed class ScaleEndpointTests : ApiTestBase
         Assert.Equal(2, (await GetJsonAsync("/ps?name=good_sleeper&to=0")).GetInt32());
         Assert.Equal(2, (await GetJsonAsync("/ps?name=good_sleeper&to=2")).GetInt32());
 
-        Assert.Equal([2L, 3L], Ids((await GetJsonAsync("/"))[0]));
+        var ids = Ids((await GetJsonAsync("/"))[0]);
+        Assert.Equal([2L, 3L], ids);
     }
 
     [Fact]
@@ -64,7 +66,8 @@ public sealed class ScaleEndpointTests : ApiTestBase
         Assert.Equal(1, (await GetJsonAsync("/ps?name=good_sleeper&to=1")).GetInt32());
 
         Assert.Empty(Host.Launcher.Signals); // the Done instance had no process to stop
-        Assert.Equal([1L], Ids((await GetJsonAsync("/"))[0]));
+        var ids = Ids((await GetJsonAsync("/"))[0]);
+        Assert.Equal([1L], ids);
     }
 
     [Fact]

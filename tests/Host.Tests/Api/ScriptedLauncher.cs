@@ -8,7 +8,7 @@ namespace KrustPm.Host.Tests.Api;
 /// "missing" fails to start instead), a signal ends the run as the signal
 /// would, and a test can end a run with any exit code.
 /// </summary>
-internal sealed class ScriptedLauncher : IProcessLauncher
+public sealed class ScriptedLauncher : IProcessLauncher
 {
     private readonly ConcurrentDictionary<long, IProcessEvents> _live = new();
     private int _nextPid = 10_000;

@@ -72,7 +72,8 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<Publ
         var remaining = Pids((await GetProgramsAsync(krust))[0]);
         Assert.Equal([left[0].Pid], remaining);
         Assert.Contains(left[0].Pid, before);
-        Assert.Equal([4L], Ids((await GetProgramsAsync(krust))[0])); // the oldest went first
+        var ids = Ids((await GetProgramsAsync(krust))[0]);
+        Assert.Equal([4L], ids); // the oldest went first
 
         Assert.Equal(0, await krust.TerminateAsync());
         Assert.Empty(ProcFs.ChildrenOf(krust.Pid));
@@ -122,18 +123,24 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<Publ
     [Fact]
     public async Task An_invalid_config_exits_2_with_every_problem_and_starts_nothing()
     {
-        var config = await WriteConfigAsync("""
+        var config = Path.Combine(_folder, "krust-pm.toml");
+        await File.WriteAllTextAsync(config, """
             [web]
             comand = "sleep 300"
             max_retries = "three"
-            """);
+
+            [fine]
+            command = "touch started-anyway"
+            """, Token);
 
         var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "--config", config);
 
         Assert.Equal(2, exitCode);
-        Assert.Contains($"{config}:2: program 'web': unknown key 'comand'", output, StringComparison.Ordinal);
-        Assert.Contains($"{config}:3: program 'web': key 'max_retries'", output, StringComparison.Ordinal);
-        Assert.Contains("missing required key 'command'", output, StringComparison.Ordinal);
+        Assert.Contains($"{config}:1: program 'web': missing required key 'command'", output, StringComparison.Ordinal);
+        Assert.Contains($"{config}:2: program 'web': unknown key 'comand' (did you mean 'command'?)", output, StringComparison.Ordinal);
+        Assert.Contains($"{config}:3: program 'web': key 'max_retries': expected a non-negative integer, got string \"three\"", output, StringComparison.Ordinal);
+        Assert.Contains("nothing was started", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "started-anyway")));
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace
     }
 
