@@ -57,10 +57,11 @@ internal static class KrustPmCommandLine
         await using var app = KrustPmApp.Build(config, hostArgs);
         try
         {
+            // Programs start only once the server listens (EngineService), so a failed bind leaves nothing running.
             await app.RunAsync();
             return ExitOk;
         }
-        catch (IOException error) when (error.InnerException is not null || error.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
+        catch (IOException error) when (error.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
         {
             await Console.Error.WriteLineAsync($"krust-pm: cannot listen on {config.Server} (server-port in {config.Path}): {error.Message}");
             return ExitFailed;

@@ -145,6 +145,26 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<Publ
     }
 
     [Fact]
+    public async Task A_busy_port_exits_1_saying_so_and_starts_nothing()
+    {
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var config = Path.Combine(_folder, "krust-pm.toml");
+        await File.WriteAllTextAsync(config, $"""
+            server-port = "127.0.0.1:{port}"
+            [marker]
+            command = "touch started-anyway"
+            """, Token);
+
+        var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "-c", config);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"krust-pm: cannot listen on 127.0.0.1:{port} (server-port in {config})", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "started-anyway")));
+    }
+
+    [Fact]
     public async Task A_missing_config_exits_2_naming_the_paths_it_looked_for()
     {
         var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder);
