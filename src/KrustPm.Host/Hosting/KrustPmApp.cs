@@ -1,5 +1,4 @@
 using System.Net;
-using Carter;
 using KrustPm.Engine;
 using KrustPm.Engine.Linux;
 using KrustPm.Host.Api;
@@ -41,17 +40,12 @@ internal static class KrustPmApp
         builder.Services.AddSingleton<EngineEventLog>();
         builder.Services.AddHostedService<EngineService>();
 
-        // Modules are registered one by one (no assembly scanning), which keeps the host trimmable and AOT-ready.
-        builder.Services.AddCarter(configurator: carter => carter
-            .WithModule<RootModule>()
-            .WithModule<ScaleModule>()
-            .WithEmptyValidators()
-            .WithEmptyResponseNegotiators());
+        builder.Services.AddApiModules();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapCarter();
+        app.MapApiModules();
         return app;
     }
 

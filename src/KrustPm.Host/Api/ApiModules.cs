@@ -1,0 +1,23 @@
+using Carter;
+
+namespace KrustPm.Host.Api;
+
+/// <summary>
+/// Registers and maps krust-pm's Carter modules one by one. Carter's own <c>AddCarter</c>/<c>MapCarter</c> discover
+/// modules, validators and negotiators by scanning assemblies (reflection and DependencyContext), which Native AOT
+/// cannot do; listing the modules here keeps the host trimmable with no warnings.
+/// </summary>
+internal static class ApiModules
+{
+    public static IServiceCollection AddApiModules(this IServiceCollection services) => services
+        .AddSingleton<ICarterModule, RootModule>()
+        .AddSingleton<ICarterModule, ScaleModule>();
+
+    public static void MapApiModules(this WebApplication app)
+    {
+        foreach (var module in app.Services.GetServices<ICarterModule>())
+        {
+            module.AddRoutes(app);
+        }
+    }
+}
