@@ -35,6 +35,8 @@ public sealed partial class ProcessEngine
         }
         catch (Exception error)
         {
+            // Nothing reads the channel any more: refuse new messages, and fail every waiting request.
+            _inbox.Writer.TryComplete(error);
             foreach (var request in _requests.Values)
             {
                 request.TrySetException(error);

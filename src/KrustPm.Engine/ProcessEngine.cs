@@ -28,6 +28,7 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     private long _nextRequestId;
     private long _nextTimerId;
     private Task? _loop;
+    private Task? _stopping;
 
     /// <summary>Creates an engine; call <see cref="Start"/> to run it.</summary>
     /// <param name="launcher">Carries out launches and signals.</param>
@@ -87,20 +88,33 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Stops waiting (processes that are stopping keep their timeouts).</param>
     /// <returns>A task that completes when everything has exited and the loop has ended.</returns>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (_loop is null)
+        Task stopping;
+        lock (_startLock)
         {
-            return;
+            if (_loop is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            // Every caller (the host's lifetime, a DI container disposing the engine) waits for the same stop.
+            _stopping ??= StopOnceAsync(_loop);
+            stopping = _stopping;
         }
 
-        if (!_loop.IsCompleted)
+        return stopping.WaitAsync(cancellationToken);
+    }
+
+    private async Task StopOnceAsync(Task loop)
+    {
+        if (!loop.IsCompleted)
         {
-            await SendAsync((id, at) => new Message.Shutdown(id, at), cancellationToken).ConfigureAwait(false);
+            await SendAsync((id, at) => new Message.Shutdown(id, at), CancellationToken.None).ConfigureAwait(false);
             _inbox.Writer.TryComplete();
         }
 
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await loop.ConfigureAwait(false);
     }
 
     /// <summary>Waits until the published state satisfies a condition, and returns that state.</summary>
