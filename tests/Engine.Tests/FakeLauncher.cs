@@ -1,0 +1,127 @@
+namespace KrustPm.Engine.Tests;
+
+/// <summary>
+/// An <see cref="IProcessLauncher"/> without processes: it records launches and signals, and the test plays the
+/// operating system by reporting <see cref="Start"/> and <see cref="Exit"/> through the events the engine gave it.
+/// </summary>
+internal sealed class FakeLauncher : IProcessLauncher
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<long, (LaunchRequest Request, IProcessEvents Events)> _alive = [];
+    private readonly List<LaunchRequest> _launches = [];
+    private readonly List<(long RunId, int Signal)> _signals = [];
+    private readonly Dictionary<(long RunId, int Signal), TaskCompletionSource> _signalWaiters = [];
+
+    /// <summary>When set, a signal makes the fake process exit at once with 128 + the signal.</summary>
+    public bool ExitOnSignal { get; set; }
+
+    /// <summary>When set, <see cref="Launch"/> throws with this message (a misbehaving launcher).</summary>
+    public string? ThrowOnLaunch { get; set; }
+
+    public IReadOnlyList<LaunchRequest> Launches
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _launches];
+            }
+        }
+    }
+
+    public IReadOnlyList<(long RunId, int Signal)> Signals
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _signals];
+            }
+        }
+    }
+
+    public IReadOnlyList<long> AliveRuns
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _alive.Keys.Order()];
+            }
+        }
+    }
+
+    public void Launch(LaunchRequest request, IProcessEvents events)
+    {
+        if (ThrowOnLaunch is { } message)
+        {
+            throw new InvalidOperationException(message);
+        }
+
+        lock (_lock)
+        {
+            _launches.Add(request);
+            _alive[request.RunId] = (request, events);
+        }
+    }
+
+    public void Signal(long runId, int signal)
+    {
+        bool alive;
+        lock (_lock)
+        {
+            _signals.Add((runId, signal));
+            alive = _alive.ContainsKey(runId);
+            Waiter(runId, signal).TrySetResult();
+        }
+
+        if (alive && ExitOnSignal)
+        {
+            Exit(runId, 128 + signal);
+        }
+    }
+
+    /// <summary>Completes once the engine has sent <paramref name="signal"/> to <paramref name="runId"/>.</summary>
+    public Task SignalledAsync(long runId, int signal, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Waiter(runId, signal).Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Reports that the run's process exists.</summary>
+    public void Start(long runId, int pid) => EventsOf(runId, remove: false).Started(runId, pid);
+
+    /// <summary>Reports that the run's process exited.</summary>
+    public void Exit(long runId, int exitCode) => EventsOf(runId, remove: true).Exited(runId, exitCode);
+
+    private IProcessEvents EventsOf(long runId, bool remove)
+    {
+        lock (_lock)
+        {
+            if (!_alive.TryGetValue(runId, out var run))
+            {
+                throw new InvalidOperationException($"Run {runId} was never launched, or has already exited.");
+            }
+
+            if (remove)
+            {
+                _alive.Remove(runId);
+            }
+
+            return run.Events;
+        }
+    }
+
+    private TaskCompletionSource Waiter(long runId, int signal)
+    {
+        if (!_signalWaiters.TryGetValue((runId, signal), out var waiter))
+        {
+            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _signalWaiters[(runId, signal)] = waiter;
+        }
+
+        return waiter;
+    }
+}

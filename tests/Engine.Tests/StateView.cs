@@ -1,0 +1,92 @@
+using Newtonsoft.Json;
+
+namespace KrustPm.Engine.Tests;
+
+/// <summary>
+/// A plain projection of <see cref="EngineState"/> for snapshots and structural comparison: enums as names, sets
+/// sorted, times as milliseconds after <see cref="Given.Epoch"/>, effects as one readable line each.
+/// </summary>
+internal static class StateView
+{
+    public static object Of(EngineState state, bool withVersion = true) => new
+    {
+        Version = withVersion ? state.Version : (long?)null,
+        state.NextRunId,
+        state.ShuttingDown,
+        state.HasLiveRuns,
+        PendingReplies = state.PendingReplies.Select(p => new
+        {
+            p.RequestId,
+            AwaitedRuns = p.AwaitedRuns.Order().ToArray(),
+            Result = Describe(p.Result),
+        }),
+        Programs = state.Programs.Select(p => new
+        {
+            p.Name,
+            p.NextInstanceId,
+            Instances = p.Instances.Select(Of),
+            Retiring = p.Retiring.Select(Of),
+        }),
+    };
+
+    /// <summary>A story: each message with the effects it gave, then the final state.</summary>
+    public static object Story(params Message[] messages)
+    {
+        var state = EngineState.Empty;
+        var steps = new List<object>();
+        foreach (var message in messages)
+        {
+            (state, var effects) = Reducer.Reduce(state, message);
+            steps.Add(new { Message = Describe(message), Effects = effects.Select(Describe) });
+        }
+
+        return new { Steps = steps, State = Of(state) };
+    }
+
+    /// <summary>The state as JSON, without its version: equal when two states hold the same facts.</summary>
+    public static string Facts(EngineState state) => JsonConvert.SerializeObject(Of(state, withVersion: false), Formatting.Indented);
+
+    public static string Describe(Effect effect) => effect switch
+    {
+        Effect.Launch { Request: var r } => $"Launch run {r.RunId}: {r.Program.Name}#{r.InstanceId} try {r.Try}",
+        Effect.SendSignal s => $"Signal {s.Signal} to run {s.RunId}",
+        Effect.Schedule { Message: Message.RetryDue m } => $"Schedule RetryDue {m.Program}#{m.InstanceId} try {m.Try} at {Ms(m.At)}",
+        Effect.Schedule { Message: Message.StopTimeoutElapsed m } => $"Schedule StopTimeoutElapsed run {m.RunId} at {Ms(m.At)}",
+        Effect.Schedule s => $"Schedule {s.Message}",
+        Effect.Reply r => $"Reply {r.RequestId}: {Describe(r.Result)}",
+        _ => effect.ToString(),
+    };
+
+    public static string Describe(Message message) => message switch
+    {
+        Message.Load m => $"{Ms(m.At)} Load #{m.RequestId}: {string.Join(", ", m.Programs.Select(p => $"{p.Name} x{p.Instances}"))}",
+        Message.Scale m => $"{Ms(m.At)} Scale #{m.RequestId}: {m.Program} to {m.To}",
+        Message.Shutdown m => $"{Ms(m.At)} Shutdown #{m.RequestId}",
+        Message.Started m => $"{Ms(m.At)} Started run {m.RunId} pid {m.Pid}",
+        Message.StartFailed m => $"{Ms(m.At)} StartFailed run {m.RunId}: {m.Reason}",
+        Message.Exited m => $"{Ms(m.At)} Exited run {m.RunId} code {m.ExitCode}",
+        Message.RetryDue m => $"{Ms(m.At)} RetryDue {m.Program}#{m.InstanceId} try {m.Try}",
+        Message.StopTimeoutElapsed m => $"{Ms(m.At)} StopTimeoutElapsed run {m.RunId}",
+        _ => message.ToString(),
+    };
+
+    private static object Of(InstanceState i) => new
+    {
+        i.Id,
+        Status = i.Status.ToString(),
+        i.CurrentTry,
+        i.RunId,
+        i.Pid,
+        StartedAt = Ms(i.StartedAt),
+        ExitedAt = Ms(i.ExitedAt),
+        i.LastExitCode,
+        i.LastError,
+        NextTryAt = Ms(i.NextTryAt),
+        i.StopRequested,
+    };
+
+    private static string Describe(CommandResult result) =>
+        result.Accepted ? $"Ok({result.Affected})" : $"Rejected {result.Rejection}: {result.Reason}";
+
+    private static string? Ms(DateTimeOffset? at) => at is { } t ? $"+{(t - Given.Epoch).TotalMilliseconds}ms" : null;
+}
