@@ -15,9 +15,10 @@ public static partial class Reducer
         var names = new HashSet<string>(t.State.Programs.Select(p => p.Name), StringComparer.Ordinal);
         foreach (var spec in m.Programs)
         {
-            if (!names.Add(spec.Name))
+            var problem = names.Add(spec.Name) ? Problem(spec) : $"A program named '{spec.Name}' already exists.";
+            if (problem is not null)
             {
-                t.Reply(m.RequestId, CommandResult.Rejected(RejectionKind.Invalid, $"A program named '{spec.Name}' already exists."));
+                t.Reply(m.RequestId, CommandResult.Rejected(RejectionKind.Invalid, problem));
                 return;
             }
         }
@@ -40,6 +41,19 @@ public static partial class Reducer
 
         t.Reply(m.RequestId, CommandResult.Ok(added));
     }
+
+    /// <summary>What makes a specification unusable, or <see langword="null"/> when it is fine.</summary>
+    private static string? Problem(ProgramSpec spec) => spec switch
+    {
+        { Name.Length: 0 } => "A program needs a name.",
+        { Argv.IsDefaultOrEmpty: true } => $"Program '{spec.Name}' has no command.",
+        { Instances: < 0 } => $"Program '{spec.Name}': the instance count must not be negative (got {spec.Instances}).",
+        { MaxInstances: < 1 } => $"Program '{spec.Name}': the instance cap must be at least 1 (got {spec.MaxInstances}).",
+        _ when spec.Instances > spec.MaxInstances =>
+            $"Program '{spec.Name}' allows at most {spec.MaxInstances} instances (got {spec.Instances}).",
+        { MaxRetries: < 0 } => $"Program '{spec.Name}': max retries must not be negative (got {spec.MaxRetries}).",
+        _ => null,
+    };
 
     private static void Scale(Transition t, Message.Scale m)
     {

@@ -34,13 +34,13 @@ public class ReducerLifecycleTests
         Scenario.AssertUnchanged(given, then);
     }
 
-    [Fact(Skip = "engine bug: Load with ProgramSpec.Instances < 0 throws ArgumentOutOfRangeException('capacity') from "
-        + "Reducer.Load (ImmutableArray.CreateBuilder(-1)) instead of replying Rejected Invalid; in ProcessEngine the "
-        + "exception faults the loop (Completion faulted, the Load task throws), and later commands are still accepted "
-        + "by the channel but never answered")]
-    public void Load_with_a_negative_instance_count_is_rejected_Invalid()
+    [Theory]
+    [InlineData(-1, 10)]
+    [InlineData(11, 10)]
+    [InlineData(1, 0)]
+    public void Load_with_an_impossible_instance_count_is_rejected_Invalid(int instances, int maxInstances)
     {
-        var then = Scenario.Given().When(Load(Spec("web", instances: -1)));
+        var then = Scenario.Given().When(Load(Spec("web", instances: instances) with { MaxInstances = maxInstances }));
 
         var reply = Assert.IsType<Effect.Reply>(Assert.Single(then.Effects));
         Assert.Equal(RejectionKind.Invalid, reply.Result.Rejection);
