@@ -6,13 +6,23 @@ namespace KrustPm.Engine.Tests.Linux;
 
 /// <summary>The real launcher against real, short-lived processes. Each test bounds its time and checks that
 /// nothing it started is left.</summary>
-public sealed class LinuxProcessLauncherTests : IDisposable
+public sealed class LinuxProcessLauncherTests : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("krust-launcher-").FullName;
     private readonly LinuxProcessLauncher _launcher = new();
     private readonly RecordingEvents _events = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    /// <summary>After every test: every run started has left no process behind (each run is its own session).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var pid in _events.Pids)
+        {
+            Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(pid, TimeSpan.FromSeconds(5)));
+        }
+
+        Assert.Equal(0, _launcher.LiveRuns);
+        Directory.Delete(_folder, recursive: true);
+    }
 
     [Fact]
     public async Task A_program_that_exits_reports_started_then_its_exit_code()

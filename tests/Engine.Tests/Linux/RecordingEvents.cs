@@ -9,9 +9,17 @@ internal sealed class RecordingEvents : IProcessEvents
 
     public int? Pid { get; private set; }
 
+    /// <summary>Every pid reported as started.</summary>
+    public List<int> Pids { get; } = [];
+
     public void Started(long runId, int pid)
     {
         Pid = pid;
+        lock (Pids)
+        {
+            Pids.Add(pid);
+        }
+
         _events.Writer.TryWrite($"started {runId}");
     }
 

@@ -43,8 +43,8 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<Publ
         Assert.Equal(3, bad.GetProperty("instances")[0].GetProperty("lastExitCode").GetInt32());
 
         Assert.Equal(0, await krust.TerminateAsync());
-        Assert.All(pids, pid => Assert.Empty(ProcFs.InSession(pid)));
-        Assert.Empty(ProcFs.ChildrenOf(krust.Pid));
+        Assert.All(pids, pid => Assert.Empty(ProcFs.InSession(pid))); // gone by the time krust-pm exits
+        await krust.AssertNothingLeftAsync();
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<Publ
         Assert.Equal([4L], ids); // the oldest went first
 
         Assert.Equal(0, await krust.TerminateAsync());
-        Assert.Empty(ProcFs.ChildrenOf(krust.Pid));
+        await krust.AssertNothingLeftAsync();
     }
 
     [Fact]
@@ -117,7 +117,8 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<Publ
 
         Assert.Equal(0, await krust.TerminateAsync());
 
-        Assert.All(leaders, leader => Assert.Empty(ProcFs.InSession(leader)));
+        Assert.All(leaders, leader => Assert.Empty(ProcFs.InSession(leader))); // gone by the time krust-pm exits
+        await krust.AssertNothingLeftAsync();
     }
 
     [Fact]
@@ -196,8 +197,7 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<Publ
     private static long[] Ids(JsonElement program) =>
         [.. program.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("id").GetInt64())];
 
-    private static async Task<JsonElement> GetProgramsAsync(KrustPmProcess krust) =>
-        JsonDocument.Parse(await krust.Client.GetStringAsync("/", Token)).RootElement.Clone();
+    private static Task<JsonElement> GetProgramsAsync(KrustPmProcess krust) => krust.GetProgramsAsync();
 
     private async Task<string> WriteConfigAsync(string programs)
     {

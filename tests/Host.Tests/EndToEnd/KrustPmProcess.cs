@@ -16,6 +16,7 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly HashSet<int> _seenPids = [];
 
     private KrustPmProcess(Process process, int port)
     {
@@ -86,7 +87,7 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
             Assert.False(_process.HasExited, $"krust-pm exited early ({SafeExitCode()}):\n{Output}");
             try
             {
-                var programs = JsonDocument.Parse(await Client.GetStringAsync("/", TestContext.Current.CancellationToken)).RootElement.Clone();
+                var programs = await GetProgramsAsync();
                 last = programs;
                 if (condition(programs))
                 {
@@ -105,6 +106,34 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
         return default;
     }
 
+    /// <summary><c>GET /</c>; remembers every pid it shows, for <see cref="AssertNothingLeftAsync"/>.</summary>
+    public async Task<JsonElement> GetProgramsAsync()
+    {
+        var programs = JsonDocument.Parse(await Client.GetStringAsync("/", TestContext.Current.CancellationToken)).RootElement.Clone();
+        foreach (var instance in programs.EnumerateArray().SelectMany(p => p.GetProperty("instances").EnumerateArray()))
+        {
+            if (instance.TryGetProperty("pid", out var pid))
+            {
+                _seenPids.Add(pid.GetInt32());
+            }
+        }
+
+        return programs;
+    }
+
+    /// <summary>
+    /// Asserts that no process is left of any instance this test saw (each instance leads its own session, so a
+    /// session with members left means a leftover child or grandchild).
+    /// </summary>
+    public async Task AssertNothingLeftAsync()
+    {
+        Assert.NotEmpty(_seenPids);
+        foreach (var pid in _seenPids)
+        {
+            Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(pid, TimeSpan.FromSeconds(5)));
+        }
+    }
+
     /// <summary>Sends SIGTERM and waits (bounded) for krust-pm to exit; returns its exit code.</summary>
     public async Task<int> TerminateAsync(TimeSpan? timeout = null)
     {
@@ -116,7 +145,7 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        var children = ProcFs.ChildrenOf(_process.Id);
+        var children = ProcFs.ChildrenOf(_process.Id).Select(c => c.Pid).Concat(_seenPids).ToList();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -124,10 +153,10 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
         }
 
         // Whatever happened in the test, leave nothing behind (and say so if something was left).
-        foreach (var child in children.Where(c => ProcFs.IsAlive(c.Pid)))
+        foreach (var child in children.Where(ProcFs.IsAlive))
         {
-            Kill(-child.Pid, 9);
-            Kill(child.Pid, 9);
+            Kill(-child, 9);
+            Kill(child, 9);
         }
 
         Client.Dispose();
