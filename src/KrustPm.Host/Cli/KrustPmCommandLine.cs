@@ -11,7 +11,7 @@ internal static class KrustPmCommandLine
     public const int ExitFailed = 1;
     public const int ExitUsage = 2;
 
-    public static Task<int> InvokeAsync(string[] args)
+    public static async Task<int> InvokeAsync(string[] args)
     {
         var (commandLine, hostArgs) = HostArguments.Split(args);
         var configOption = new Option<string?>("--config", "-c")
@@ -28,9 +28,21 @@ internal static class KrustPmCommandLine
         };
         root.SetAction((parse, _) => RunAsync(parse.GetValue(configOption), hostArgs));
 
+        var parse = root.Parse(commandLine);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"krust-pm: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync("Try 'krust-pm --help'.");
+            return ExitUsage;
+        }
+
         // The web host handles SIGINT/SIGTERM itself (stop every instance, then exit 0); System.CommandLine must
         // not force the process down while that runs.
-        return root.Parse(commandLine).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     private static async Task<int> RunAsync(string? explicitConfig, string[] hostArgs)

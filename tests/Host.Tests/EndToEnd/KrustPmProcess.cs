@@ -134,10 +134,10 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends SIGTERM and waits (bounded) for krust-pm to exit; returns its exit code.</summary>
-    public async Task<int> TerminateAsync(TimeSpan? timeout = null)
+    /// <summary>Sends SIGTERM (or another signal) and waits (bounded) for krust-pm to exit; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(int signal = 15, TimeSpan? timeout = null)
     {
-        Assert.Equal(0, Kill(_process.Id, 15));
+        Assert.Equal(0, Kill(_process.Id, signal));
         using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         await _process.WaitForExitAsync(limit.Token);
         return _process.ExitCode;
