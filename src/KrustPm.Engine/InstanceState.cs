@@ -24,6 +24,12 @@ public sealed record InstanceState(long Id, int CurrentTry, InstanceStatus Statu
     /// <summary>Why the last try could not be started, when it could not.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>
+    /// Failed tries in a row, since the last run that stayed up the program's minimum uptime (or exited cleanly).
+    /// Drives the backoff and the retry budget.
+    /// </summary>
+    public int ConsecutiveFailures { get; init; }
+
     /// <summary>When the next try is due, while the instance waits between tries.</summary>
     public DateTimeOffset? NextTryAt { get; init; }
 

@@ -44,13 +44,21 @@ public abstract record Message
     /// <param name="RunId">The run.</param>
     /// <param name="Reason">Why, for the user.</param>
     /// <param name="At">When the launch failed.</param>
-    public sealed record StartFailed(long RunId, string Reason, DateTimeOffset At) : Message;
+    public sealed record StartFailed(long RunId, string Reason, DateTimeOffset At) : Message
+    {
+        /// <summary>A random number in [0, 1) that spreads the next try's delay; 0.5 gives the nominal delay.</summary>
+        public double Jitter { get; init; } = 0.5;
+    }
 
     /// <summary>Event: the process of a run exited.</summary>
     /// <param name="RunId">The run.</param>
     /// <param name="ExitCode">Its exit code; 128 + N when killed by signal N.</param>
     /// <param name="At">When it exited.</param>
-    public sealed record Exited(long RunId, int ExitCode, DateTimeOffset At) : Message;
+    public sealed record Exited(long RunId, int ExitCode, DateTimeOffset At) : Message
+    {
+        /// <summary>A random number in [0, 1) that spreads the next try's delay; 0.5 gives the nominal delay.</summary>
+        public double Jitter { get; init; } = 0.5;
+    }
 
     /// <summary>Timer: the wait before an instance's next try is over.</summary>
     /// <param name="Program">The program's name.</param>
@@ -58,6 +66,11 @@ public abstract record Message
     /// <param name="Try">The try that is due (a stale timer is ignored).</param>
     /// <param name="At">When it fell due.</param>
     public sealed record RetryDue(string Program, long InstanceId, int Try, DateTimeOffset At) : Message;
+
+    /// <summary>Timer: a run has stayed up the program's minimum uptime, so it is stable.</summary>
+    /// <param name="RunId">The run (a timer for a run that ended is ignored).</param>
+    /// <param name="At">When it fell due.</param>
+    public sealed record UptimeReached(long RunId, DateTimeOffset At) : Message;
 
     /// <summary>Timer: a stopping run had its stop timeout; if it is still alive it gets SIGKILL.</summary>
     /// <param name="RunId">The run.</param>

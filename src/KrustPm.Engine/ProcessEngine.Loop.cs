@@ -144,9 +144,9 @@ public sealed partial class ProcessEngine
         public void Started(long runId, int pid) => engine.Post(new Message.Started(runId, pid, engine._time.GetUtcNow()));
 
         public void StartFailed(long runId, string reason) =>
-            engine.Post(new Message.StartFailed(runId, reason, engine._time.GetUtcNow()));
+            engine.Post(new Message.StartFailed(runId, reason, engine._time.GetUtcNow()) { Jitter = engine.NextJitter() });
 
         public void Exited(long runId, int exitCode) =>
-            engine.Post(new Message.Exited(runId, exitCode, engine._time.GetUtcNow()));
+            engine.Post(new Message.Exited(runId, exitCode, engine._time.GetUtcNow()) { Jitter = engine.NextJitter() });
     }
 }

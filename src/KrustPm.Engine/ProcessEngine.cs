@@ -23,6 +23,7 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly LauncherEvents _events;
     private readonly Lock _startLock = new();
+    private readonly Random? _random;
     private EngineState _state = EngineState.Empty;
     private TaskCompletionSource _published = NewSignal();
     private long _nextRequestId;
@@ -33,10 +34,12 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     /// <summary>Creates an engine; call <see cref="Start"/> to run it.</summary>
     /// <param name="launcher">Carries out launches and signals.</param>
     /// <param name="time">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    public ProcessEngine(IProcessLauncher launcher, TimeProvider? time = null)
+    /// <param name="random">The source of backoff jitter; a shared one when <see langword="null"/>.</param>
+    public ProcessEngine(IProcessLauncher launcher, TimeProvider? time = null, Random? random = null)
     {
         _launcher = launcher;
         _time = time ?? TimeProvider.System;
+        _random = random;
         _events = new LauncherEvents(this);
     }
 
@@ -162,4 +165,17 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     }
 
     private void Post(Message message) => _inbox.Writer.TryWrite(message);
+
+    private double NextJitter()
+    {
+        if (_random is null)
+        {
+            return Random.Shared.NextDouble();
+        }
+
+        lock (_random)
+        {
+            return _random.NextDouble();
+        }
+    }
 }

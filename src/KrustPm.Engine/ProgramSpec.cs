@@ -21,16 +21,33 @@ public sealed record ProgramSpec(string Name, string Command, ImmutableArray<str
     public int Instances { get; init; } = 1;
 
     /// <summary>
-    /// How many failed retries an instance may have before it ends in <see cref="InstanceStatus.RetriesExceeded"/>;
-    /// 0 means retry forever. With 3, the instance runs at most 4 times (tries 1 to 4).
+    /// How many consecutive failed tries of an instance are retried before it ends in
+    /// <see cref="InstanceStatus.RetriesExceeded"/>; 0 means retry forever. With 3, an instance that keeps failing
+    /// runs 4 times (tries 1 to 4). A run that stays up <see cref="MinUptime"/> ends the streak.
     /// </summary>
     public int MaxRetries { get; init; } = DefaultMaxRetries;
 
     /// <summary>The largest instance count a scale request may ask for.</summary>
     public int MaxInstances { get; init; } = DefaultMaxInstances;
 
-    /// <summary>How long to wait after a failed try before the next one. Defaults to 100 ms.</summary>
+    /// <summary>When an exited instance is started again. Defaults to <see cref="RestartPolicy.OnFailure"/>.</summary>
+    public RestartPolicy Restart { get; init; } = RestartPolicy.OnFailure;
+
+    /// <summary>
+    /// The wait before the next try after one failure; it doubles with each further consecutive failure, up to
+    /// <see cref="RestartDelayMax"/>. Also the wait before restarting a clean exit under
+    /// <see cref="RestartPolicy.Always"/>. Zero restarts at once, always. Defaults to 100 ms.
+    /// </summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest wait between tries. Defaults to 30 s.</summary>
+    public TimeSpan RestartDelayMax { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a run must stay up to count as stable: it then resets the instance's consecutive failures (and so
+    /// its backoff and its retry budget). Defaults to 1 s.
+    /// </summary>
+    public TimeSpan MinUptime { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The signal that asks an instance to stop. Defaults to SIGTERM.</summary>
     public int StopSignal { get; init; } = Signals.Terminate;
@@ -40,6 +57,16 @@ public sealed record ProgramSpec(string Name, string Command, ImmutableArray<str
 
     /// <summary>The working directory of the program's processes; <see langword="null"/> inherits the engine's.</summary>
     public string? WorkingDirectory { get; init; }
+
+    /// <summary>Environment variables set for the program's processes, on top of the inherited ones.</summary>
+    public ImmutableSortedDictionary<string, string> Environment { get; init; } =
+        ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>Whether the program starts from an empty environment (only <see cref="Environment"/>).</summary>
+    public bool ClearEnvironment { get; init; }
+
+    /// <summary>The OS user to run the program as (krust-pm must run as root); <see langword="null"/> runs as krust-pm's user.</summary>
+    public string? User { get; init; }
 
     /// <summary>Whether retries never run out (<see cref="MaxRetries"/> is 0).</summary>
     public bool RetriesForever => MaxRetries == 0;

@@ -148,7 +148,7 @@ public static partial class Reducer
                 var instance = instances[i];
                 if (!instance.IsLive)
                 {
-                    instances[i] = instance.Status is InstanceStatus.Started
+                    instances[i] = instance.Status is InstanceStatus.Backoff
                         ? instance with { Status = InstanceStatus.Stopped, NextTryAt = null }
                         : instance;
                     continue;

@@ -12,12 +12,35 @@ public static partial class Reducer
         }
 
         var instance = at.Get(t.State);
-        var status = instance.Status is InstanceStatus.Started ? InstanceStatus.Running : instance.Status;
-        at.Set(t, instance with { Status = status, Pid = m.Pid, StartedAt = m.At });
+        var spec = t.Program(at.Program).Spec;
+        var started = instance with { Pid = m.Pid, StartedAt = m.At };
+        if (instance.Status is InstanceStatus.Started)
+        {
+            started = started with { Status = InstanceStatus.Running };
+            if (spec.MinUptime <= TimeSpan.Zero)
+            {
+                started = started with { ConsecutiveFailures = 0 };
+            }
+            else
+            {
+                t.Effects.Add(new Effect.Schedule(new Message.UptimeReached(m.RunId, m.At + spec.MinUptime)));
+            }
+        }
+
+        at.Set(t, started);
+    }
+
+    /// <summary>A run stayed up long enough to be stable: its instance's failure streak is over.</summary>
+    private static void UptimeReached(Transition t, Message.UptimeReached m)
+    {
+        if (FindRun(t.State, m.RunId) is { } at && at.Get(t.State) is { Status: InstanceStatus.Running, ConsecutiveFailures: > 0 } instance)
+        {
+            at.Set(t, instance with { ConsecutiveFailures = 0 });
+        }
     }
 
     /// <summary>A run exited or could not start: decide what becomes of its instance.</summary>
-    private static void RunEnded(Transition t, long runId, DateTimeOffset at, int? exitCode, string? error)
+    private static void RunEnded(Transition t, long runId, DateTimeOffset at, int? exitCode, string? error, double jitter)
     {
         if (FindRun(t.State, runId) is not { } location)
         {
@@ -25,13 +48,19 @@ public static partial class Reducer
         }
 
         var program = t.Program(location.Program);
-        var instance = location.Get(t.State) with
+        var spec = program.Spec;
+        var before = location.Get(t.State);
+
+        // A run that stayed up the minimum uptime was stable: the failure streak it follows no longer counts.
+        var stable = before is { Pid: not null, StartedAt: { } startedAt } && at - startedAt >= spec.MinUptime;
+        var instance = before with
         {
             RunId = null,
             Pid = null,
             ExitedAt = at,
             LastExitCode = exitCode,
             LastError = error,
+            ConsecutiveFailures = stable ? 0 : before.ConsecutiveFailures,
         };
 
         if (location.Retiring)
@@ -44,34 +73,47 @@ public static partial class Reducer
         }
         else if (exitCode == 0)
         {
-            location.Set(t, instance with { Status = InstanceStatus.Done });
+            var clean = instance with { ConsecutiveFailures = 0 };
+            location.Set(t, spec.Restart is RestartPolicy.Always
+                ? Relaunch(t, spec, clean, spec.RestartDelay, at)
+                : clean with { Status = InstanceStatus.Done });
         }
         else
         {
-            location.Set(t, AfterFailure(t, program.Spec, instance, at));
+            location.Set(t, AfterFailure(t, spec, instance with { ConsecutiveFailures = instance.ConsecutiveFailures + 1 }, at, jitter));
         }
 
         ResolvePendingReplies(t, runId);
     }
 
-    /// <summary>A try failed: schedule the next one, or give up when no retries are left.</summary>
-    private static InstanceState AfterFailure(Transition t, ProgramSpec spec, InstanceState instance, DateTimeOffset at)
+    /// <summary>A try failed: back off before the next one, or give up when the policy or the retry budget says so.</summary>
+    private static InstanceState AfterFailure(Transition t, ProgramSpec spec, InstanceState instance, DateTimeOffset at, double jitter)
     {
-        var retriesLeft = spec.RetriesForever || instance.CurrentTry <= spec.MaxRetries;
-        if (!retriesLeft)
+        if (spec.Restart is RestartPolicy.Never)
+        {
+            return instance with { Status = InstanceStatus.Failed };
+        }
+
+        if (!spec.RetriesForever && instance.ConsecutiveFailures > spec.MaxRetries)
         {
             return instance with { Status = InstanceStatus.RetriesExceeded };
         }
 
+        return Relaunch(t, spec, instance, Backoff.Delay(spec, instance.ConsecutiveFailures, jitter), at);
+    }
+
+    /// <summary>Starts the next try now, or schedules it and waits in <see cref="InstanceStatus.Backoff"/>.</summary>
+    private static InstanceState Relaunch(Transition t, ProgramSpec spec, InstanceState instance, TimeSpan delay, DateTimeOffset at)
+    {
         var nextTry = instance.CurrentTry + 1;
-        if (spec.RestartDelay <= TimeSpan.Zero)
+        if (delay <= TimeSpan.Zero)
         {
             return t.Launch(spec, instance, nextTry);
         }
 
-        var due = at + spec.RestartDelay;
+        var due = at + delay;
         t.Effects.Add(new Effect.Schedule(new Message.RetryDue(spec.Name, instance.Id, nextTry, due)));
-        return instance with { Status = InstanceStatus.Started, CurrentTry = nextTry, NextTryAt = due };
+        return instance with { Status = InstanceStatus.Backoff, CurrentTry = nextTry, NextTryAt = due };
     }
 
     private static void RetryDue(Transition t, Message.RetryDue m)
@@ -90,7 +132,7 @@ public static partial class Reducer
         }
 
         var instance = program.Instances[position];
-        if (instance is not { Status: InstanceStatus.Started, IsLive: false } || instance.CurrentTry != m.Try)
+        if (instance is not { Status: InstanceStatus.Backoff, IsLive: false } || instance.CurrentTry != m.Try)
         {
             return; // Stopped or already relaunched: the timer is stale.
         }

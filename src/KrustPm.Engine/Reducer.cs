@@ -21,8 +21,9 @@ public static partial class Reducer
             case Message.Scale m: Scale(t, m); break;
             case Message.Shutdown m: Shutdown(t, m); break;
             case Message.Started m: Started(t, m); break;
-            case Message.StartFailed m: RunEnded(t, m.RunId, m.At, exitCode: null, error: m.Reason); break;
-            case Message.Exited m: RunEnded(t, m.RunId, m.At, m.ExitCode, error: null); break;
+            case Message.StartFailed m: RunEnded(t, m.RunId, m.At, exitCode: null, error: m.Reason, m.Jitter); break;
+            case Message.Exited m: RunEnded(t, m.RunId, m.At, m.ExitCode, error: null, m.Jitter); break;
+            case Message.UptimeReached m: UptimeReached(t, m); break;
             case Message.RetryDue m: RetryDue(t, m); break;
             case Message.StopTimeoutElapsed m: StopTimeoutElapsed(t, m); break;
             default: throw new ArgumentOutOfRangeException(nameof(message), message, "Unknown message type.");
