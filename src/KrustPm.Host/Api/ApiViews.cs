@@ -14,6 +14,9 @@ public sealed record ProgramView(
 /// <summary>One instance in <c>GET /</c>: <c>id</c>, <c>currentTry</c> and <c>status</c> are the seed contract.</summary>
 public sealed record InstanceView(long Id, int CurrentTry, string Status)
 {
+    /// <summary>Failed tries in a row since the last stable run; drives the backoff and the retry budget.</summary>
+    public int ConsecutiveFailures { get; init; }
+
     public int? Pid { get; init; }
 
     public DateTimeOffset? StartedAt { get; init; }

@@ -28,6 +28,7 @@ internal static class StateProjection
 
     private static InstanceView Instance(InstanceState instance) => new(instance.Id, instance.CurrentTry, instance.Status.ToString())
     {
+        ConsecutiveFailures = instance.ConsecutiveFailures,
         Pid = instance.Pid,
         StartedAt = instance.StartedAt,
         ExitedAt = instance.ExitedAt,

@@ -29,7 +29,11 @@ internal static class ConfigDocumentReader
         var firstLines = new Dictionary<string, int?>(StringComparer.Ordinal);
         foreach (var table in document.Tables)
         {
-            if (ReadTable(table, reader, problems, firstLines) is { } program)
+            if (EnvironmentTableOf(table) is { } owner)
+            {
+                AddEnvironmentTable(owner, (TableSyntax)table, programs, firstLines, problems);
+            }
+            else if (ReadTable(table, reader, problems, firstLines) is { } program)
             {
                 programs.Add(program);
             }
@@ -94,6 +98,36 @@ internal static class ConfigDocumentReader
         }
     }
 
+    /// <summary>The program an <c>[program.env]</c> table belongs to, or <see langword="null"/> for other tables.</summary>
+    private static string? EnvironmentTableOf(TableSyntaxBase table) =>
+        table is TableSyntax && TomlSyntax.KeyParts(table.Name) is [var program, "env"] ? program : null;
+
+    /// <summary>Merges an <c>[program.env]</c> table into the program declared above it.</summary>
+    private static void AddEnvironmentTable(
+        string name,
+        TableSyntax table,
+        ImmutableArray<ProgramSpec>.Builder programs,
+        Dictionary<string, int?> firstLines,
+        ProblemList problems)
+    {
+        var index = programs.Select(p => p.Name).ToList().IndexOf(name);
+        if (index < 0)
+        {
+            if (!firstLines.ContainsKey(name))
+            {
+                var line = TomlSyntax.LineOf(table.OpenBracket) ?? TomlSyntax.LineOf(table);
+                problems.AddProgram(line, name, $"[{name}.env] must follow the program's own table [{name}]");
+            }
+
+            return; // The program itself had problems: they are reported already.
+        }
+
+        if (EnvironmentReader.Read(problems, name, table.Items, programs[index].Environment) is { } environment)
+        {
+            programs[index] = programs[index] with { Environment = environment };
+        }
+    }
+
     private static ProgramSpec? ReadTable(
         TableSyntaxBase table, ProgramTableReader reader, ProblemList problems, Dictionary<string, int?> firstLines)
     {
@@ -111,7 +145,7 @@ internal static class ConfigDocumentReader
         if (parts.Count > 1)
         {
             problems.AddProgram(
-                line, name, $"nested table [{written}] is not supported; program settings are plain keys inside [{name}]");
+                line, name, $"nested table [{written}] is not supported; program settings are plain keys inside [{name}] (only [{name}.env] is a table)");
             return null;
         }
 

@@ -13,8 +13,13 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
     /// <summary>The keys a program table may contain.</summary>
     public static readonly ImmutableArray<string> KnownKeys =
     [
-        "command", "args", "instances", "max_instances", "max_retries",
-        "restart_delay_ms", "stop_timeout_ms", "stop_signal", "workdir",
+        "command", "args", "instances", "max_instances", "max_retries", "restart", "restart_delay_ms",
+        "restart_delay_max_ms", "min_uptime_ms", "stop_timeout_ms", "stop_signal", "workdir", "env", "clear_env", "user",
+    ];
+
+    private static readonly ImmutableArray<(string Name, RestartPolicy Policy)> RestartPolicies =
+    [
+        ("on-failure", RestartPolicy.OnFailure), ("always", RestartPolicy.Always), ("never", RestartPolicy.Never),
     ];
 
     /// <summary>Reads the table of program <paramref name="name"/>.</summary>
@@ -22,7 +27,8 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
     public ProgramSpec? Read(string name, TableSyntax table)
     {
         var problemsBefore = problems.Count;
-        var program = new ProgramBuilder(name) { WorkingDirectory = configDirectory };
+        var program = new ProgramBuilder(name);
+        program.Spec = program.Spec with { WorkingDirectory = configDirectory };
         foreach (var item in table.Items)
         {
             ReadItem(program, item);
@@ -34,13 +40,13 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
                 TomlSyntax.LineOf(table.OpenBracket) ?? TomlSyntax.LineOf(table), name, "command", "missing required key 'command'");
         }
 
-        if (program.InstancesLine is { } instancesLine && program.Instances > program.MaxInstances)
+        if (program.InstancesLine is { } instancesLine && program.Spec.Instances > program.Spec.MaxInstances)
         {
             problems.AddKey(
                 instancesLine,
                 name,
                 "instances",
-                $"{Format(program.Instances)} is more than max_instances ({Format(program.MaxInstances)})");
+                $"{Format(program.Spec.Instances)} is more than max_instances ({Format(program.Spec.MaxInstances)})");
         }
 
         return problems.Count == problemsBefore ? program.Build() : null;
@@ -55,6 +61,16 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
         var line = TomlSyntax.LineOf(item.Key) ?? TomlSyntax.LineOf(item);
         var value = item.Value;
         var context = new KeyContext(program.Name, key, line);
+        if (parts is ["env", var variable])
+        {
+            if (EnvironmentReader.Read(problems, program.Name, variable, line, value, program.Spec.Environment) is { } withVariable)
+            {
+                program.Spec = program.Spec with { Environment = withVariable };
+            }
+
+            return;
+        }
+
         switch (key)
         {
             case "command":
@@ -67,7 +83,7 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
             case "instances":
                 if (TryReadInt(context, value, minimum: 0, out var instances))
                 {
-                    program.Instances = instances;
+                    program.Spec = program.Spec with { Instances = instances };
                     program.InstancesLine = line;
                 }
 
@@ -75,28 +91,45 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
             case "max_instances":
                 if (TryReadInt(context, value, minimum: 1, out var maxInstances))
                 {
-                    program.MaxInstances = maxInstances;
+                    program.Spec = program.Spec with { MaxInstances = maxInstances };
                 }
 
                 break;
             case "max_retries":
                 if (TryReadInt(context, value, minimum: 0, out var maxRetries))
                 {
-                    program.MaxRetries = maxRetries;
+                    program.Spec = program.Spec with { MaxRetries = maxRetries };
                 }
 
                 break;
+            case "restart":
+                ReadRestart(program, context, value);
+                break;
             case "restart_delay_ms":
-                if (TryReadInt(context, value, minimum: 0, out var restartDelay))
+                if (TryReadMilliseconds(context, value, out var restartDelay))
                 {
-                    program.RestartDelay = TimeSpan.FromMilliseconds(restartDelay);
+                    program.Spec = program.Spec with { RestartDelay = restartDelay };
+                }
+
+                break;
+            case "restart_delay_max_ms":
+                if (TryReadMilliseconds(context, value, out var restartDelayMax))
+                {
+                    program.Spec = program.Spec with { RestartDelayMax = restartDelayMax };
+                }
+
+                break;
+            case "min_uptime_ms":
+                if (TryReadMilliseconds(context, value, out var minUptime))
+                {
+                    program.Spec = program.Spec with { MinUptime = minUptime };
                 }
 
                 break;
             case "stop_timeout_ms":
-                if (TryReadInt(context, value, minimum: 0, out var stopTimeout))
+                if (TryReadMilliseconds(context, value, out var stopTimeout))
                 {
-                    program.StopTimeout = TimeSpan.FromMilliseconds(stopTimeout);
+                    program.Spec = program.Spec with { StopTimeout = stopTimeout };
                 }
 
                 break;
@@ -105,6 +138,40 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
                 break;
             case "workdir":
                 ReadWorkdir(program, context, value);
+                break;
+            case "env":
+                if (value is InlineTableSyntax inline
+                    && EnvironmentReader.Read(problems, program.Name, inline.Items.Select(i => i.KeyValue).OfType<KeyValueSyntax>(), program.Spec.Environment) is { } environment)
+                {
+                    program.Spec = program.Spec with { Environment = environment };
+                }
+                else if (value is not InlineTableSyntax)
+                {
+                    Report(context, $"expected a table of variables such as {{ KEY = \"value\" }}, got {TomlSyntax.Describe(value)}");
+                }
+
+                break;
+            case "clear_env":
+                if (value is BooleanValueSyntax clear)
+                {
+                    program.Spec = program.Spec with { ClearEnvironment = clear.Value };
+                }
+                else
+                {
+                    Report(context, $"expected true or false, got {TomlSyntax.Describe(value)}");
+                }
+
+                break;
+            case "user":
+                if (value is StringValueSyntax { Value: { Length: > 0 } user } && !user.Any(char.IsWhiteSpace))
+                {
+                    program.Spec = program.Spec with { User = user };
+                }
+                else
+                {
+                    Report(context, $"expected a user name, got {TomlSyntax.Describe(value)}");
+                }
+
                 break;
             default:
                 problems.AddAboutKey(
@@ -133,7 +200,7 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
         }
         else
         {
-            program.Command = command;
+            program.Spec = program.Spec with { Command = command };
             program.Words = words;
         }
     }
@@ -178,7 +245,7 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
         }
         else
         {
-            program.StopSignal = signal;
+            program.Spec = program.Spec with { StopSignal = signal };
         }
     }
 
@@ -209,7 +276,7 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
 
         if (Directory.Exists(full))
         {
-            program.WorkingDirectory = full;
+            program.Spec = program.Spec with { WorkingDirectory = full };
         }
         else if (File.Exists(full))
         {
@@ -220,6 +287,28 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
             var tilde = workdir.StartsWith('~') ? " ('~' is not expanded)" : string.Empty;
             Report(context, $"directory does not exist: {full}{tilde}");
         }
+    }
+
+    private void ReadRestart(ProgramBuilder program, KeyContext context, ValueSyntax? value)
+    {
+        var names = string.Join(", ", RestartPolicies.Select(p => TomlSyntax.Quote(p.Name)));
+        var match = value is StringValueSyntax { Value: { } text }
+            ? RestartPolicies.FirstOrDefault(p => p.Name == text)
+            : default;
+        if (match.Name is null)
+        {
+            Report(context, $"expected one of {names}, got {TomlSyntax.Describe(value)}");
+            return;
+        }
+
+        program.Spec = program.Spec with { Restart = match.Policy };
+    }
+
+    private bool TryReadMilliseconds(KeyContext context, ValueSyntax? value, out TimeSpan result)
+    {
+        var ok = TryReadInt(context, value, minimum: 0, out var milliseconds);
+        result = TimeSpan.FromMilliseconds(milliseconds);
+        return ok;
     }
 
     /// <summary>Reads an integer from <paramref name="minimum"/> to <see cref="int.MaxValue"/>.</summary>

@@ -94,7 +94,7 @@ public sealed class RootEndpointTests : ApiTestBase
         var problem = await GetProblemAsync("/?status=Sleeping", HttpStatusCode.BadRequest, "status");
 
         Assert.Equal(
-            "Unknown status 'Sleeping'; expected one of Started, Running, Done, RetriesExceeded, Stopping, Stopped.",
+            "Unknown status 'Sleeping'; expected one of Started, Running, Backoff, Done, RetriesExceeded, Failed, Stopping, Stopped.",
             problem.GetProperty("detail").GetString());
     }
 

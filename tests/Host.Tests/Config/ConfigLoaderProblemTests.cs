@@ -125,7 +125,7 @@ public class ConfigLoaderProblemTests
     [InlineData("cwd = \".\"", "unknown key 'cwd' (did you mean 'workdir'?)")]
     [InlineData("signal = \"TERM\"", "unknown key 'signal' (did you mean 'stop_signal'?)")]
     [InlineData("zzz = 1", "unknown key 'zzz'")]
-    [InlineData("env.PATH = \"/bin\"", "unknown key 'env.PATH'")]
+    [InlineData("limits.cpu = 1", "unknown key 'limits.cpu'")]
     public void Load_reports_unknown_keys(string line, string message)
     {
         var text = $"[web]\ncommand = \"x\"\n{line}\n";

@@ -107,12 +107,12 @@ public class ConfigLoaderStructureTests
     [Fact]
     public void Load_reports_a_nested_table_inside_a_program()
     {
-        var text = "[web]\ncommand = \"x\"\n[web.env]\nPATH = \"/bin\"\n";
+        var text = "[web]\ncommand = \"x\"\n[web.limits]\ncpu = 1\n";
 
         var problem = Assert.Single(ConfigLoader.Parse(text, ConfigPath).Problems);
 
         Assert.Equal(
-            "/cfg/krust-pm.toml:3: program 'web': nested table [web.env] is not supported; program settings are plain keys inside [web]",
+            "/cfg/krust-pm.toml:3: program 'web': nested table [web.limits] is not supported; program settings are plain keys inside [web] (only [web.env] is a table)",
             problem.ToString());
     }
 
@@ -170,7 +170,7 @@ public class ConfigLoaderStructureTests
                 "/cfg/krust-pm.toml:7: program 'web': key 'instances': expected a non-negative integer, got integer -2",
                 "/cfg/krust-pm.toml:9: program 'worker': missing required key 'command'",
                 "/cfg/krust-pm.toml:11: program 'worker': key 'stop_signal': unknown signal \"STOP\"; expected one of HUP, INT, QUIT, KILL, USR1, USR2, TERM (optionally with a SIG prefix)",
-                "/cfg/krust-pm.toml:16: program 'w': nested table [w.x] is not supported; program settings are plain keys inside [w]",
+                "/cfg/krust-pm.toml:16: program 'w': nested table [w.x] is not supported; program settings are plain keys inside [w] (only [w.env] is a table)",
             ],
             result.Problems.Select(p => p.ToString()));
     }
