@@ -4,7 +4,7 @@ namespace KrustPm.Engine.Linux;
 
 /// <summary>
 /// Finds the file a command names, as execvp would: a name with a slash is a path (relative to the working
-/// directory), a bare name is searched in PATH. Doing it before the launch turns "not found" and "not executable"
+/// directory), a bare name is searched in the program's PATH. Doing it before the launch turns "not found" and "not executable"
 /// into clear start failures instead of an exit code from a wrapper.
 /// </summary>
 internal static class ExecutableLookup
@@ -14,6 +14,7 @@ internal static class ExecutableLookup
     public static bool TryResolve(
         string command,
         string workingDirectory,
+        string? searchPath,
         [NotNullWhen(true)] out string? path,
         [NotNullWhen(false)] out string? error)
     {
@@ -24,7 +25,7 @@ internal static class ExecutableLookup
             return error is null;
         }
 
-        var search = Environment.GetEnvironmentVariable("PATH") is { Length: > 0 } value ? value : DefaultPath;
+        var search = searchPath is { Length: > 0 } ? searchPath : DefaultPath;
         foreach (var folder in search.Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.GetFullPath(command, Path.GetFullPath(folder, workingDirectory));

@@ -6,57 +6,92 @@ using System.Runtime.InteropServices;
 namespace KrustPm.Engine.Linux;
 
 /// <summary>
-/// Starts and signals real processes on Linux. Each run is started through <c>setsid</c> (which execs in place, so
-/// the pid stays the same) and becomes the leader of its own session and process group: a signal reaches the
-/// whole tree it started, never krust-pm. <c>env --default-signal</c> restores the signal dispositions .NET
-/// leaves ignored (SIGPIPE). The .NET runtime reaps every child, so no zombie is left behind.
+/// Starts and signals real processes on Linux. Each run is started as
+/// <c>setsid setpriv --pdeathsig KILL env --default-signal PROGRAM ARGS...</c>, each of which execs in place (the pid
+/// stays the program's): the run leads its own session and process group, so a signal reaches the whole tree it
+/// started and never krust-pm; it dies with krust-pm's launch thread, even if krust-pm is killed with SIGKILL; and
+/// it starts with default signal dispositions (.NET leaves SIGPIPE ignored). The .NET runtime reaps every child, so
+/// no zombie is left behind.
 /// </summary>
-public sealed class LinuxProcessLauncher : IProcessLauncher
+public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
 {
-    private const string SetsidPath = "/usr/bin/setsid";
-    private const string EnvPath = "/usr/bin/env";
-
     private readonly ConcurrentDictionary<long, Process> _runs = new();
+    private readonly LinuxProcessLauncherOptions _options;
+    private readonly Guardian? _guardian;
+    private readonly LaunchThread _thread = LaunchThread.Instance;
+
+    /// <summary>Creates a launcher with <see cref="LinuxProcessLauncherOptions.Default"/>.</summary>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux, or a needed util-linux/coreutils tool is missing.</exception>
+    public LinuxProcessLauncher()
+        : this(LinuxProcessLauncherOptions.Default)
+    {
+    }
 
     /// <summary>Creates a launcher.</summary>
-    /// <exception cref="PlatformNotSupportedException">Not on Linux, or <c>setsid</c>/<c>env</c> is missing.</exception>
-    public LinuxProcessLauncher()
+    /// <param name="options">Which protections against krust-pm's own death to use.</param>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux, or a needed util-linux/coreutils tool is missing.</exception>
+    public LinuxProcessLauncher(LinuxProcessLauncherOptions options)
     {
         if (!OperatingSystem.IsLinux())
         {
             throw new PlatformNotSupportedException("The krust-pm launcher runs on Linux only.");
         }
 
-        foreach (var tool in new[] { SetsidPath, EnvPath })
+        foreach (var tool in LaunchPlan.Tools)
         {
             if (!File.Exists(tool))
             {
                 throw new PlatformNotSupportedException($"krust-pm needs {tool} (util-linux / coreutils) to start programs.");
             }
         }
+
+        _options = options;
+        _guardian = options.Guardian ? new Guardian() : null;
     }
 
     /// <summary>How many runs this launcher has started that have not exited yet.</summary>
     public int LiveRuns => _runs.Count;
 
+    /// <summary>The guardian process's pid, when there is one.</summary>
+    public int? GuardianPid => _guardian?.Pid;
+
     /// <inheritdoc />
-    public void Launch(LaunchRequest request, IProcessEvents events)
+    public void Launch(LaunchRequest request, IProcessEvents events) => _thread.Post(() => LaunchNow(request, events));
+
+    /// <inheritdoc />
+    public void Signal(long runId, int signal) => _thread.Post(() =>
     {
-        var spec = request.Program;
-        var workingDirectory = spec.WorkingDirectory ?? Environment.CurrentDirectory;
-        if (!Directory.Exists(workingDirectory))
+        if (_runs.TryGetValue(runId, out var process))
         {
-            events.StartFailed(request.RunId, $"working directory does not exist: '{workingDirectory}'");
+            SignalGroup(process.Id, signal);
+        }
+    });
+
+    /// <summary>Lets the guardian go (it kills any group still listed, normally none).</summary>
+    public void Dispose() => _guardian?.Dispose();
+
+    /// <summary>
+    /// Signals the process group led by <paramref name="pid"/>. Right after the start, before <c>setsid</c> ran,
+    /// the group does not exist yet: then the process itself is signalled.
+    /// </summary>
+    private static void SignalGroup(int pid, int signal)
+    {
+        if (NativeMethods.Kill(-pid, signal) != 0 && Marshal.GetLastPInvokeError() == NativeMethods.Esrch)
+        {
+            NativeMethods.Kill(pid, signal);
+        }
+    }
+
+    private void LaunchNow(LaunchRequest request, IProcessEvents events)
+    {
+        var plan = LaunchPlan.Create(request.Program, _options);
+        if (plan.StartInfo is null)
+        {
+            events.StartFailed(request.RunId, plan.Error ?? "cannot start");
             return;
         }
 
-        if (!ExecutableLookup.TryResolve(spec.Argv[0], workingDirectory, out var executable, out var error))
-        {
-            events.StartFailed(request.RunId, error);
-            return;
-        }
-
-        var process = new Process { StartInfo = StartInfo(spec, workingDirectory, executable), EnableRaisingEvents = true };
+        var process = new Process { StartInfo = plan.StartInfo, EnableRaisingEvents = true };
         process.Exited += (_, _) => OnExited(request.RunId, process, events);
 
         // Held until Started is reported, so that an instant exit is always reported after the start.
@@ -69,11 +104,12 @@ public sealed class LinuxProcessLauncher : IProcessLauncher
             catch (Exception failure) when (failure is Win32Exception or InvalidOperationException or IOException)
             {
                 process.Dispose();
-                events.StartFailed(request.RunId, $"cannot start '{executable}': {failure.Message}");
+                events.StartFailed(request.RunId, StartFailure(request.Program, plan.Executable, failure));
                 return;
             }
 
             _runs[request.RunId] = process;
+            _guardian?.Add(process.Id);
             events.Started(request.RunId, process.Id);
         }
 
@@ -88,53 +124,13 @@ public sealed class LinuxProcessLauncher : IProcessLauncher
         }
     }
 
-    /// <inheritdoc />
-    public void Signal(long runId, int signal)
+    private static string StartFailure(ProgramSpec spec, string executable, Exception failure) => failure switch
     {
-        if (!_runs.TryGetValue(runId, out var process))
-        {
-            return; // Already exited: not an error.
-        }
-
-        SignalGroup(process.Id, signal);
-    }
-
-    private static ProcessStartInfo StartInfo(ProgramSpec spec, string workingDirectory, string executable)
-    {
-        var info = new ProcessStartInfo(SetsidPath)
-        {
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-        };
-
-        // env would read a path containing '=' as a variable assignment; such a program keeps SIGPIPE ignored.
-        if (!executable.Contains('=', StringComparison.Ordinal))
-        {
-            info.ArgumentList.Add(EnvPath);
-            info.ArgumentList.Add("--default-signal");
-        }
-
-        info.ArgumentList.Add(executable);
-        foreach (var argument in spec.Argv.AsSpan()[1..])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return info;
-    }
-
-    /// <summary>
-    /// Signals the process group led by <paramref name="pid"/>. Right after the start, before <c>setsid</c> ran,
-    /// the group does not exist yet: then the process itself is signalled.
-    /// </summary>
-    private static void SignalGroup(int pid, int signal)
-    {
-        if (NativeMethods.Kill(-pid, signal) != 0 && Marshal.GetLastPInvokeError() == NativeMethods.Esrch)
-        {
-            NativeMethods.Kill(pid, signal);
-        }
-    }
+        Win32Exception { NativeErrorCode: 1 } when spec.User is not null =>
+            $"cannot run as user '{spec.User}': krust-pm is not allowed to switch users (it must run as root)",
+        _ when spec.User is not null => $"cannot start '{executable}' as user '{spec.User}': {failure.Message}",
+        _ => $"cannot start '{executable}': {failure.Message}",
+    };
 
     private void OnExited(long runId, Process process, IProcessEvents events)
     {
@@ -147,6 +143,7 @@ public sealed class LinuxProcessLauncher : IProcessLauncher
 
         // Whatever the leader left behind in its group belongs to a run that is over: no orphans.
         NativeMethods.Kill(-process.Id, Signals.Kill);
+        _guardian?.Remove(process.Id);
         process.Dispose();
         events.Exited(runId, exitCode);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using KrustPm.Engine.Linux;
 
 using KrustPm.Tests.Shared;
@@ -21,6 +22,7 @@ public sealed class LinuxProcessLauncherTests : IAsyncDisposable
         }
 
         Assert.Equal(0, _launcher.LiveRuns);
+        _launcher.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -123,11 +125,79 @@ public sealed class LinuxProcessLauncherTests : IAsyncDisposable
     public void Signalling_a_run_that_ended_or_never_existed_is_not_an_error() =>
         _launcher.Signal(12345, Signals.Terminate);
 
-    private void Launch(long runId, params string[] argv)
+    [Fact]
+    public async Task Environment_variables_are_added_to_the_inherited_environment()
     {
-        var spec = new ProgramSpec("test", string.Join(' ', argv), [.. argv]) { WorkingDirectory = _folder };
-        _launcher.Launch(new LaunchRequest(runId, spec, InstanceId: 0, Try: 1), _events);
+        Environment.SetEnvironmentVariable("KRUST_TEST_INHERITED", "yes");
+        LaunchSpec(10, Spec("test \"$KRUST_TEST_INHERITED/$FOO/$BAR\" = 'yes/bar/a b'") with
+        {
+            Environment = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new("FOO", "bar"), new KeyValuePair<string, string>("BAR", "a b")]),
+        });
+
+        Assert.Equal("started 10", await _events.NextAsync());
+        Assert.Equal("exited 10: 0", await _events.NextAsync());
     }
+
+    [Fact]
+    public async Task A_cleared_environment_holds_only_the_programs_variables()
+    {
+        Environment.SetEnvironmentVariable("KRUST_TEST_INHERITED", "yes");
+        LaunchSpec(11, Spec("test -z \"$KRUST_TEST_INHERITED$HOME\" && test \"$ONLY\" = 1") with
+        {
+            ClearEnvironment = true,
+            Environment = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>("ONLY", "1")]),
+        });
+
+        Assert.Equal("started 11", await _events.NextAsync());
+        Assert.Equal("exited 11: 0", await _events.NextAsync());
+    }
+
+    [Fact]
+    public async Task A_program_runs_as_another_user_with_that_users_HOME_USER_and_LOGNAME()
+    {
+        Assert.SkipUnless(UserAccounts.EffectiveUid == 0, "switching users needs root; this test runs as uid " + UserAccounts.EffectiveUid);
+        var nobody = UserAccounts.Find("nobody")!;
+
+        LaunchSpec(12, Spec($"test \"$(id -u)/$USER/$LOGNAME/$HOME\" = '{nobody.Uid}/nobody/nobody/{nobody.Home}'") with
+        {
+            User = "nobody",
+            WorkingDirectory = "/",
+        });
+
+        Assert.Equal("started 12", await _events.NextAsync());
+        Assert.Equal("exited 12: 0", await _events.NextAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_user_is_a_start_failure_that_says_so()
+    {
+        LaunchSpec(13, Spec("exit 0") with { User = "krust-no-such-user" });
+
+        Assert.Equal("failed 13: cannot run as user 'krust-no-such-user': no such user", await _events.NextAsync());
+    }
+
+    [Fact]
+    public async Task The_guardian_kills_listed_process_trees_when_krust_pm_goes_away()
+    {
+        Launch(14, "/bin/sh", "-c", "sleep 300 & sleep 300 & wait");
+        Assert.Equal("started 14", await _events.NextAsync());
+        var pid = _events.Pid!.Value;
+        await WaitForAsync(() => ProcFs.InSession(pid).Count >= 3);
+
+        // What happens when krust-pm dies: its end of the guardian's pipe closes.
+        _launcher.Dispose();
+
+        Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(pid, TimeSpan.FromSeconds(5)));
+        Assert.StartsWith("exited 14: ", await _events.NextAsync());
+    }
+
+    private static ProgramSpec Spec(string script) => new("test", script, ["/bin/sh", "-c", script]);
+
+    private void Launch(long runId, params string[] argv) =>
+        LaunchSpec(runId, new ProgramSpec("test", string.Join(' ', argv), [.. argv]));
+
+    private void LaunchSpec(long runId, ProgramSpec spec) =>
+        _launcher.Launch(new LaunchRequest(runId, spec with { WorkingDirectory = spec.WorkingDirectory ?? _folder }, InstanceId: 0, Try: 1), _events);
 
     private static async Task WaitForAsync(Func<bool> condition)
     {

@@ -37,7 +37,7 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<Publ
         Assert.All(pids, pid => Assert.True(ProcFs.IsAlive(pid)));
         Assert.All(pids, pid => Assert.Equal((pid, pid), ProcFs.Ids(pid))); // each leads its own group and session
 
-        // bad_sleeper exits 3 after a second: retried twice, then RetriesExceeded at try 3.
+        // bad_sleeper exits 3 after 0.2 s: retried twice, then RetriesExceeded at try 3.
         var bad = (await krust.WaitForAsync(p => Statuses(p, "bad_sleeper").SequenceEqual(["RetriesExceeded"])))[1];
         Assert.Equal(3, bad.GetProperty("instances")[0].GetProperty("currentTry").GetInt32());
         Assert.Equal(3, bad.GetProperty("instances")[0].GetProperty("lastExitCode").GetInt32());
@@ -118,6 +118,44 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<Publ
         Assert.Equal(0, await krust.TerminateAsync());
 
         Assert.All(leaders, leader => Assert.Empty(ProcFs.InSession(leader))); // gone by the time krust-pm exits
+        await krust.AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task SIGKILL_of_krust_pm_leaves_no_child_and_no_grandchild()
+    {
+        var config = await WriteConfigAsync("""
+            [tree]
+            command = "sh -c 'sleep 300 & sleep 300 & wait'"
+            instances = 3
+            """);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+        var leaders = Pids((await krust.WaitForAsync(p => Statuses(p, "tree").All(s => s == "Running")))[0]);
+        Assert.True(await ProcFs.WaitUntilAsync(() => leaders.Sum(l => ProcFs.InSession(l).Count) == 9, Bound));
+        await Task.Delay(300, Token); // the guardian's list of groups is rewritten at most every 100 ms
+
+        Assert.Equal(137, await krust.TerminateAsync(signal: 9));
+
+        await krust.AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task Env_and_workdir_reach_the_program()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder, "data"));
+        var config = await WriteConfigAsync("""
+            [writer]
+            command = "sh -c 'echo \"$GREETING from $(pwd)\" > out.txt; exec sleep 300'"
+            workdir = "data"
+            env = { GREETING = "hello" }
+            """);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+        await krust.WaitForAsync(p => Statuses(p, "writer").SequenceEqual(["Running"]));
+        var output = Path.Combine(_folder, "data", "out.txt");
+
+        Assert.True(await ProcFs.WaitUntilAsync(() => File.Exists(output) && File.ReadAllText(output).EndsWith('\n'), Bound));
+        Assert.Equal($"hello from {Path.Combine(_folder, "data")}\n", await File.ReadAllTextAsync(output, Token));
+        Assert.Equal(0, await krust.TerminateAsync());
         await krust.AssertNothingLeftAsync();
     }
 

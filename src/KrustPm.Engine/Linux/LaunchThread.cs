@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+
+namespace KrustPm.Engine.Linux;
+
+/// <summary>
+/// One thread, alive for the whole process, that forks every child. Linux delivers a child's parent-death signal
+/// when the <em>thread</em> that forked it exits: forking from thread-pool threads would kill children whenever an
+/// idle pool thread retires. Work runs in the order it was posted, so a signal never overtakes the launch it targets.
+/// </summary>
+internal sealed class LaunchThread
+{
+    private readonly BlockingCollection<Action> _work = [];
+
+    private LaunchThread()
+    {
+        var thread = new Thread(Run) { IsBackground = true, Name = "krust-pm launcher" };
+        thread.Start();
+    }
+
+    /// <summary>The process-wide launch thread (never exits, so children are never orphaned by it).</summary>
+    public static LaunchThread Instance { get; } = new();
+
+    /// <summary>Runs <paramref name="work"/> on the launch thread, after everything posted before it.</summary>
+    public void Post(Action work) => _work.Add(work);
+
+    private void Run()
+    {
+        foreach (var work in _work.GetConsumingEnumerable())
+        {
+            work();
+        }
+    }
+}
