@@ -19,6 +19,15 @@ internal static class ProcFs
     public static List<Entry> ChildrenOf(int parent, string? name = null) =>
         [.. All().Where(p => p.Parent == parent && p.IsLive && (name is null || p.Name == name))];
 
+    /// <summary>User plus system CPU time a process has used so far (from /proc/PID/stat, in clock ticks of 10 ms).</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     /// <summary>Whether a process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid) => Read(pid) is { IsLive: true };
 

@@ -160,6 +160,29 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<Publ
     }
 
     [Fact]
+    public async Task A_crash_loop_with_default_backoff_costs_krust_pm_almost_no_CPU()
+    {
+        var config = await WriteConfigAsync("""
+            [crasher]
+            command = "sh -c 'exit 1'"
+            max_retries = 0
+            """);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+        await krust.WaitForAsync(p => Statuses(p, "crasher").SequenceEqual(["Backoff"]));
+        var before = ProcFs.CpuTime(krust.Pid);
+
+        await Task.Delay(TimeSpan.FromSeconds(5), Token); // the measured window: krust-pm's CPU over 5 s of crash loop
+        var cpu = ProcFs.CpuTime(krust.Pid) - before;
+        var instance = (await krust.GetProgramsAsync())[0].GetProperty("instances")[0];
+
+        TestContext.Current.SendDiagnosticMessage(
+            $"crash loop: {instance.GetProperty("currentTry").GetInt32()} tries, krust-pm CPU {cpu.TotalMilliseconds:F0} ms over 5 s");
+        Assert.True(cpu < TimeSpan.FromMilliseconds(500), $"krust-pm used {cpu.TotalMilliseconds} ms of CPU in 5 s of crash loop");
+        Assert.True(instance.GetProperty("consecutiveFailures").GetInt32() >= 5);
+        Assert.Equal(0, await krust.TerminateAsync());
+    }
+
+    [Fact]
     public async Task An_invalid_config_exits_2_with_every_problem_and_starts_nothing()
     {
         var config = Path.Combine(_folder, "krust-pm.toml");
