@@ -17,8 +17,12 @@ internal static class Given
         int restartDelayMs = 0,
         int maxInstances = 10,
         int stopSignal = Signals.Terminate,
-        int stopTimeoutMs = 5_000) =>
-        new(name, $"/bin/{name} --serve", [$"/bin/{name}", "--serve"])
+        int stopTimeoutMs = 5_000,
+        RestartPolicy restart = RestartPolicy.OnFailure,
+        int? restartDelayMaxMs = null,
+        int? minUptimeMs = null)
+    {
+        var spec = new ProgramSpec(name, $"/bin/{name} --serve", [$"/bin/{name}", "--serve"])
         {
             Instances = instances,
             MaxRetries = maxRetries,
@@ -26,7 +30,13 @@ internal static class Given
             MaxInstances = maxInstances,
             StopSignal = stopSignal,
             StopTimeout = TimeSpan.FromMilliseconds(stopTimeoutMs),
+            Restart = restart,
         };
+
+        // Unset: the product defaults (RestartDelayMax 30 s, MinUptime 1 s), so tests exercise what users get.
+        spec = restartDelayMaxMs is { } max ? spec with { RestartDelayMax = TimeSpan.FromMilliseconds(max) } : spec;
+        return minUptimeMs is { } uptime ? spec with { MinUptime = TimeSpan.FromMilliseconds(uptime) } : spec;
+    }
 
     public static Message.Load Load(params ProgramSpec[] specs) => new([.. specs], RequestId: 1, At(0));
 
@@ -34,9 +44,11 @@ internal static class Given
 
     public static Message.Started Started(long run, int at = 1) => new(run, Pid(run), At(at));
 
-    public static Message.Exited Exited(long run, int code, int at) => new(run, code, At(at));
+    /// <summary>An exit; the default jitter (0.5) gives exactly the nominal backoff delay.</summary>
+    public static Message.Exited Exited(long run, int code, int at, double jitter = 0.5) => new(run, code, At(at)) { Jitter = jitter };
 
-    public static Message.StartFailed StartFailed(long run, string reason, int at) => new(run, reason, At(at));
+    public static Message.StartFailed StartFailed(long run, string reason, int at, double jitter = 0.5) =>
+        new(run, reason, At(at)) { Jitter = jitter };
 
     public static Message.Scale Scale(string program, int to, long request, int at) => new(program, to, request, At(at));
 
@@ -45,6 +57,15 @@ internal static class Given
     public static Message.RetryDue RetryDue(string program, long instance, int attempt, int at) => new(program, instance, attempt, At(at));
 
     public static Message.StopTimeoutElapsed StopTimeout(long run, int at) => new(run, At(at));
+
+    public static Message.UptimeReached UptimeReached(long run, int at) => new(run, At(at));
+
+    /// <summary>The timer effect that asks for the next try of an instance in backoff.</summary>
+    public static Effect.Schedule ScheduleRetry(string program, long instance, int attempt, int at) =>
+        new(RetryDue(program, instance, attempt, at));
+
+    /// <summary>The timer effect a started run sets for its minimum uptime.</summary>
+    public static Effect.Schedule ScheduleUptime(long run, int at) => new(UptimeReached(run, at));
 
     /// <summary>The pid the tests give a run: easy to tell apart from run ids in failure messages.</summary>
     public static int Pid(long run) => 4000 + (int)run;

@@ -9,6 +9,9 @@ namespace KrustPm.Engine.Tests;
 /// </summary>
 public sealed class ProcessEngineTests : IAsyncDisposable
 {
+    /// <summary>The seed of the engine's jitter: its n-th exit or failed start gets <c>new Random(Seed)</c>'s n-th number.</summary>
+    private const int Seed = 1;
+
     private readonly FakeLauncher _launcher = new();
     private readonly FakeTimeProvider _time = new(Epoch);
     private readonly CancellationTokenSource _timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -17,7 +20,7 @@ public sealed class ProcessEngineTests : IAsyncDisposable
     public ProcessEngineTests()
     {
         _timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        _engine = new ProcessEngine(_launcher, _time);
+        _engine = new ProcessEngine(_launcher, _time, new Random(Seed));
         _engine.Start();
     }
 
@@ -54,27 +57,63 @@ public sealed class ProcessEngineTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Retry_delay_fires_only_after_the_clock_advances()
+    public async Task Retry_fires_only_after_the_clock_advances_by_the_jittered_backoff_delay()
     {
-        await _engine.LoadAsync([Spec("web", restartDelayMs: 5_000)], Token);
+        var web = Spec("web", restartDelayMs: 5_000);
+        await _engine.LoadAsync([web], Token);
         _launcher.Start(1, 101);
         _launcher.Exit(1, 1);
-        var waiting = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].NextTryAt is not null, Token);
-        Assert.Equal(Epoch.AddSeconds(5), waiting.Find("web")!.Instances[0].NextTryAt);
+        var waiting = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].Status is InstanceStatus.Backoff, Token);
 
-        _time.Advance(TimeSpan.FromMilliseconds(4_999));
+        // The engine stamped the exit with its random's first number, and the delay is that jitter's.
+        var delay = Backoff.Delay(web, 1, Jitters(1)[0]);
+        Assert.NotEqual(web.RestartDelay, delay); // the jitter did move it, or this test could not tell
+        Assert.Equal(Epoch + delay, waiting.Find("web")!.Instances[0].NextTryAt);
+
+        _time.Advance(delay - TimeSpan.FromTicks(1));
         await Barrier();
 
         Assert.Single(_launcher.Launches);
-        Assert.Equal(InstanceStatus.Started, _engine.State.Find("web")!.Instances[0].Status);
+        Assert.Equal(InstanceStatus.Backoff, _engine.State.Find("web")!.Instances[0].Status);
         Assert.False(_engine.State.HasLiveRuns);
 
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        _time.Advance(TimeSpan.FromTicks(1));
         var relaunched = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].RunId == 2, Token);
         await Barrier();
 
         Assert.Equal((2L, 0L, 2), _launcher.Launches.Select(r => (r.RunId, r.InstanceId, r.Try)).Last());
         Assert.Null(relaunched.Find("web")!.Instances[0].NextTryAt);
+    }
+
+    [Fact]
+    public async Task UptimeReached_ends_the_failure_streak_once_the_clock_has_advanced_MinUptime()
+    {
+        var web = Spec("web", restartDelayMs: 100, minUptimeMs: 2_000);
+        var jitters = Jitters(2);
+        await _engine.LoadAsync([web], Token);
+        _launcher.Start(1, 101);
+        _launcher.Exit(1, 1);
+        var waiting = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].Status is InstanceStatus.Backoff, Token);
+        _time.Advance(waiting.Find("web")!.Instances[0].NextTryAt!.Value - _time.GetUtcNow());
+        await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].RunId == 2, Token);
+        await Barrier(); // the launch has reached the launcher
+        _launcher.Start(2, 102);
+        var running = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].Status is InstanceStatus.Running, Token);
+        Assert.Equal(1, running.Find("web")!.Instances[0].ConsecutiveFailures);
+
+        _time.Advance(TimeSpan.FromMilliseconds(2_000) - TimeSpan.FromTicks(1));
+        await Barrier();
+        Assert.Equal(1, _engine.State.Find("web")!.Instances[0].ConsecutiveFailures);
+
+        _time.Advance(TimeSpan.FromTicks(1));
+        await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].ConsecutiveFailures == 0, Token);
+
+        // The next crash is a first failure again: the first delay, not the doubled one.
+        var crashedAt = _time.GetUtcNow();
+        _launcher.Exit(2, 1);
+        var again = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].Status is InstanceStatus.Backoff, Token);
+        var instance = again.Find("web")!.Instances[0];
+        Assert.Equal((1, crashedAt + Backoff.Delay(web, 1, jitters[1])), (instance.ConsecutiveFailures, instance.NextTryAt));
     }
 
     [Fact]
@@ -161,6 +200,27 @@ public sealed class ProcessEngineTests : IAsyncDisposable
         var instance = failed.Find("web")!.Instances[0];
         Assert.Equal((2, "exec format error"), (instance.CurrentTry, instance.LastError));
         Assert.Empty(_launcher.Launches);
+    }
+
+    [Fact]
+    public async Task A_failed_start_backs_off_with_the_engine_s_jitter_instead_of_relaunching_at_once()
+    {
+        _launcher.ThrowOnLaunch = "exec format error";
+        var web = Spec("web", restartDelayMs: 5_000);
+
+        await _engine.LoadAsync([web], Token);
+        var waiting = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].Status is InstanceStatus.Backoff, Token);
+
+        var instance = waiting.Find("web")!.Instances[0];
+        Assert.Equal((2, "exec format error", Epoch + Backoff.Delay(web, 1, Jitters(1)[0])), (instance.CurrentTry, instance.LastError, instance.NextTryAt));
+        Assert.False(waiting.HasLiveRuns);
+    }
+
+    /// <summary>The jitters the engine stamps on its first <paramref name="count"/> exits and failed starts.</summary>
+    private static double[] Jitters(int count)
+    {
+        var random = new Random(Seed);
+        return [.. Enumerable.Range(0, count).Select(_ => random.NextDouble())];
     }
 
     /// <summary>

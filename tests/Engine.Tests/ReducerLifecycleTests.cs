@@ -48,13 +48,13 @@ public class ReducerLifecycleTests
     }
 
     [Fact]
-    public void Started_marks_the_instance_Running_with_its_pid()
+    public void Started_marks_the_instance_Running_with_its_pid_and_arms_its_min_uptime_timer()
     {
-        var given = Scenario.Given(Load(Spec()));
+        var given = Scenario.Given(Load(Spec(minUptimeMs: 1_000)));
 
         var then = given.When(Started(1, at: 7));
 
-        Assert.Empty(then.Effects);
+        Assert.Equal<Effect>([ScheduleUptime(1, at: 1_007)], then.Effects);
         Assert.Equal(
             new InstanceState(0, 1, InstanceStatus.Running) { RunId = 1, Pid = Pid(1), StartedAt = At(7) },
             then.Instance(0));
@@ -98,6 +98,7 @@ public class ReducerLifecycleTests
                     StartedAt = At(failedRun == 1 ? 1 : failedRun * 10 + 1), // the failed try's start
                     ExitedAt = At(attempt * 10),
                     LastExitCode = 1,
+                    ConsecutiveFailures = failedRun, // each try lived < 10 ms, far below the 1 s min uptime
                 },
                 state.Instance(0));
             state = state.When(Started(attempt, at: attempt * 10 + 1));
@@ -107,49 +108,11 @@ public class ReducerLifecycleTests
 
         Assert.Empty(then.Effects);
         Assert.Equal(
-            new InstanceState(0, 4, InstanceStatus.RetriesExceeded) { StartedAt = At(41), ExitedAt = At(50), LastExitCode = 1 },
-            then.Instance(0));
-    }
-
-    [Fact]
-    public void Exited_nonzero_with_a_restart_delay_waits_for_RetryDue()
-    {
-        var given = Scenario.Given(Load(Spec(restartDelayMs: 100)), Started(1));
-
-        var then = given.When(Exited(1, 2, at: 50));
-
-        Assert.Equal<Effect>([new Effect.Schedule(RetryDue("web", 0, 2, at: 150))], then.Effects);
-        Assert.Equal(
-            new InstanceState(0, 2, InstanceStatus.Started)
+            new InstanceState(0, 4, InstanceStatus.RetriesExceeded)
             {
-                StartedAt = At(1), ExitedAt = At(50), LastExitCode = 2, NextTryAt = At(150),
+                StartedAt = At(41), ExitedAt = At(50), LastExitCode = 1, ConsecutiveFailures = 4,
             },
             then.Instance(0));
-        Assert.False(then.State.HasLiveRuns);
-    }
-
-    [Fact]
-    public void RetryDue_launches_the_waiting_instance_s_next_try()
-    {
-        var web = Spec(restartDelayMs: 100);
-        var given = Scenario.Given(Load(web), Started(1), Exited(1, 1, at: 50));
-
-        var then = given.When(RetryDue("web", 0, 2, at: 150));
-
-        Assert.Equal<Effect>([Launch(2, web, 0, 2)], then.Effects);
-        var instance = then.Instance(0);
-        Assert.Equal((InstanceStatus.Started, 2, 2L, (DateTimeOffset?)null), (instance.Status, instance.CurrentTry, instance.RunId, instance.NextTryAt));
-    }
-
-    [Fact]
-    public void RetryDue_for_an_instance_already_relaunched_is_ignored()
-    {
-        var given = Scenario.Given(Load(Spec(restartDelayMs: 100)), Started(1), Exited(1, 1, at: 50), RetryDue("web", 0, 2, at: 150));
-
-        var then = given.When(RetryDue("web", 0, 2, at: 150));
-
-        Assert.Empty(then.Effects);
-        Scenario.AssertUnchanged(given, then);
     }
 
     [Fact]
@@ -179,31 +142,6 @@ public class ReducerLifecycleTests
     }
 
     [Fact]
-    public void StartFailed_counts_as_a_failed_try_and_keeps_the_reason()
-    {
-        var web = Spec(maxRetries: 1, restartDelayMs: 100);
-        var given = Scenario.Given(Load(web));
-
-        var first = given.When(StartFailed(1, "No such file or directory: /bin/web", at: 2));
-
-        Assert.Equal<Effect>([new Effect.Schedule(RetryDue("web", 0, 2, at: 102))], first.Effects);
-        Assert.Equal(
-            new InstanceState(0, 2, InstanceStatus.Started)
-            {
-                ExitedAt = At(2), LastError = "No such file or directory: /bin/web", NextTryAt = At(102),
-            },
-            first.Instance(0));
-
-        // The last allowed try fails the same way: no retries left, and the reason stays visible.
-        var then = first.When(RetryDue("web", 0, 2, at: 102), StartFailed(2, "Permission denied: /bin/web", at: 103));
-
-        Assert.Empty(then.Effects);
-        Assert.Equal(
-            new InstanceState(0, 2, InstanceStatus.RetriesExceeded) { ExitedAt = At(103), LastError = "Permission denied: /bin/web" },
-            then.Instance(0));
-    }
-
-    [Fact]
     public void MaxRetries_zero_retries_forever_and_never_gives_RetriesExceeded()
     {
         var web = Spec(maxRetries: 0, restartDelayMs: 0);
@@ -215,7 +153,8 @@ public class ReducerLifecycleTests
             Assert.Equal<Effect>([Launch(run + 1, web, 0, run + 1)], state.Effects);
         }
 
-        Assert.Equal((InstanceStatus.Started, 51), (state.Instance(0).Status, state.Instance(0).CurrentTry));
+        // The streak keeps growing (no try lived the 1 s min uptime), and still nothing gives up.
+        Assert.Equal((InstanceStatus.Started, 51, 50), (state.Instance(0).Status, state.Instance(0).CurrentTry, state.Instance(0).ConsecutiveFailures));
     }
 
     [Fact]

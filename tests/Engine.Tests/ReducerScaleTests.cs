@@ -122,10 +122,10 @@ public class ReducerScaleTests
             Load(web),
             Exited(1, 0, at: 10), // instance 0: Done
             Exited(2, 1, at: 10), RetryDue("web", 1, 2, at: 110), Exited(5, 1, at: 120), // instance 1: RetriesExceeded
-            Exited(3, 1, at: 130), // instance 2: waiting for its retry at 230
+            Exited(3, 1, at: 130), // instance 2: in backoff, its retry due at 230
             Started(4, at: 5)); // instance 3: running, kept
         Assert.Equal(
-            [InstanceStatus.Done, InstanceStatus.RetriesExceeded, InstanceStatus.Started, InstanceStatus.Running],
+            [InstanceStatus.Done, InstanceStatus.RetriesExceeded, InstanceStatus.Backoff, InstanceStatus.Running],
             given.Program().Instances.Select(i => i.Status));
 
         var then = given.When(Scale("web", 1, request: 2, at: 150));

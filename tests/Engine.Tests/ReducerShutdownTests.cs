@@ -67,20 +67,57 @@ public class ReducerShutdownTests
     }
 
     [Fact]
-    public void Shutdown_during_a_pending_retry_stops_the_waiting_instance_at_once_and_the_retry_never_runs()
+    public void Shutdown_during_backoff_stops_the_waiting_instance_at_once_and_the_retry_never_runs()
     {
         var given = Scenario.Given(Load(Spec(restartDelayMs: 100)), Started(1), Exited(1, 1, at: 50));
+        Assert.Equal(InstanceStatus.Backoff, given.Instance(0).Status);
 
         var stopped = given.When(Shutdown(request: 2, at: 60));
 
-        Assert.Equal<Effect>([Ok(2, 0)], stopped.Effects);
+        Assert.Equal<Effect>([Ok(2, 0)], stopped.Effects); // no signal: it has no process
         Assert.Equal(
-            new InstanceState(0, 2, InstanceStatus.Stopped) { StartedAt = At(1), ExitedAt = At(50), LastExitCode = 1 },
+            new InstanceState(0, 2, InstanceStatus.Stopped) { StartedAt = At(1), ExitedAt = At(50), LastExitCode = 1, ConsecutiveFailures = 1 },
             stopped.Instance(0));
 
         var then = stopped.When(RetryDue("web", 0, 2, at: 150));
         Assert.Empty(then.Effects);
         Scenario.AssertUnchanged(stopped, then);
+    }
+
+    [Fact]
+    public void Shutdown_signals_the_live_stops_the_waiting_and_SIGKILLs_only_runs_still_alive_at_their_stop_timeout()
+    {
+        var web = Spec(instances: 3, restartDelayMs: 100, stopSignal: Signals.Interrupt, stopTimeoutMs: 3_000);
+        var given = Scenario.Given(Load(web), Started(1), Started(2), Started(3), Exited(3, 1, at: 50)); // #2 in backoff
+
+        var stopping = given.When(Shutdown(request: 2, at: 100));
+
+        Assert.Equal<Effect>(
+            [
+                new Effect.SendSignal(1, Signals.Interrupt), new Effect.Schedule(StopTimeout(1, at: 3_100)),
+                new Effect.SendSignal(2, Signals.Interrupt), new Effect.Schedule(StopTimeout(2, at: 3_100)),
+            ],
+            stopping.Effects);
+        Assert.Equal(
+            [InstanceStatus.Stopping, InstanceStatus.Stopping, InstanceStatus.Stopped],
+            stopping.Program().Instances.Select(i => i.Status));
+        Assert.Null(stopping.Instance(2).NextTryAt);
+
+        // Run 1 obeys the signal; its timer then finds nothing to kill. Run 2 ignores it and is killed.
+        var obeyed = stopping.When(Exited(1, 128 + Signals.Interrupt, at: 200), StopTimeout(1, at: 3_100));
+        Assert.Empty(obeyed.Effects);
+        var killed = obeyed.When(StopTimeout(2, at: 3_100));
+        Assert.Equal<Effect>([new Effect.SendSignal(2, Signals.Kill)], killed.Effects);
+
+        var ended = killed.When(Exited(2, 128 + Signals.Kill, at: 3_101));
+        Assert.Equal<Effect>([Ok(2, 0)], ended.Effects);
+        Assert.All(ended.Program().Instances, i => Assert.Equal(InstanceStatus.Stopped, i.Status));
+        Assert.False(ended.State.HasLiveRuns);
+
+        // The waiting instance's retry timer still fires: it launches nothing.
+        var then = ended.When(RetryDue("web", 2, 2, at: 3_200));
+        Assert.Empty(then.Effects);
+        Scenario.AssertUnchanged(ended, then);
     }
 
     [Fact]

@@ -25,16 +25,47 @@ public class ReducerSnapshotTests
     [Fact]
     public void Crasher_reaches_RetriesExceeded()
     {
+        // The seed's bad_sleeper exits after a second, which the default 1 s MinUptime counts as a stable run (it would
+        // be retried forever); this one crashes after half a second, so its failures add up: 100 ms, then 200 ms of
+        // backoff, then no retries left. Run 1's uptime timer, delivered after the run ended, changes nothing.
         Snap.Match(StateView.Story(
             Load(BadSleeper),
             Started(1, at: 2),
-            Exited(1, 3, at: 1_002),
-            RetryDue("bad_sleeper", 0, 2, at: 1_102),
-            Started(2, at: 1_104),
-            Exited(2, 3, at: 2_104),
-            RetryDue("bad_sleeper", 0, 3, at: 2_204),
-            Started(3, at: 2_206),
-            Exited(3, 3, at: 3_206)));
+            Exited(1, 3, at: 502),
+            RetryDue("bad_sleeper", 0, 2, at: 602),
+            Started(2, at: 604),
+            UptimeReached(1, at: 1_002),
+            Exited(2, 3, at: 1_104),
+            RetryDue("bad_sleeper", 0, 3, at: 1_304),
+            Started(3, at: 1_306),
+            Exited(3, 3, at: 1_806)));
+    }
+
+    [Fact]
+    public void Crash_loop_backs_off_exponentially_up_to_the_cap_then_RetriesExceeded()
+    {
+        // Every try fails within 5 ms (one cannot even start): the wait doubles from 100 ms and stops at the 500 ms cap.
+        var crasher = Spec("crasher", maxRetries: 5, restartDelayMs: 100, restartDelayMaxMs: 500);
+        Snap.Match(StateView.Story(
+            "crasher",
+            0,
+            Load(crasher),
+            Started(1, at: 1),
+            Exited(1, 1, at: 5),
+            RetryDue("crasher", 0, 2, at: 105),
+            Started(2, at: 106),
+            Exited(2, 1, at: 110),
+            RetryDue("crasher", 0, 3, at: 310),
+            StartFailed(3, "Text file busy: /bin/crasher", at: 311),
+            RetryDue("crasher", 0, 4, at: 711),
+            Started(4, at: 712),
+            Exited(4, 139, at: 715),
+            RetryDue("crasher", 0, 5, at: 1_215),
+            Started(5, at: 1_216),
+            Exited(5, 1, at: 1_220),
+            RetryDue("crasher", 0, 6, at: 1_720),
+            Started(6, at: 1_721),
+            Exited(6, 1, at: 1_725)));
     }
 
     [Fact]

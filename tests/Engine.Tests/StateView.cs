@@ -43,6 +43,21 @@ internal static class StateView
         return new { Steps = steps, State = Of(state) };
     }
 
+    /// <summary>A story that also shows, after each step, where one instance is: its status, try, streak and next try.</summary>
+    public static object Story(string program, long instance, params Message[] messages)
+    {
+        var state = EngineState.Empty;
+        var steps = new List<object>();
+        foreach (var message in messages)
+        {
+            (state, var effects) = Reducer.Reduce(state, message);
+            var watched = state.Find(program)?.Instances.FirstOrDefault(i => i.Id == instance);
+            steps.Add(new { Message = Describe(message), Effects = effects.Select(Describe), Instance = Summary(watched) });
+        }
+
+        return new { Steps = steps, State = Of(state) };
+    }
+
     /// <summary>The state as JSON, without its version: equal when two states hold the same facts.</summary>
     public static string Facts(EngineState state) => JsonConvert.SerializeObject(Of(state, withVersion: false), Formatting.Indented);
 
@@ -52,6 +67,7 @@ internal static class StateView
         Effect.SendSignal s => $"Signal {s.Signal} to run {s.RunId}",
         Effect.Schedule { Message: Message.RetryDue m } => $"Schedule RetryDue {m.Program}#{m.InstanceId} try {m.Try} at {Ms(m.At)}",
         Effect.Schedule { Message: Message.StopTimeoutElapsed m } => $"Schedule StopTimeoutElapsed run {m.RunId} at {Ms(m.At)}",
+        Effect.Schedule { Message: Message.UptimeReached m } => $"Schedule UptimeReached run {m.RunId} at {Ms(m.At)}",
         Effect.Schedule s => $"Schedule {s.Message}",
         Effect.Reply r => $"Reply {r.RequestId}: {Describe(r.Result)}",
         _ => effect.ToString(),
@@ -63,9 +79,10 @@ internal static class StateView
         Message.Scale m => $"{Ms(m.At)} Scale #{m.RequestId}: {m.Program} to {m.To}",
         Message.Shutdown m => $"{Ms(m.At)} Shutdown #{m.RequestId}",
         Message.Started m => $"{Ms(m.At)} Started run {m.RunId} pid {m.Pid}",
-        Message.StartFailed m => $"{Ms(m.At)} StartFailed run {m.RunId}: {m.Reason}",
-        Message.Exited m => $"{Ms(m.At)} Exited run {m.RunId} code {m.ExitCode}",
+        Message.StartFailed m => $"{Ms(m.At)} StartFailed run {m.RunId}: {m.Reason}{Jitter(m.Jitter)}",
+        Message.Exited m => $"{Ms(m.At)} Exited run {m.RunId} code {m.ExitCode}{Jitter(m.Jitter)}",
         Message.RetryDue m => $"{Ms(m.At)} RetryDue {m.Program}#{m.InstanceId} try {m.Try}",
+        Message.UptimeReached m => $"{Ms(m.At)} UptimeReached run {m.RunId}",
         Message.StopTimeoutElapsed m => $"{Ms(m.At)} StopTimeoutElapsed run {m.RunId}",
         _ => message.ToString(),
     };
@@ -81,12 +98,22 @@ internal static class StateView
         ExitedAt = Ms(i.ExitedAt),
         i.LastExitCode,
         i.LastError,
+        i.ConsecutiveFailures,
         NextTryAt = Ms(i.NextTryAt),
         i.StopRequested,
     };
 
+    private static string? Summary(InstanceState? i) => i is null
+        ? null
+        : $"{i.Status} try {i.CurrentTry}, {i.ConsecutiveFailures} failure(s) in a row"
+            + (i.NextTryAt is { } next ? $", next try at {Ms(next)}" : "");
+
     private static string Describe(CommandResult result) =>
         result.Accepted ? $"Ok({result.Affected})" : $"Rejected {result.Rejection}: {result.Reason}";
+
+    /// <summary>Shown only when it moves the delay: the default 0.5 gives exactly the nominal one.</summary>
+    private static string Jitter(double jitter) =>
+        jitter == 0.5 ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (jitter {jitter})");
 
     private static string? Ms(DateTimeOffset? at) => at is { } t ? $"+{(t - Given.Epoch).TotalMilliseconds}ms" : null;
 }

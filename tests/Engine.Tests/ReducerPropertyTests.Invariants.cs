@@ -1,0 +1,162 @@
+namespace KrustPm.Engine.Tests;
+
+public partial class ReducerPropertyTests
+{
+    private sealed partial class Walk
+    {
+        private void CheckState(EngineState before, Message message)
+        {
+            Check(_state.Version == _step, $"version {_state.Version} after {_step} messages");
+            var runIds = new HashSet<long>();
+            foreach (var program in _state.Programs)
+            {
+                Check(program.Instances.Length == _expectedCount[program.Name], $"{program.Name} has {program.Instances.Length} instances, the last accepted command asked for {_expectedCount[program.Name]}");
+                for (var i = 1; i < program.Instances.Length; i++)
+                {
+                    Check(program.Instances[i - 1].Id < program.Instances[i].Id, $"{program.Name} instance ids are not strictly increasing");
+                }
+
+                var ids = new HashSet<long>();
+                foreach (var instance in program.Instances.Concat(program.Retiring))
+                {
+                    Check(ids.Add(instance.Id) && instance.Id < program.NextInstanceId, $"{program.Name}#{instance.Id}: id reused or not below NextInstanceId {program.NextInstanceId}");
+                    Check(instance.RunId is not { } run || (runIds.Add(run) && run < _state.NextRunId), $"{program.Name}#{instance.Id}: run {instance.RunId} is not unique or not below NextRunId {_state.NextRunId}");
+                    CheckInstance(program, instance);
+                    if (Previous(before, program.Name, instance.Id) is { } previous)
+                    {
+                        CheckTransition(before, message, program.Spec, previous, instance);
+                    }
+                }
+
+                Check(program.Retiring.All(r => r.IsLive && r.Status is InstanceStatus.Stopping), $"{program.Name}: a retiring instance is not a live, stopping one");
+            }
+
+            // Timers that do not apply (stale, or nothing to do) change nothing at all.
+            var applies = message switch
+            {
+                Message.RetryDue m => before.Find(m.Program)?.Instances.Any(i => i.Id == m.InstanceId && i.Status is InstanceStatus.Backoff && i.CurrentTry == m.Try) == true,
+                Message.UptimeReached m => RunOwner(before, m.RunId) is { Retiring: false, Instance: { Status: InstanceStatus.Running, ConsecutiveFailures: > 0 } },
+                Message.StopTimeoutElapsed => false,
+                _ => true,
+            };
+            Check(applies || _state == before with { Version = _state.Version }, $"{StateView.Describe(message)} should have changed nothing");
+            if (message is Message.UptimeReached u && RunOwner(before, u.RunId) is null)
+            {
+                coverage.StaleUptimes++;
+            }
+
+            var live = LiveRuns().ToHashSet();
+            foreach (var pending in _state.PendingReplies)
+            {
+                Check(!_replied.Contains(pending.RequestId), $"request {pending.RequestId} is pending but was already answered");
+                foreach (var run in pending.AwaitedRuns)
+                {
+                    Check(live.Contains(run), $"request {pending.RequestId} awaits run {run}, which has ended");
+                }
+            }
+        }
+
+        /// <summary>What must hold of an instance in any state.</summary>
+        private void CheckInstance(ProgramState program, InstanceState instance)
+        {
+            var (spec, name, status) = (program.Spec, $"{program.Name}#{instance.Id}", instance.Status);
+            var failures = instance.ConsecutiveFailures;
+            Check(instance.CurrentTry >= 1, $"{name}: CurrentTry {instance.CurrentTry}");
+            Check(failures >= 0 && (spec.RetriesForever || failures <= spec.MaxRetries + 1), $"{name}: {failures} consecutive failures with MaxRetries {spec.MaxRetries}");
+
+            // Every failure was a try; a live or waiting instance's current try has not failed (yet).
+            Check(failures <= instance.CurrentTry && (failures < instance.CurrentTry || !(instance.IsLive || status is InstanceStatus.Backoff)), $"{name}: {failures} consecutive failures at try {instance.CurrentTry} ({status})");
+            Check(status is not InstanceStatus.Started || (instance.IsLive && instance.Pid is null), $"{name}: Started but not a launch in flight");
+            Check(status is not InstanceStatus.Running || (instance.Pid is not null && instance.IsLive), $"{name}: Running without a pid");
+            Check(status is not InstanceStatus.Stopping || (instance.IsLive && instance.StopRequested), $"{name}: Stopping but not live or not asked to stop");
+            Check(status is not (InstanceStatus.Done or InstanceStatus.RetriesExceeded or InstanceStatus.Failed or InstanceStatus.Stopped) || (!instance.IsLive && instance.NextTryAt is null), $"{name}: {status} but still live or waiting for a try");
+
+            // Backoff <=> not live and a next try set; only when there is a delay to wait, and never after shutdown.
+            Check((status is InstanceStatus.Backoff) == (!instance.IsLive && instance.NextTryAt is not null), $"{name}: {status}, live {instance.IsLive}, NextTryAt {instance.NextTryAt}");
+            Check(instance.NextTryAt is null || status is InstanceStatus.Backoff, $"{name}: NextTryAt set while {status}");
+            Check(status is not InstanceStatus.Backoff || (!_shutdown && spec.Restart is not RestartPolicy.Never && spec.RestartDelay > TimeSpan.Zero), $"{name}: Backoff with {spec.Restart}, RestartDelay {spec.RestartDelay}, shutdown {_shutdown}");
+            Check(instance.NextTryAt is not { } next || (instance.ExitedAt is { } exited && next > exited && next - exited <= Max(spec.RestartDelay, spec.RestartDelayMax)), $"{name}: next try at {instance.NextTryAt}, last exit at {instance.ExitedAt}");
+
+            Check(status is not InstanceStatus.Stopped || _shutdown, $"{name}: Stopped without a shutdown");
+            Check(status is not InstanceStatus.Done || (instance.LastExitCode == 0 && failures == 0 && spec.Restart is not RestartPolicy.Always), $"{name}: Done with exit code {instance.LastExitCode}, {failures} failures, policy {spec.Restart}");
+            Check(status is not InstanceStatus.Failed || (spec.Restart is RestartPolicy.Never && failures == 1 && (instance.LastError is not null || instance.LastExitCode is not (null or 0))), $"{name}: Failed with policy {spec.Restart}, {failures} failures, exit code {instance.LastExitCode}");
+            Check(status is not InstanceStatus.RetriesExceeded || (spec.Restart is not RestartPolicy.Never && !spec.RetriesForever && failures == spec.MaxRetries + 1), $"{name}: RetriesExceeded with {failures} failures, MaxRetries {spec.MaxRetries}, policy {spec.Restart}");
+        }
+
+        /// <summary>How one message may change one instance: the streak, the try, and what an ended run leads to.</summary>
+        private void CheckTransition(EngineState before, Message message, ProgramSpec spec, InstanceState previous, InstanceState instance)
+        {
+            var name = $"{spec.Name}#{instance.Id}";
+            var ownRun = previous.RunId is { } run && message switch
+            {
+                Message.Started m => m.RunId == run,
+                Message.Exited m => m.RunId == run,
+                Message.StartFailed m => m.RunId == run,
+                Message.UptimeReached m => m.RunId == run,
+                _ => false,
+            };
+            var ended = ownRun && message is Message.Exited or Message.StartFailed;
+            var stable = previous is { Pid: not null, StartedAt: { } startedAt } && message.At - startedAt >= spec.MinUptime;
+            var exitCode = (message as Message.Exited)?.ExitCode;
+            var stopped = previous.StopRequested || before.ShuttingDown;
+
+            var expectedFailures = previous.ConsecutiveFailures;
+            if (ended)
+            {
+                expectedFailures = exitCode == 0 && !stopped ? 0 : (stable ? 0 : previous.ConsecutiveFailures) + (exitCode == 0 || stopped ? 0 : 1);
+            }
+            else if (ownRun && ((message is Message.UptimeReached && previous.Status is InstanceStatus.Running)
+                || (message is Message.Started && previous.Status is InstanceStatus.Started && spec.MinUptime == TimeSpan.Zero)))
+            {
+                expectedFailures = 0;
+            }
+
+            Check(instance.ConsecutiveFailures == expectedFailures, $"{name}: {instance.ConsecutiveFailures} consecutive failures after {StateView.Describe(message)}, expected {expectedFailures} (before {previous.ConsecutiveFailures}, stable {stable})");
+            Check(instance.CurrentTry == previous.CurrentTry || (instance.CurrentTry == previous.CurrentTry + 1 && ended && !stopped), $"{name}: CurrentTry went from {previous.CurrentTry} to {instance.CurrentTry} on {StateView.Describe(message)}");
+            Check(instance.Status is not InstanceStatus.Done || previous.Status is InstanceStatus.Done || (ended && exitCode == 0), $"{name}: became Done without its run exiting 0");
+
+            if (ended && !stopped)
+            {
+                CheckOutcome(message, spec, name, instance, exitCode);
+            }
+
+            var wasReset = previous.ConsecutiveFailures > 0 && instance.ConsecutiveFailures < previous.ConsecutiveFailures;
+            coverage.UptimeResets += wasReset && message is Message.UptimeReached ? 1 : 0;
+            coverage.ExitTimeResets += wasReset && ended && stable && exitCode != 0 ? 1 : 0;
+            if (instance.Status != previous.Status)
+            {
+                coverage.RetriesExceeded += instance.Status is InstanceStatus.RetriesExceeded ? 1 : 0;
+                coverage.Failed += instance.Status is InstanceStatus.Failed ? 1 : 0;
+            }
+        }
+
+        /// <summary>What the end of a run (not one krust-pm stopped) leads to, by policy, budget and backoff delay.</summary>
+        private void CheckOutcome(Message message, ProgramSpec spec, string name, InstanceState instance, int? exitCode)
+        {
+            var jitter = message switch { Message.Exited m => m.Jitter, Message.StartFailed m => m.Jitter, _ => 0.5 };
+            var (status, delay) = (exitCode, spec.Restart) switch
+            {
+                (0, RestartPolicy.Always) => (InstanceStatus.Backoff, spec.RestartDelay),
+                (0, _) => (InstanceStatus.Done, TimeSpan.Zero),
+                (_, RestartPolicy.Never) => (InstanceStatus.Failed, TimeSpan.Zero),
+                _ when !spec.RetriesForever && instance.ConsecutiveFailures > spec.MaxRetries => (InstanceStatus.RetriesExceeded, TimeSpan.Zero),
+                _ => (InstanceStatus.Backoff, Backoff.Delay(spec, instance.ConsecutiveFailures, jitter)),
+            };
+            if (status is InstanceStatus.Backoff && delay == TimeSpan.Zero)
+            {
+                status = InstanceStatus.Started; // no delay: relaunched in the same reduction
+            }
+
+            Check(instance.Status == status, $"{name}: {instance.Status} after {StateView.Describe(message)}, expected {status}");
+            Check(status is not InstanceStatus.Backoff || instance.NextTryAt == message.At + delay, $"{name}: next try at {instance.NextTryAt}, expected {message.At + delay} (delay {delay})");
+            coverage.Backoffs += status is InstanceStatus.Backoff ? 1 : 0;
+            coverage.CappedDelays += status is InstanceStatus.Backoff && exitCode != 0 && Backoff.Delay(spec, instance.ConsecutiveFailures, 0.5) >= spec.RestartDelayMax ? 1 : 0;
+            coverage.AlwaysRestarts += exitCode == 0 && spec.Restart is RestartPolicy.Always ? 1 : 0;
+        }
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+        private static InstanceState? Previous(EngineState state, string program, long id) =>
+            state.Find(program) is { } p ? p.Instances.Concat(p.Retiring).FirstOrDefault(i => i.Id == id) : null;
+    }
+}
