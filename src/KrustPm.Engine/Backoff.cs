@@ -26,12 +26,12 @@ public static class Backoff
         var nominal = spec.RestartDelay;
         for (var n = 1; n < consecutiveFailures && nominal < cap; n++)
         {
-            nominal *= 2;
+            // Doubling past half the cap would reach it anyway (and could overflow an unbounded cap).
+            nominal = nominal.Ticks > cap.Ticks / 2 ? cap : nominal * 2;
         }
 
-        nominal = nominal < cap ? nominal : cap;
         var spread = 1 - JitterFraction + (2 * JitterFraction * Math.Clamp(jitter, 0, 1));
-        var jittered = TimeSpan.FromTicks((long)(nominal.Ticks * spread));
-        return jittered < cap ? jittered : cap;
+        var jittered = nominal.Ticks * spread;
+        return jittered >= cap.Ticks ? cap : TimeSpan.FromTicks((long)jittered);
     }
 }

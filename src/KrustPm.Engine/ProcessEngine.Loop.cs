@@ -119,19 +119,22 @@ public sealed partial class ProcessEngine
 
         // Timers stay in a table until they fire: an unreferenced timer could be collected before it fires. The
         // slot is in the table before the timer exists, so a timer that fires at once still finds (and frees) it.
+        // A timer cannot wait longer than about 49 days: a longer wait fires early and is simply armed again.
         var id = Interlocked.Increment(ref _nextTimerId);
         var slot = new TimerSlot();
         _timers[id] = slot;
         slot.Timer = _time.CreateTimer(
             _ =>
             {
-                Post(message);
                 _timers.TryRemove(id, out TimerSlot? _);
+                Schedule(message);
             },
             null,
-            delay,
+            delay < MaxTimerDelay ? delay : MaxTimerDelay,
             Timeout.InfiniteTimeSpan);
     }
+
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private sealed class TimerSlot
     {

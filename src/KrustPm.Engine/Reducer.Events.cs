@@ -111,7 +111,7 @@ public static partial class Reducer
             return t.Launch(spec, instance, nextTry);
         }
 
-        var due = at + delay;
+        var due = delay < DateTimeOffset.MaxValue - at ? at + delay : DateTimeOffset.MaxValue;
         t.Effects.Add(new Effect.Schedule(new Message.RetryDue(spec.Name, instance.Id, nextTry, due)));
         return instance with { Status = InstanceStatus.Backoff, CurrentTry = nextTry, NextTryAt = due };
     }

@@ -23,6 +23,17 @@ public class ReducerBackoffTests
     }
 
     [Fact]
+    public void A_next_try_beyond_the_end_of_time_is_scheduled_at_the_end_of_time_instead_of_overflowing()
+    {
+        var given = Scenario.Given(Load(Spec(restartDelayMs: 100) with { RestartDelayMax = TimeSpan.MaxValue }), Started(1));
+
+        var then = given.When(new Message.Exited(1, 1, DateTimeOffset.MaxValue.AddMilliseconds(-50)));
+
+        Assert.Equal<Effect>([new Effect.Schedule(new Message.RetryDue("web", 0, 2, DateTimeOffset.MaxValue))], then.Effects);
+        Assert.Equal(DateTimeOffset.MaxValue, then.Instance(0).NextTryAt);
+    }
+
+    [Fact]
     public void RetryDue_launches_the_waiting_instance_s_next_try()
     {
         var web = Spec(restartDelayMs: 100);
