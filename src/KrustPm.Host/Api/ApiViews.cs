@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -30,11 +31,25 @@ public sealed record InstanceView(long Id, int CurrentTry, string Status)
     public DateTimeOffset? NextTryAt { get; init; }
 }
 
+/// <summary>The JSON options of every API answer: camelCase, indented, nulls left out, and readable text.</summary>
+internal static class ApiJson
+{
+    /// <summary>
+    /// The source-generated context with relaxed escaping, so that a reason such as <c>no such user 'x'</c> reads as
+    /// written instead of <c>\u0027x\u0027</c> (answers are JSON documents, never embedded in HTML).
+    /// </summary>
+    public static ApiJsonContext Context { get; } = new(Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.WriteIndented = true;
+        return options;
+    }
+}
+
 /// <summary>Source-generated JSON for everything the API writes: no reflection, ready for Native AOT.</summary>
-[JsonSourceGenerationOptions(
-    JsonSerializerDefaults.Web,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    WriteIndented = true)]
 [JsonSerializable(typeof(IReadOnlyList<ProgramView>))]
 [JsonSerializable(typeof(int))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

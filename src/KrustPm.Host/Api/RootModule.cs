@@ -37,5 +37,5 @@ public sealed class RootModule : ICarterModule
     }
 
     private static JsonHttpResult<IReadOnlyList<ProgramView>> Json(IReadOnlyList<ProgramView> programs) =>
-        TypedResults.Json(programs, ApiJsonContext.Default.IReadOnlyListProgramView);
+        TypedResults.Json(programs, ApiJson.Context.IReadOnlyListProgramView);
 }

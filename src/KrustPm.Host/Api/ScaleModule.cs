@@ -49,7 +49,7 @@ public sealed class ScaleModule : ICarterModule
 
         var result = await engine.ScaleAsync(name, to, cancellationToken);
         return result.Accepted
-            ? TypedResults.Json(result.Affected, ApiJsonContext.Default.Int32)
+            ? TypedResults.Json(result.Affected, ApiJson.Context.Int32)
             : Problems.Rejected(result, nameParameter: "name", valueParameter: "to");
     }
 }

@@ -38,18 +38,20 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     private static string Outcome(InstanceState instance) => instance switch
     {
-        { Status: InstanceStatus.Started, NextTryAt: { } due } => $"try {instance.CurrentTry} at {due:HH:mm:ss.fff}",
+        { Status: InstanceStatus.Backoff, NextTryAt: { } due } =>
+            $"{instance.ConsecutiveFailures} failure(s) in a row, try {instance.CurrentTry} at {due.ToLocalTime():HH:mm:ss.fff}",
         { Status: InstanceStatus.Started } => $"try {instance.CurrentTry} now",
+        { Status: InstanceStatus.RetriesExceeded } => $"{instance.ConsecutiveFailures} failures in a row: retries exceeded",
         _ => instance.Status.ToString(),
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} started, pid {Pid}")]
     private partial void LogStarted(string program, long instance, int pid);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} exited with code {ExitCode}: {Outcome}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} exited with code {ExitCode}; {Outcome}")]
     private partial void LogExited(string program, long instance, int exitCode, string outcome);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} could not start: {Reason}: {Outcome}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} could not start: {Reason}; {Outcome}")]
     private partial void LogStartFailed(string program, long instance, string reason, string outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "scaling {Program} to {Instances} instances")]

@@ -114,5 +114,6 @@ public sealed class RootEndpointTests : ApiTestBase
         Assert.Equal(3, instance.GetProperty("currentTry").GetInt32());
         Assert.Equal("RetriesExceeded", instance.GetProperty("status").GetString());
         Assert.Equal("no such file: './missing-program'", instance.GetProperty("lastError").GetString());
+        Assert.Contains("\"lastError\": \"no such file: './missing-program'\"", await Client.GetStringAsync("/", Token), StringComparison.Ordinal); // readable, not \u0027
     }
 }
