@@ -68,6 +68,9 @@ public sealed record ProgramSpec(string Name, string Command, ImmutableArray<str
     /// <summary>The OS user to run the program as (krust-pm must run as root); <see langword="null"/> runs as krust-pm's user.</summary>
     public string? User { get; init; }
 
+    /// <summary>What happens to the program's output: kept in rotating files by default.</summary>
+    public Logs.LogPolicy Log { get; init; } = Logs.LogPolicy.Default;
+
     /// <summary>Whether retries never run out (<see cref="MaxRetries"/> is 0).</summary>
     public bool RetriesForever => MaxRetries == 0;
 }

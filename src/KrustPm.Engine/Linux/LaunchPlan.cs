@@ -15,7 +15,7 @@ internal sealed record LaunchPlan(ProcessStartInfo? StartInfo, string Executable
     /// <summary>The tools every launch goes through.</summary>
     public static IReadOnlyList<string> Tools { get; } = [SetsidPath, SetprivPath, EnvPath];
 
-    public static LaunchPlan Create(ProgramSpec spec, LinuxProcessLauncherOptions options)
+    public static LaunchPlan Create(ProgramSpec spec, LinuxProcessLauncherOptions options, bool captureOutput)
     {
         var workingDirectory = spec.WorkingDirectory ?? Environment.CurrentDirectory;
         if (!Directory.Exists(workingDirectory))
@@ -28,6 +28,8 @@ internal sealed record LaunchPlan(ProcessStartInfo? StartInfo, string Executable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
             RedirectStandardInput = true,
+            RedirectStandardOutput = captureOutput,
+            RedirectStandardError = captureOutput,
         };
 
         if (spec.ClearEnvironment)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using KrustPm.Engine.Logs;
 
 namespace KrustPm.Engine.Linux;
 
@@ -15,12 +16,13 @@ namespace KrustPm.Engine.Linux;
 /// </summary>
 public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
 {
-    private readonly ConcurrentDictionary<long, Process> _runs = new();
+    private readonly ConcurrentDictionary<long, Run> _runs = new();
     private readonly LinuxProcessLauncherOptions _options;
+    private readonly OutputStore? _output;
     private readonly Guardian? _guardian;
     private readonly LaunchThread _thread = LaunchThread.Instance;
 
-    /// <summary>Creates a launcher with <see cref="LinuxProcessLauncherOptions.Default"/>.</summary>
+    /// <summary>Creates a launcher with <see cref="LinuxProcessLauncherOptions.Default"/>; output is not captured.</summary>
     /// <exception cref="PlatformNotSupportedException">Not on Linux, or a needed util-linux/coreutils tool is missing.</exception>
     public LinuxProcessLauncher()
         : this(LinuxProcessLauncherOptions.Default)
@@ -29,8 +31,12 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
 
     /// <summary>Creates a launcher.</summary>
     /// <param name="options">Which protections against krust-pm's own death to use.</param>
+    /// <param name="output">
+    /// Where every instance's stdout and stderr go (each program's <see cref="ProgramSpec.Log"/> applies);
+    /// <see langword="null"/> lets children write to krust-pm's own stdout and stderr.
+    /// </param>
     /// <exception cref="PlatformNotSupportedException">Not on Linux, or a needed util-linux/coreutils tool is missing.</exception>
-    public LinuxProcessLauncher(LinuxProcessLauncherOptions options)
+    public LinuxProcessLauncher(LinuxProcessLauncherOptions options, OutputStore? output = null)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -46,6 +52,7 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
         }
 
         _options = options;
+        _output = output;
         _guardian = options.Guardian ? new Guardian() : null;
     }
 
@@ -61,9 +68,9 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
     /// <inheritdoc />
     public void Signal(long runId, int signal) => _thread.Post(() =>
     {
-        if (_runs.TryGetValue(runId, out var process))
+        if (_runs.TryGetValue(runId, out var run))
         {
-            SignalGroup(process.Id, signal);
+            SignalGroup(run.Process.Id, signal);
         }
     });
 
@@ -84,7 +91,7 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
 
     private void LaunchNow(LaunchRequest request, IProcessEvents events)
     {
-        var plan = LaunchPlan.Create(request.Program, _options);
+        var plan = LaunchPlan.Create(request.Program, _options, captureOutput: _output is not null);
         if (plan.StartInfo is null)
         {
             events.StartFailed(request.RunId, plan.Error ?? "cannot start");
@@ -108,7 +115,7 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
                 return;
             }
 
-            _runs[request.RunId] = process;
+            _runs[request.RunId] = new Run(process, CopyOutput(request, process));
             _guardian?.Add(process.Id);
             events.Started(request.RunId, process.Id);
         }
@@ -132,19 +139,55 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
         _ => $"cannot start '{executable}': {failure.Message}",
     };
 
+    /// <summary>Starts copying the run's stdout and stderr into its sinks, after the previous try's output.</summary>
+    private Task CopyOutput(LaunchRequest request, Process process)
+    {
+        if (_output is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var spec = request.Program;
+        var marker = $"--- krust-pm: {spec.Name}.{request.InstanceId} try {request.Try} started, pid {process.Id}, " +
+            $"{DateTimeOffset.UtcNow:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} ---";
+        var copies = new List<Task>(2);
+        foreach (var kind in new[] { OutputKind.Stdout, OutputKind.Stderr })
+        {
+            var sink = spec.Log.Enabled ? _output.Sink(spec.Name, request.InstanceId, kind, spec.Log) : null;
+            var pipe = kind == OutputKind.Stdout ? process.StandardOutput.BaseStream : process.StandardError.BaseStream;
+
+            // Only the launch thread starts copies, so LastCopy is never raced.
+            var copy = OutputCopy.RunAsync(pipe, sink, sink?.LastCopy ?? Task.CompletedTask, marker);
+            if (sink is not null)
+            {
+                sink.LastCopy = copy;
+            }
+
+            copies.Add(copy);
+        }
+
+        return Task.WhenAll(copies);
+    }
+
     private void OnExited(long runId, Process process, IProcessEvents events)
     {
         int exitCode;
+        Run? run;
         lock (process)
         {
             exitCode = process.ExitCode;
-            _runs.TryRemove(runId, out _);
+            _runs.TryRemove(runId, out run);
         }
 
-        // Whatever the leader left behind in its group belongs to a run that is over: no orphans.
+        // Whatever the leader left behind in its group belongs to a run that is over: no orphans. That also
+        // closes the last writers of the output pipes, so the copies reach end of file.
         NativeMethods.Kill(-process.Id, Signals.Kill);
         _guardian?.Remove(process.Id);
-        process.Dispose();
         events.Exited(runId, exitCode);
+
+        // The pipes belong to the process object: it is disposed only once its output is all copied.
+        (run?.Output ?? Task.CompletedTask).ContinueWith(_ => process.Dispose(), TaskScheduler.Default);
     }
+
+    private sealed record Run(Process Process, Task Output);
 }

@@ -1,0 +1,55 @@
+using System.Buffers;
+
+namespace KrustPm.Engine.Linux;
+
+/// <summary>
+/// Copies one output pipe of a run into its <see cref="Logs.OutputSink"/>: bytes, in chunks of up to 64 KiB, never
+/// re-encoded. An idle pipe holds no buffer (a zero-byte read waits for data first), so thousands of quiet instances
+/// cost no memory.
+/// </summary>
+internal static class OutputCopy
+{
+    private const int ChunkSize = 64 * 1024;
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="sink"/> until end of file, after <paramref name="previous"/>.</summary>
+    /// <param name="source">The pipe.</param>
+    /// <param name="sink">Where the bytes go (<see langword="null"/>: read and discarded).</param>
+    /// <param name="previous">The previous try's copy: this one's bytes come after all of its.</param>
+    /// <param name="marker">The line written to the file before this try's output.</param>
+    /// <returns>A task that completes at end of file; it never faults.</returns>
+    public static async Task RunAsync(Stream source, Logs.OutputSink? sink, Task previous, string marker)
+    {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        sink?.Mark(marker);
+        try
+        {
+            while (true)
+            {
+                await source.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                try
+                {
+                    var read = await source.ReadAsync(buffer.AsMemory(0, ChunkSize)).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    sink?.Write(buffer.AsSpan(0, read));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException)
+        {
+            // The pipe broke: nothing more will come.
+        }
+        finally
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+namespace KrustPm.Engine.Logs;
+
+/// <summary>
+/// Everything written to one stream of one instance, across its tries: the rotating log file, the live followers and
+/// the store's listeners. Writes are serialized; a try's output is written only after the previous try's output.
+/// </summary>
+public sealed class OutputSink : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly RotatingLogFile? _file;
+    private readonly OutputStore _store;
+    private readonly List<OutputFollower> _followers = [];
+    private bool _reportedFailure;
+
+    internal OutputSink(OutputStore store, string program, long instance, OutputKind stream, LogPolicy policy)
+    {
+        _store = store;
+        Program = program;
+        Instance = instance;
+        Stream = stream;
+        Path = LogFileNames.Current(store.Directory, program, instance, stream);
+        _file = policy.Enabled ? new RotatingLogFile(Path, policy) : null;
+    }
+
+    /// <summary>The program.</summary>
+    public string Program { get; }
+
+    /// <summary>The instance id.</summary>
+    public long Instance { get; }
+
+    /// <summary>The stream.</summary>
+    public OutputKind Stream { get; }
+
+    /// <summary>The current log file's path.</summary>
+    public string Path { get; }
+
+    /// <summary>The task copying the latest try's output; the next try's copy starts after it.</summary>
+    internal Task LastCopy { get; set; } = Task.CompletedTask;
+
+    /// <summary>
+    /// Starts following: returns the last <paramref name="tailLines"/> lines and a follower that gets every line
+    /// written after them: taken together, with no line missing or repeated in between.
+    /// </summary>
+    /// <param name="tailLines">How many lines from the log file to return first.</param>
+    /// <param name="tail">Those lines, oldest first.</param>
+    /// <returns>The follower; dispose it to stop.</returns>
+    public OutputFollower Follow(int tailLines, out IReadOnlyList<string> tail)
+    {
+        lock (_lock)
+        {
+            tail = LogTail.Read(Path, tailLines);
+            var follower = new OutputFollower(Detach);
+            _followers.Add(follower);
+            return follower;
+        }
+    }
+
+    /// <summary>Closes the log file (a later write reopens it).</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _file?.Dispose();
+        }
+    }
+
+    /// <summary>Writes a chunk of the program's output.</summary>
+    internal void Write(ReadOnlySpan<byte> data)
+    {
+        lock (_lock)
+        {
+            WriteFile(data);
+            foreach (var follower in _followers)
+            {
+                follower.Offer(data);
+            }
+
+            _store.Notify(this, data);
+        }
+    }
+
+    /// <summary>Writes krust-pm's own marker line to the file (on a line of its own), not to followers.</summary>
+    internal void Mark(string text)
+    {
+        lock (_lock)
+        {
+            if (_file is null)
+            {
+                return;
+            }
+
+            var line = (_file.AtLineStart ? string.Empty : "\n") + text + "\n";
+            WriteFile(System.Text.Encoding.UTF8.GetBytes(line));
+        }
+    }
+
+    private void WriteFile(ReadOnlySpan<byte> data)
+    {
+        if (_file is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _file.Write(data);
+            _reportedFailure = false;
+        }
+        catch (IOException error)
+        {
+            // Disk full, file removed under us...: the bytes are lost for the file, never the program's progress.
+            _file.Dispose();
+            if (!_reportedFailure)
+            {
+                _reportedFailure = true;
+                _store.ReportError(this, error);
+            }
+        }
+        catch (UnauthorizedAccessException error)
+        {
+            _file.Dispose();
+            if (!_reportedFailure)
+            {
+                _reportedFailure = true;
+                _store.ReportError(this, error);
+            }
+        }
+    }
+
+    private void Detach(OutputFollower follower)
+    {
+        lock (_lock)
+        {
+            _followers.Remove(follower);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+
+namespace KrustPm.Engine.Logs;
+
+/// <summary>
+/// The output of every instance: one <see cref="OutputSink"/> per instance and stream, writing rotating log files
+/// in one directory (see <see cref="LogFileNames"/>). Thread-safe.
+/// </summary>
+public sealed class OutputStore : IDisposable
+{
+    private readonly ConcurrentDictionary<(string Program, long Instance, OutputKind Stream), OutputSink> _sinks = new();
+
+    /// <summary>Creates a store writing into <paramref name="directory"/> (created if missing).</summary>
+    /// <param name="directory">The log directory.</param>
+    public OutputStore(string directory)
+    {
+        Directory = System.IO.Path.GetFullPath(directory);
+        System.IO.Directory.CreateDirectory(Directory);
+    }
+
+    /// <summary>Raised (on the copying thread, under the sink's lock) for every chunk of output. Must be quick.</summary>
+    public event Action<OutputSink, ReadOnlyMemory<byte>>? Written;
+
+    /// <summary>Raised when a log file cannot be written (disk full, permissions); once until writes succeed again.</summary>
+    public event Action<OutputSink, Exception>? WriteFailed;
+
+    /// <summary>The log directory (absolute).</summary>
+    public string Directory { get; }
+
+    /// <summary>Checks that the directory can be written, by creating and deleting a file in it.</summary>
+    /// <param name="directory">The directory.</param>
+    /// <returns>Why it cannot be used, or <see langword="null"/> when it can.</returns>
+    public static string? CheckWritable(string directory)
+    {
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            var probe = System.IO.Path.Combine(directory, $".krust-pm-write-test-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return error.Message;
+        }
+    }
+
+    /// <summary>The sink of one stream of one instance, created on first use.</summary>
+    /// <param name="program">The program.</param>
+    /// <param name="instance">The instance id.</param>
+    /// <param name="stream">The stream.</param>
+    /// <param name="policy">How the output is kept (used when the sink is created).</param>
+    /// <returns>The sink.</returns>
+    public OutputSink Sink(string program, long instance, OutputKind stream, LogPolicy policy) =>
+        _sinks.GetOrAdd((program, instance, stream), key => new OutputSink(this, key.Program, key.Instance, key.Stream, policy));
+
+    /// <summary>The sink of one stream of one instance, if it was ever written in this run of krust-pm.</summary>
+    /// <param name="program">The program.</param>
+    /// <param name="instance">The instance id.</param>
+    /// <param name="stream">The stream.</param>
+    /// <returns>The sink, or <see langword="null"/>.</returns>
+    public OutputSink? Find(string program, long instance, OutputKind stream) =>
+        _sinks.TryGetValue((program, instance, stream), out var sink) ? sink : null;
+
+    /// <summary>The current log file of one stream of one instance.</summary>
+    /// <param name="program">The program.</param>
+    /// <param name="instance">The instance id.</param>
+    /// <param name="stream">The stream.</param>
+    /// <returns>The path (the file may not exist).</returns>
+    public string PathOf(string program, long instance, OutputKind stream) =>
+        LogFileNames.Current(Directory, program, instance, stream);
+
+    /// <summary>Closes every log file.</summary>
+    public void Dispose()
+    {
+        foreach (var sink in _sinks.Values)
+        {
+            sink.Dispose();
+        }
+    }
+
+    internal void Notify(OutputSink sink, ReadOnlySpan<byte> data)
+    {
+        if (Written is { } written)
+        {
+            written(sink, data.ToArray());
+        }
+    }
+
+    internal void ReportError(OutputSink sink, Exception error) => WriteFailed?.Invoke(sink, error);
+}

@@ -1,0 +1,95 @@
+namespace KrustPm.Engine.Logs;
+
+/// <summary>
+/// Appends bytes to a log file and rotates it by size. Rotation happens at a line boundary whenever the chunk being
+/// written has one, so each file holds whole lines. Not thread-safe: the owning <see cref="OutputSink"/> serializes.
+/// </summary>
+internal sealed class RotatingLogFile(string path, LogPolicy policy) : IDisposable
+{
+    private FileStream? _file;
+    private long _length;
+
+    public string Path { get; } = path;
+
+    /// <summary>Whether the last byte written was a newline (or nothing was written yet).</summary>
+    public bool AtLineStart { get; private set; } = true;
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var file = Open();
+            var room = policy.MaxBytes > 0 ? policy.MaxBytes - _length : long.MaxValue;
+            if (data.Length <= room)
+            {
+                Append(file, data);
+                return;
+            }
+
+            // Fill up to the last newline that fits (or the whole room when a line is longer than a file).
+            var fits = data[..(int)Math.Max(0, room)];
+            var cut = fits.LastIndexOf((byte)'\n') + 1;
+            if (cut == 0 && _length > 0)
+            {
+                cut = 0; // Nothing fits whole: start a fresh file for this line.
+            }
+            else if (cut == 0)
+            {
+                cut = fits.Length;
+            }
+
+            Append(file, data[..cut]);
+            data = data[cut..];
+            Rotate();
+        }
+    }
+
+    public void Dispose()
+    {
+        _file?.Dispose();
+        _file = null;
+    }
+
+    private void Append(FileStream file, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        file.Write(data);
+        _length += data.Length;
+        AtLineStart = data[^1] == (byte)'\n';
+    }
+
+    private FileStream Open()
+    {
+        if (_file is null)
+        {
+            _file = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            _length = _file.Length;
+        }
+
+        return _file;
+    }
+
+    private void Rotate()
+    {
+        Dispose();
+        if (policy.Backups == 0)
+        {
+            File.Delete(Path);
+            return;
+        }
+
+        File.Delete(LogFileNames.Rotated(Path, policy.Backups));
+        for (var generation = policy.Backups - 1; generation >= 0; generation--)
+        {
+            var from = LogFileNames.Rotated(Path, generation);
+            if (File.Exists(from))
+            {
+                File.Move(from, LogFileNames.Rotated(Path, generation + 1), overwrite: true);
+            }
+        }
+    }
+}
