@@ -30,6 +30,9 @@ public static class Signals
         ("USR1", User1), ("USR2", User2), ("TERM", Terminate),
     ];
 
+    /// <summary>Signals that end processes by themselves, named in exit descriptions only.</summary>
+    private static readonly (string Name, int Number)[] Others = [("ILL", 4), ("ABRT", 6), ("BUS", 7), ("FPE", 8), ("SEGV", 11), ("PIPE", 13), ("ALRM", 14)];
+
     /// <summary>Parses a signal name such as <c>TERM</c> or <c>SIGTERM</c> (any case).</summary>
     /// <param name="name">The name to parse.</param>
     /// <param name="signal">The signal number when the name is known.</param>
@@ -48,6 +51,22 @@ public static class Signals
 
         signal = 0;
         return false;
+    }
+
+    /// <summary>The name of a signal (<c>TERM</c>), or its number when it has no name here.</summary>
+    /// <param name="signal">The signal number.</param>
+    /// <returns>The name.</returns>
+    public static string NameOf(int signal)
+    {
+        foreach (var (name, number) in Known.Concat(Others))
+        {
+            if (number == signal)
+            {
+                return name;
+            }
+        }
+
+        return signal.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The names accepted by <see cref="TryParse"/>, for error messages.</summary>

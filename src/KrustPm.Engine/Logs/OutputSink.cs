@@ -17,7 +17,7 @@ public sealed class OutputSink : IDisposable
         _store = store;
         Program = program;
         Instance = instance;
-        Stream = stream;
+        Kind = stream;
         Path = LogFileNames.Current(store.Directory, program, instance, stream);
         _file = policy.Enabled ? new RotatingLogFile(Path, policy) : null;
     }
@@ -29,7 +29,7 @@ public sealed class OutputSink : IDisposable
     public long Instance { get; }
 
     /// <summary>The stream.</summary>
-    public OutputKind Stream { get; }
+    public OutputKind Kind { get; }
 
     /// <summary>The current log file's path.</summary>
     public string Path { get; }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KrustPm.Engine.Logs;
 using KrustPm.Host.Config;
 using KrustPm.Host.Hosting;
 
@@ -20,13 +21,29 @@ internal static class KrustPmCommandLine
             HelpName = "FILE",
         };
 
+        var attachOption = new Option<bool>("--attach")
+        {
+            Description = "Also print every line of every instance on stdout, as 'name.id | line' (foreground mode).",
+        };
+        var logFormatOption = new Option<string?>("--log-format")
+        {
+            Description = "krust-pm's own log format on stderr: text (default) or json. Overrides log_format.",
+            HelpName = "FORMAT",
+        };
+        logFormatOption.AcceptOnlyFromAmong("text", "json");
+
         var root = new RootCommand(
             "krust-pm: a pocket process manager. Starts the programs of a TOML file, restarts them when they fail, " +
             "and serves their state as JSON.")
         {
             configOption,
+            attachOption,
+            logFormatOption,
         };
-        root.SetAction((parse, _) => RunAsync(parse.GetValue(configOption), hostArgs));
+        root.SetAction((parse, _) => RunAsync(
+            parse.GetValue(configOption),
+            new Overrides(parse.GetValue(attachOption), parse.GetValue(logFormatOption)),
+            hostArgs));
 
         var parse = root.Parse(commandLine);
         if (parse.Errors.Count > 0)
@@ -45,7 +62,7 @@ internal static class KrustPmCommandLine
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
-    private static async Task<int> RunAsync(string? explicitConfig, string[] hostArgs)
+    private static async Task<int> RunAsync(string? explicitConfig, Overrides overrides, string[] hostArgs)
     {
         var location = ConfigLocator.Locate(explicitConfig, Environment.CurrentDirectory);
         if (location.Path is null)
@@ -66,6 +83,14 @@ internal static class KrustPmCommandLine
             return ExitUsage;
         }
 
+        config = overrides.Apply(config);
+        if (OutputStore.CheckWritable(config.LogDirectory) is { } unwritable)
+        {
+            await Console.Error.WriteLineAsync(
+                $"krust-pm: {config.Path}: log_dir {config.LogDirectory} cannot be written: {unwritable}; nothing was started.");
+            return ExitUsage;
+        }
+
         await using var app = KrustPmApp.Build(config, hostArgs);
         try
         {
@@ -78,5 +103,20 @@ internal static class KrustPmCommandLine
             await Console.Error.WriteLineAsync($"krust-pm: cannot listen on {config.Server} (server-port in {config.Path}): {error.Message}");
             return ExitFailed;
         }
+    }
+
+    /// <summary>Command-line options that override the configuration file.</summary>
+    private sealed record Overrides(bool Attach, string? LogFormat)
+    {
+        public KrustConfig Apply(KrustConfig config) => config with
+        {
+            Attach = config.Attach || Attach,
+            LogFormat = LogFormat switch
+            {
+                "json" => Config.LogFormat.Json,
+                "text" => Config.LogFormat.Text,
+                _ => config.LogFormat,
+            },
+        };
     }
 }

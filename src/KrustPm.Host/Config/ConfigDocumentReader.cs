@@ -10,18 +10,21 @@ namespace KrustPm.Host.Config;
 /// </summary>
 internal static class ConfigDocumentReader
 {
-    /// <summary>The only key allowed outside a program table.</summary>
+    /// <summary>Where the API listens.</summary>
     public const string ServerPortKey = "server-port";
+
+    /// <summary>The keys allowed outside a program table.</summary>
+    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach"];
 
     /// <summary>Reads the document into a configuration, or reports its problems.</summary>
     /// <returns>The configuration, or <see langword="null"/> when any problem was found.</returns>
     public static KrustConfig? Read(DocumentSyntax document, string fullPath, ProblemList problems)
     {
         var directory = Path.GetDirectoryName(fullPath) ?? fullPath;
-        var server = ServerAddress.Default;
+        var settings = new KrustConfig(fullPath, ServerAddress.Default, []);
         foreach (var item in document.KeyValues)
         {
-            server = ReadTopLevelItem(item, problems) ?? server;
+            settings = ReadTopLevelItem(item, directory, problems, settings);
         }
 
         var reader = new ProgramTableReader(problems, directory);
@@ -39,28 +42,41 @@ internal static class ConfigDocumentReader
             }
         }
 
-        return problems.Count == 0 ? new KrustConfig(fullPath, server, programs.ToImmutable()) : null;
+        return problems.Count == 0 ? settings with { Programs = programs.ToImmutable() } : null;
     }
 
-    /// <returns>The server address when <paramref name="item"/> is a valid <c>server-port</c>.</returns>
-    private static ServerAddress? ReadTopLevelItem(KeyValueSyntax item, ProblemList problems)
+    /// <returns>The settings with <paramref name="item"/> applied when it is a valid top-level key.</returns>
+    private static KrustConfig ReadTopLevelItem(KeyValueSyntax item, string directory, ProblemList problems, KrustConfig settings)
     {
         var parts = TomlSyntax.KeyParts(item.Key);
         var line = TomlSyntax.LineOf(item.Key) ?? TomlSyntax.LineOf(item);
-        if (parts is [ServerPortKey])
+        switch (parts)
         {
-            return ReadServerPort(item.Value, line, problems);
+            case [ServerPortKey]:
+                return ReadServerPort(item.Value, line, problems) is { } server ? settings with { Server = server } : settings;
+            case ["log_dir"]:
+                return ReadLogDirectory(item.Value, line, directory, problems) is { } logs ? settings with { LogDirectory = logs } : settings;
+            case ["log_format"] when item.Value is StringValueSyntax { Value: "text" or "json" } format:
+                return settings with { LogFormat = format.Value == "json" ? LogFormat.Json : LogFormat.Text };
+            case ["log_format"]:
+                problems.AddKey(line, null, "log_format", $"expected \"text\" or \"json\", got {TomlSyntax.Describe(item.Value)}");
+                return settings;
+            case ["attach"] when item.Value is BooleanValueSyntax attach:
+                return settings with { Attach = attach.Value };
+            case ["attach"]:
+                problems.AddKey(line, null, "attach", $"expected true or false, got {TomlSyntax.Describe(item.Value)}");
+                return settings;
         }
 
         if (parts.Count == 1 && item.Value is InlineTableSyntax)
         {
             problems.AddProgram(
                 line, parts[0], $"inline tables are not supported for programs; write it as a table: [{parts[0]}]");
-            return null;
+            return settings;
         }
 
         var key = parts.Count == 1 ? parts[0] : TomlSyntax.KeyText(item.Key);
-        var hint = KeySuggester.Hint(key, [ServerPortKey]);
+        var hint = KeySuggester.Hint(key, TopLevelKeys);
         if (hint.Length == 0 && parts.Count > 1)
         {
             hint = $" (declare each program as a table, e.g. [{parts[0]}])";
@@ -71,7 +87,30 @@ internal static class ConfigDocumentReader
         }
 
         problems.AddAboutKey(line, null, key, $"unknown top-level key '{key}'{hint}");
-        return null;
+        return settings;
+    }
+
+    /// <summary>
+    /// Reads <c>log_dir</c> (relative to the config file's folder). It must be, or be creatable as, a writable
+    /// directory: krust-pm checks it when it starts, so a config that cannot keep logs never starts programs.
+    /// </summary>
+    private static string? ReadLogDirectory(ValueSyntax? value, int? line, string directory, ProblemList problems)
+    {
+        if (value is not StringValueSyntax { Value: { Length: > 0 } text })
+        {
+            problems.AddKey(line, null, "log_dir", $"expected a directory path string, got {TomlSyntax.Describe(value)}");
+            return null;
+        }
+
+        try
+        {
+            return Path.TrimEndingDirectorySeparator(Path.GetFullPath(text, directory));
+        }
+        catch (ArgumentException)
+        {
+            problems.AddKey(line, null, "log_dir", $"invalid path {TomlSyntax.Quote(text)}");
+            return null;
+        }
     }
 
     private static ServerAddress? ReadServerPort(ValueSyntax? value, int? line, ProblemList problems)

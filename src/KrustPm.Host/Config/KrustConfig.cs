@@ -3,8 +3,28 @@ using KrustPm.Engine;
 
 namespace KrustPm.Host.Config;
 
+/// <summary>How krust-pm writes its own log.</summary>
+public enum LogFormat
+{
+    /// <summary>One human-readable line per event.</summary>
+    Text,
+
+    /// <summary>One JSON object per line.</summary>
+    Json,
+}
+
 /// <summary>A loaded, valid krust-pm configuration.</summary>
 /// <param name="Path">The absolute path of the configuration file.</param>
 /// <param name="Server">Where the HTTP API listens (<c>server-port</c>).</param>
 /// <param name="Programs">The programs, in file order, with defaults applied.</param>
-public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArray<ProgramSpec> Programs);
+public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArray<ProgramSpec> Programs)
+{
+    /// <summary>Where instances' output files go (<c>log_dir</c>, absolute). Defaults to <c>logs/</c> beside the file.</summary>
+    public string LogDirectory { get; init; } = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path) ?? ".", "logs");
+
+    /// <summary>krust-pm's own log format (<c>log_format</c>).</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary>Whether every instance's output is also printed on krust-pm's stdout (<c>attach</c>).</summary>
+    public bool Attach { get; init; }
+}

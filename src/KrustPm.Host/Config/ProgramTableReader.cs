@@ -14,7 +14,7 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
     public static readonly ImmutableArray<string> KnownKeys =
     [
         "command", "args", "instances", "max_instances", "max_retries", "restart", "restart_delay_ms",
-        "restart_delay_max_ms", "min_uptime_ms", "stop_timeout_ms", "stop_signal", "workdir", "env", "clear_env", "user",
+        "restart_delay_max_ms", "min_uptime_ms", "stop_timeout_ms", "stop_signal", "workdir", "env", "clear_env", "user", "log", "log_max_bytes", "log_backups",
     ];
 
     private static readonly ImmutableArray<(string Name, RestartPolicy Policy)> RestartPolicies =
@@ -148,6 +148,31 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
                 else if (value is not InlineTableSyntax)
                 {
                     Report(context, $"expected a table of variables such as {{ KEY = \"value\" }}, got {TomlSyntax.Describe(value)}");
+                }
+
+                break;
+            case "log":
+                if (value is BooleanValueSyntax keep)
+                {
+                    program.Spec = program.Spec with { Log = program.Spec.Log with { Enabled = keep.Value } };
+                }
+                else
+                {
+                    Report(context, $"expected true or false, got {TomlSyntax.Describe(value)}");
+                }
+
+                break;
+            case "log_max_bytes":
+                if (TryReadInt(context, value, minimum: 0, out var maxBytes))
+                {
+                    program.Spec = program.Spec with { Log = program.Spec.Log with { MaxBytes = maxBytes } };
+                }
+
+                break;
+            case "log_backups":
+                if (TryReadInt(context, value, minimum: 0, out var backups))
+                {
+                    program.Spec = program.Spec with { Log = program.Spec.Log with { Backups = backups } };
                 }
 
                 break;

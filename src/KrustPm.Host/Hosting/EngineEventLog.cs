@@ -1,8 +1,12 @@
 using KrustPm.Engine;
+using KrustPm.Engine.Logs;
 
 namespace KrustPm.Host.Hosting;
 
-/// <summary>Writes what happens to instances to krust-pm's own log.</summary>
+/// <summary>
+/// Writes every lifecycle event to krust-pm's own log: started (pid), exited (code or signal) and what follows
+/// (restart in N ms, done, retries exceeded...), could not start and why, stopping, killed after the stop timeout.
+/// </summary>
 internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 {
     public void OnApplied(AppliedMessage applied)
@@ -15,44 +19,80 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
         switch (applied.Message)
         {
             case Message.Started m when applied.FindRun(m.RunId) is var (program, instance):
-                LogStarted(program, instance.Id, m.Pid);
+                LogStarted(program, instance.Id, m.Pid, instance.CurrentTry);
                 break;
             case Message.Exited m when applied.FindRun(m.RunId) is var (program, instance):
-                var afterExit = Outcome(instance);
-                LogExited(program, instance.Id, m.ExitCode, afterExit);
+                var exit = ExitDescriptions.Describe(m.ExitCode);
+                var afterExit = Outcome(applied, program, m.At, instance);
+                LogExited(program, instance.Id, exit, afterExit);
                 break;
             case Message.StartFailed m when applied.FindRun(m.RunId) is var (program, instance):
-                var afterFailure = Outcome(instance);
+                var afterFailure = Outcome(applied, program, m.At, instance);
                 LogStartFailed(program, instance.Id, m.Reason, afterFailure);
+                break;
+            case Message.StopTimeoutElapsed m when applied.FindRun(m.RunId) is var (program, instance) && instance.IsLive:
+                var timeout = (long)(applied.After.Find(program)?.Spec.StopTimeout.TotalMilliseconds ?? 0);
+                LogKilled(program, instance.Id, timeout);
                 break;
             case Message.Scale m:
                 LogScale(m.Program, m.To);
+                LogStopping(applied);
                 break;
             case Message.Shutdown when !applied.Before.ShuttingDown:
                 LogShutdown();
+                LogStopping(applied);
                 break;
         }
     }
 
     public void EngineFailed(Exception error) => LogEngineFailed(error);
 
-    private static string Outcome(InstanceState instance) => instance switch
+    public void OnLogWriteFailed(OutputSink sink, Exception error) => LogWriteFailed(sink.Path, error.Message);
+
+    private static string Outcome(AppliedMessage applied, string program, DateTimeOffset at, InstanceState instance) => instance switch
     {
+        _ when applied.After.Find(program)?.Instances.Any(i => i.Id == instance.Id) != true => "stopped and removed",
         { Status: InstanceStatus.Backoff, NextTryAt: { } due } =>
-            $"{instance.ConsecutiveFailures} failure(s) in a row, try {instance.CurrentTry} at {due.ToLocalTime():HH:mm:ss.fff}",
-        { Status: InstanceStatus.Started } => $"try {instance.CurrentTry} now",
-        { Status: InstanceStatus.RetriesExceeded } => $"{instance.ConsecutiveFailures} failures in a row: retries exceeded",
-        _ => instance.Status.ToString(),
+            $"restart in {(long)(due - at).TotalMilliseconds} ms (try {instance.CurrentTry}, {instance.ConsecutiveFailures} failure(s) in a row)",
+        { Status: InstanceStatus.Started } => $"restarting now (try {instance.CurrentTry})",
+        { Status: InstanceStatus.Done } => "done",
+        { Status: InstanceStatus.RetriesExceeded } => $"retries exceeded after {instance.ConsecutiveFailures} failures in a row",
+        { Status: InstanceStatus.Failed } => "failed (restart = \"never\")",
+        _ => instance.Status.ToString().ToLowerInvariant(),
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} started, pid {Pid}")]
-    private partial void LogStarted(string program, long instance, int pid);
+    /// <summary>Logs the instances this message asked to stop.</summary>
+    private void LogStopping(AppliedMessage applied)
+    {
+        foreach (var program in applied.After.Programs)
+        {
+            var before = applied.Before.Find(program.Name);
+            foreach (var instance in program.Instances.Concat(program.Retiring))
+            {
+                var was = before?.Instances.Concat(before.Retiring).FirstOrDefault(i => i.Id == instance.Id);
+                if (instance.Status == InstanceStatus.Stopping && was?.Status != InstanceStatus.Stopping)
+                {
+                    var signal = Signals.NameOf(program.Spec.StopSignal);
+                    LogStoppingInstance(program.Name, instance.Id, signal, (long)program.Spec.StopTimeout.TotalMilliseconds);
+                }
+            }
+        }
+    }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} exited with code {ExitCode}; {Outcome}")]
-    private partial void LogExited(string program, long instance, int exitCode, string outcome);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} started, pid {Pid} (try {Try})")]
+    private partial void LogStarted(string program, long instance, int pid, int @try);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} {Exit}; {Outcome}")]
+    private partial void LogExited(string program, long instance, string exit, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} could not start: {Reason}; {Outcome}")]
     private partial void LogStartFailed(string program, long instance, string reason, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} stopping: SIG{Signal} to its process group, SIGKILL after {TimeoutMs} ms")]
+    private partial void LogStoppingInstance(string program, long instance, string signal, long timeoutMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} did not stop within {TimeoutMs} ms: SIGKILL to its process group")]
+    private partial void LogKilled(string program, long instance, long timeoutMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "scaling {Program} to {Instances} instances")]
     private partial void LogScale(string program, int instances);
@@ -62,4 +102,7 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "the engine failed; krust-pm stops")]
     private partial void LogEngineFailed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "cannot write log file {Path}: {Reason}; the program keeps running, its output is lost until writing works again")]
+    private partial void LogWriteFailed(string path, string reason);
 }

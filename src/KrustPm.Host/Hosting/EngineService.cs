@@ -1,4 +1,5 @@
 using KrustPm.Engine;
+using KrustPm.Engine.Logs;
 using KrustPm.Host.Config;
 
 namespace KrustPm.Host.Hosting;
@@ -11,12 +12,20 @@ internal sealed class EngineService(
     ProcessEngine engine,
     KrustConfig config,
     EngineEventLog eventLog,
+    OutputStore output,
+    IServiceProvider services,
     IHostApplicationLifetime lifetime) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (config.Attach)
+        {
+            services.GetRequiredService<AttachPrinter>(); // starts printing before the first program does
+        }
+
+        output.WriteFailed += eventLog.OnLogWriteFailed;
         engine.Applied += eventLog.OnApplied;
         engine.Start();
         _ = WatchAsync();

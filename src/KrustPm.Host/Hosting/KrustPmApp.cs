@@ -1,6 +1,9 @@
 using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using KrustPm.Engine;
 using KrustPm.Engine.Linux;
+using KrustPm.Engine.Logs;
 using KrustPm.Host.Api;
 using KrustPm.Host.Config;
 
@@ -21,12 +24,7 @@ internal static class KrustPmApp
         });
 
         builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, config.Server));
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        ConfigureLogging(builder.Logging, config.LogFormat);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout(config));
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -37,7 +35,15 @@ internal static class KrustPmApp
 
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IProcessLauncher, LinuxProcessLauncher>();
+        builder.Services.AddSingleton(_ => new OutputStore(config.LogDirectory));
+        builder.Services.AddSingleton<IProcessLauncher>(services =>
+            new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default, services.GetRequiredService<OutputStore>()));
+        if (config.Attach)
+        {
+            builder.Services.AddSingleton(services => new AttachPrinter(
+                services.GetRequiredService<OutputStore>(), config, Console.Out, AttachPrinter.ColourWanted()));
+        }
+
         builder.Services.AddSingleton(services => new ProcessEngine(
             services.GetRequiredService<IProcessLauncher>(),
             services.GetRequiredService<TimeProvider>()));
@@ -51,6 +57,34 @@ internal static class KrustPmApp
         app.UseStatusCodePages();
         app.MapApiModules();
         return app;
+    }
+
+    /// <summary>krust-pm's own log goes to stderr (stdout carries programs' output in attach mode), as text or JSON.</summary>
+    private static void ConfigureLogging(ILoggingBuilder logging, LogFormat format)
+    {
+        logging.ClearProviders();
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddConsole(console =>
+        {
+            console.LogToStandardErrorThreshold = LogLevel.Trace;
+            console.FormatterName = format == LogFormat.Json ? "json" : "simple";
+        });
+        if (format == LogFormat.Json)
+        {
+            logging.AddJsonConsole(json =>
+            {
+                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffzzz";
+                json.JsonWriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
     }
 
     private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, ServerAddress server)

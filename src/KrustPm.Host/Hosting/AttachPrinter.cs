@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using KrustPm.Engine.Logs;
+using KrustPm.Host.Config;
+
+namespace KrustPm.Host.Hosting;
+
+/// <summary>
+/// Foreground mode (<c>--attach</c>): prints every line of every instance on krust-pm's stdout as
+/// <c>name.id | line</c>, coloured per program on a terminal (never when stdout is redirected or NO_COLOR is set).
+/// Printing never slows a program: lines wait in a bounded queue, and a terminal too slow to keep up loses lines
+/// (said in a marker line), never the log files.
+/// </summary>
+internal sealed class AttachPrinter : IDisposable
+{
+    private const int MaxQueuedLines = 10_000;
+
+    private static readonly string[] Palette = ["\u001b[36m", "\u001b[33m", "\u001b[32m", "\u001b[35m", "\u001b[34m", "\u001b[31m"];
+
+    private readonly OutputStore _store;
+    private readonly TextWriter _out;
+    private readonly bool _colour;
+    private readonly Dictionary<string, string> _colours;
+    private readonly ConcurrentDictionary<OutputSink, LineSplitter> _splitters = new();
+    private readonly Channel<string> _lines = Channel.CreateBounded<string>(
+        new BoundedChannelOptions(MaxQueuedLines) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+
+    private readonly Task _printing;
+    private long _dropped;
+
+    public AttachPrinter(OutputStore store, KrustConfig config, TextWriter output, bool colour)
+    {
+        _store = store;
+        _out = output;
+        _colour = colour;
+        _colours = config.Programs.Select((p, i) => (p.Name, Palette[i % Palette.Length])).ToDictionary(c => c.Name, c => c.Item2);
+        _store.Written += OnWritten;
+        _printing = Task.Run(PrintAsync);
+    }
+
+    /// <summary>Whether colour suits this stdout: a terminal, and NO_COLOR not set.</summary>
+    public static bool ColourWanted() =>
+        !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+
+    public void Dispose()
+    {
+        _store.Written -= OnWritten;
+        _lines.Writer.TryComplete();
+        _printing.Wait(TimeSpan.FromSeconds(2));
+    }
+
+    private void OnWritten(OutputSink sink, ReadOnlyMemory<byte> data)
+    {
+        // Called under the sink's lock: one splitter per sink is never used by two threads at once.
+        var splitter = _splitters.GetOrAdd(sink, _ => new LineSplitter());
+        foreach (var line in splitter.Push(data.Span))
+        {
+            if (!_lines.Writer.TryWrite(Format(sink, line)))
+            {
+                Interlocked.Increment(ref _dropped);
+            }
+        }
+    }
+
+    private string Format(OutputSink sink, string line)
+    {
+        var prefix = $"{sink.Program}.{sink.Instance}";
+        if (!_colour)
+        {
+            return $"{prefix} | {line}";
+        }
+
+        var colour = _colours.GetValueOrDefault(sink.Program, Palette[0]);
+        var stderr = sink.Kind == OutputKind.Stderr ? "\u001b[2m" : string.Empty;
+        return $"{colour}{prefix} |\u001b[0m {stderr}{line}\u001b[0m";
+    }
+
+    private async Task PrintAsync()
+    {
+        await foreach (var line in _lines.Reader.ReadAllAsync())
+        {
+            var dropped = Interlocked.Exchange(ref _dropped, 0);
+            if (dropped > 0)
+            {
+                await _out.WriteLineAsync($"[krust-pm: {dropped} lines not shown: stdout was too slow; the log files have them]");
+            }
+
+            await _out.WriteLineAsync(line);
+        }
+
+        await _out.FlushAsync();
+    }
+}
