@@ -11,7 +11,8 @@ internal static class ApiModules
 {
     public static IServiceCollection AddApiModules(this IServiceCollection services) => services
         .AddSingleton<ICarterModule, RootModule>()
-        .AddSingleton<ICarterModule, ScaleModule>();
+        .AddSingleton<ICarterModule, ScaleModule>()
+        .AddSingleton<ICarterModule, LogsModule>();
 
     public static void MapApiModules(this WebApplication app)
     {

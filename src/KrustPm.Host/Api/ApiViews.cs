@@ -31,6 +31,9 @@ public sealed record InstanceView(long Id, int CurrentTry, string Status)
     public DateTimeOffset? NextTryAt { get; init; }
 }
 
+/// <summary>The last lines of one stream of one instance (<c>GET /api/v1/programs/{name}/logs</c>).</summary>
+public sealed record LogLinesView(string Program, long Instance, string Stream, IReadOnlyList<string> Lines);
+
 /// <summary>The JSON options of every API answer: camelCase, indented, nulls left out, and readable text.</summary>
 internal static class ApiJson
 {
@@ -51,5 +54,6 @@ internal static class ApiJson
 
 /// <summary>Source-generated JSON for everything the API writes: no reflection, ready for Native AOT.</summary>
 [JsonSerializable(typeof(IReadOnlyList<ProgramView>))]
+[JsonSerializable(typeof(LogLinesView))]
 [JsonSerializable(typeof(int))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

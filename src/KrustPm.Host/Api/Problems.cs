@@ -12,6 +12,9 @@ internal static class Problems
     public static IResult NotFound(string parameter, string detail) =>
         Problem(StatusCodes.Status404NotFound, $"Unknown {parameter}", detail, parameter);
 
+    public static IResult Conflict(string detail) =>
+        Problem(StatusCodes.Status409Conflict, "Request conflicts with krust-pm's state", detail, null);
+
     /// <summary>The engine refused a command: 404 for an unknown name, 409 for a conflict, else 400.</summary>
     public static IResult Rejected(CommandResult result, string nameParameter, string valueParameter) => result.Rejection switch
     {
