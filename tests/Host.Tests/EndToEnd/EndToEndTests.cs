@@ -7,7 +7,7 @@ namespace KrustPm.Host.Tests.EndToEnd;
 /// The published krust-pm binary with real programs. Every test bounds its waits and ends by checking that no
 /// process it caused is left.
 /// </summary>
-public sealed class EndToEndTests(PublishedKrustPm krustPm) : IClassFixture<PublishedKrustPm>, IDisposable
+public sealed class EndToEndTests(PublishedKrustPm krustPm) : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private readonly string _folder = Directory.CreateTempSubdirectory("krust-e2e-").FullName;

@@ -16,6 +16,8 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
     private readonly HashSet<int> _seenPids = [];
 
     private KrustPmProcess(Process process, int port)
@@ -23,8 +25,8 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
         _process = process;
         Port = port;
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.OutputDataReceived += (_, e) => Append(e.Data, _stdout);
+        process.ErrorDataReceived += (_, e) => Append(e.Data, _stderr);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -35,19 +37,17 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    /// <summary>Everything krust-pm wrote so far, stdout and stderr interleaved.</summary>
+    public string Output => Read(_output);
+
+    /// <summary>What krust-pm wrote on stdout (programs' output in attach mode).</summary>
+    public string Stdout => Read(_stdout);
+
+    /// <summary>What krust-pm wrote on stderr (its own log).</summary>
+    public string Stderr => Read(_stderr);
 
     /// <summary>Starts krust-pm with <c>--config</c> on a file whose <c>{port}</c> placeholder is a free port.</summary>
-    public static KrustPmProcess Start(string executable, string configPath)
+    public static KrustPmProcess Start(string executable, string configPath, params string[] extraArgs)
     {
         var port = FreePort();
         File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
@@ -58,6 +58,11 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(configPath)!,
         };
+        foreach (var arg in extraArgs)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
         return new KrustPmProcess(Process.Start(info)!, port);
     }
 
@@ -172,7 +177,7 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
 
     private string SafeExitCode() => _process.HasExited ? $"exit code {_process.ExitCode}" : "running";
 
-    private void Append(string? line)
+    private void Append(string? line, StringBuilder stream)
     {
         if (line is null)
         {
@@ -181,7 +186,16 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
 
         lock (_output)
         {
-            _output.AppendLine(line);
+            _output.Append(line).Append('\n');
+            stream.Append(line).Append('\n');
+        }
+    }
+
+    private string Read(StringBuilder text)
+    {
+        lock (_output)
+        {
+            return text.ToString();
         }
     }
 

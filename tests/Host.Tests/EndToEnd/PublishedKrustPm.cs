@@ -1,9 +1,12 @@
 using System.Diagnostics;
+using KrustPm.Host.Tests.EndToEnd;
+
+[assembly: AssemblyFixture(typeof(PublishedKrustPm))]
 
 namespace KrustPm.Host.Tests.EndToEnd;
 
 /// <summary>
-/// Publishes krust-pm once per test run (<c>dotnet publish src/KrustPm.Host -c Release</c>, as a user would) into a
+/// Publishes krust-pm once per test run (an assembly fixture shared by every end-to-end test class) (<c>dotnet publish src/KrustPm.Host -c Release</c>, as a user would) into a
 /// temporary folder, and gives the path of the <c>krust-pm</c> executable.
 /// </summary>
 public sealed class PublishedKrustPm : IAsyncLifetime
