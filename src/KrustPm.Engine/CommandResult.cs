@@ -11,6 +11,9 @@ public enum RejectionKind
 
     /// <summary>The command cannot be applied in the engine's current state (e.g. it is shutting down).</summary>
     Conflict,
+
+    /// <summary>Too many commands are waiting to be applied; try again shortly.</summary>
+    Busy,
 }
 
 /// <summary>The engine's answer to a command.</summary>

@@ -36,6 +36,9 @@ public sealed record InstanceState(long Id, int CurrentTry, InstanceStatus Statu
     /// <summary>Whether krust-pm asked this instance to stop (its exit is then not a failure).</summary>
     public bool StopRequested { get; init; }
 
+    /// <summary>Whether the instance is being restarted: once its process has exited, a new try starts at once.</summary>
+    public bool RestartRequested { get; init; }
+
     /// <summary>Whether an OS launch is in flight or alive for this instance.</summary>
     public bool IsLive => RunId is not null;
 }

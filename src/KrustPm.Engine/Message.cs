@@ -29,6 +29,52 @@ public abstract record Message
     /// <param name="At">When the command was given.</param>
     public sealed record Scale(string Program, int To, long RequestId, DateTimeOffset At) : Message;
 
+    /// <summary>
+    /// Command: stop a program's instances (or one), which stay listed as <see cref="InstanceStatus.Stopped"/>. The
+    /// answer comes once their processes have exited.
+    /// </summary>
+    /// <param name="Program">The program's name.</param>
+    /// <param name="Instance">One instance, or <see langword="null"/> for all of them.</param>
+    /// <param name="RequestId">The request to answer.</param>
+    /// <param name="At">When the command was given.</param>
+    public sealed record StopInstances(string Program, long? Instance, long RequestId, DateTimeOffset At) : Message;
+
+    /// <summary>
+    /// Command: start a program's instances (or one) that are not running: stopped, done, failed, out of retries,
+    /// or waiting in backoff. Each starts a new try with its failure streak reset.
+    /// </summary>
+    /// <param name="Program">The program's name.</param>
+    /// <param name="Instance">One instance, or <see langword="null"/> for all of them.</param>
+    /// <param name="RequestId">The request to answer.</param>
+    /// <param name="At">When the command was given.</param>
+    public sealed record StartInstances(string Program, long? Instance, long RequestId, DateTimeOffset At) : Message;
+
+    /// <summary>
+    /// Command: stop then start a program's instances (or one). <paramref name="Rolling"/> restarts them one at a
+    /// time, each after the previous one is running again. The answer comes when every restart is done.
+    /// </summary>
+    /// <param name="Program">The program's name.</param>
+    /// <param name="Instance">One instance, or <see langword="null"/> for all of them.</param>
+    /// <param name="Rolling">One instance at a time.</param>
+    /// <param name="RequestId">The request to answer.</param>
+    /// <param name="At">When the command was given.</param>
+    public sealed record RestartInstances(string Program, long? Instance, bool Rolling, long RequestId, DateTimeOffset At) : Message;
+
+    /// <summary>Command: stop one instance and remove it from its program. The answer comes once it has exited.</summary>
+    /// <param name="Program">The program's name.</param>
+    /// <param name="Instance">The instance.</param>
+    /// <param name="RequestId">The request to answer.</param>
+    /// <param name="At">When the command was given.</param>
+    public sealed record RemoveInstance(string Program, long Instance, long RequestId, DateTimeOffset At) : Message;
+
+    /// <summary>Command: send a signal to the process groups of a program's running instances (or one).</summary>
+    /// <param name="Program">The program's name.</param>
+    /// <param name="Instance">One instance, or <see langword="null"/> for all running ones.</param>
+    /// <param name="Signal">The signal number.</param>
+    /// <param name="RequestId">The request to answer.</param>
+    /// <param name="At">When the command was given.</param>
+    public sealed record SignalInstances(string Program, long? Instance, int Signal, long RequestId, DateTimeOffset At) : Message;
+
     /// <summary>Command: stop every instance and start nothing again.</summary>
     /// <param name="RequestId">The request to answer once every process has exited.</param>
     /// <param name="At">When the command was given.</param>

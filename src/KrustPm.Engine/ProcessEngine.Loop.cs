@@ -16,6 +16,11 @@ public sealed partial class ProcessEngine
                 var state = State;
                 while (applied.Count < MaxBatch && reader.TryRead(out var message))
                 {
+                    if (IsCommand(message))
+                    {
+                        Interlocked.Decrement(ref _queuedCommands);
+                    }
+
                     var (next, produced) = Reducer.Reduce(state, message);
                     applied.Add(new AppliedMessage(message, state, next));
                     effects.AddRange(produced);
@@ -54,6 +59,11 @@ public sealed partial class ProcessEngine
             _timers.Clear();
         }
     }
+
+    /// <summary>Commands come from <see cref="SendAsync"/>; everything else reports what happened.</summary>
+    private static bool IsCommand(Message message) => message is Message.Load or Message.Scale or Message.Shutdown
+        or Message.StopInstances or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance
+        or Message.SignalInstances;
 
     private void Publish(EngineState state)
     {

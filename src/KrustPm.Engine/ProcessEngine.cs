@@ -14,6 +14,12 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     /// <summary>At most this many messages are applied before the state is published and effects run.</summary>
     private const int MaxBatch = 1024;
 
+    /// <summary>
+    /// How many commands may wait in the channel. Past it, a command is refused at once as
+    /// <see cref="RejectionKind.Busy"/>; events from the launcher are never refused, so nothing that happened is lost.
+    /// </summary>
+    public const int MaxQueuedCommands = 4096;
+
     private readonly Channel<Message> _inbox =
         Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -27,6 +33,7 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     private EngineState _state = EngineState.Empty;
     private TaskCompletionSource _published = NewSignal();
     private long _nextRequestId;
+    private int _queuedCommands;
     private long _nextTimerId;
     private Task? _loop;
     private Task? _stopping;
@@ -84,6 +91,49 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     /// <returns>The engine's answer: how many instances were added or removed, or why nothing was.</returns>
     public Task<CommandResult> ScaleAsync(string program, int to, CancellationToken cancellationToken = default) =>
         SendAsync((id, at) => new Message.Scale(program, to, id, at), cancellationToken);
+
+    /// <summary>Stops a program's instances, or one; they stay listed as stopped.</summary>
+    /// <param name="program">The program's name.</param>
+    /// <param name="instance">One instance, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer (the command still applies).</param>
+    /// <returns>The answer, once the stopped processes have exited: how many instances were stopped.</returns>
+    public Task<CommandResult> StopInstancesAsync(string program, long? instance = null, CancellationToken cancellationToken = default) =>
+        SendAsync((id, at) => new Message.StopInstances(program, instance, id, at), cancellationToken);
+
+    /// <summary>Starts a program's instances that are not running (stopped, done, failed, in backoff), or one.</summary>
+    /// <param name="program">The program's name.</param>
+    /// <param name="instance">One instance, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer (the command still applies).</param>
+    /// <returns>The answer: how many instances were started.</returns>
+    public Task<CommandResult> StartInstancesAsync(string program, long? instance = null, CancellationToken cancellationToken = default) =>
+        SendAsync((id, at) => new Message.StartInstances(program, instance, id, at), cancellationToken);
+
+    /// <summary>Restarts a program's instances, or one; <paramref name="rolling"/> restarts them one at a time.</summary>
+    /// <param name="program">The program's name.</param>
+    /// <param name="instance">One instance, or <see langword="null"/> for all.</param>
+    /// <param name="rolling">Restart one instance at a time, each once the previous one runs again.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer (the command still applies).</param>
+    /// <returns>The answer, once every restart is done: how many instances were restarted.</returns>
+    public Task<CommandResult> RestartInstancesAsync(
+        string program, long? instance = null, bool rolling = false, CancellationToken cancellationToken = default) =>
+        SendAsync((id, at) => new Message.RestartInstances(program, instance, rolling, id, at), cancellationToken);
+
+    /// <summary>Stops one instance and removes it from its program.</summary>
+    /// <param name="program">The program's name.</param>
+    /// <param name="instance">The instance.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer (the command still applies).</param>
+    /// <returns>The answer, once its process has exited.</returns>
+    public Task<CommandResult> RemoveInstanceAsync(string program, long instance, CancellationToken cancellationToken = default) =>
+        SendAsync((id, at) => new Message.RemoveInstance(program, instance, id, at), cancellationToken);
+
+    /// <summary>Sends a signal to the process groups of a program's running instances, or one.</summary>
+    /// <param name="program">The program's name.</param>
+    /// <param name="signal">The signal number.</param>
+    /// <param name="instance">One instance, or <see langword="null"/> for all running ones.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer (the command still applies).</param>
+    /// <returns>The answer: how many instances were signalled.</returns>
+    public Task<CommandResult> SignalAsync(string program, int signal, long? instance = null, CancellationToken cancellationToken = default) =>
+        SendAsync((id, at) => new Message.SignalInstances(program, instance, signal, id, at), cancellationToken);
 
     /// <summary>
     /// Stops every instance (stop signal, then SIGKILL after the program's stop timeout), waits until every
@@ -153,10 +203,18 @@ public sealed partial class ProcessEngine : IAsyncDisposable
         }
 
         var id = Interlocked.Increment(ref _nextRequestId);
+        var message = create(id, _time.GetUtcNow());
+        if (Interlocked.Increment(ref _queuedCommands) > MaxQueuedCommands && message is not Message.Shutdown)
+        {
+            Interlocked.Decrement(ref _queuedCommands);
+            return Task.FromResult(CommandResult.Rejected(RejectionKind.Busy, "krust-pm has too many commands waiting; try again shortly."));
+        }
+
         var answer = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _requests[id] = answer;
-        if (!_inbox.Writer.TryWrite(create(id, _time.GetUtcNow())))
+        if (!_inbox.Writer.TryWrite(message))
         {
+            Interlocked.Decrement(ref _queuedCommands);
             _requests.TryRemove(id, out _);
             throw new InvalidOperationException("The engine has stopped.");
         }

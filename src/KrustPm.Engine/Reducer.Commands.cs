@@ -68,6 +68,8 @@ public static partial class Reducer
         var rejection = m switch
         {
             _ when t.State.ShuttingDown => CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."),
+            _ when program.Rolling is not null => CommandResult.Rejected(
+                RejectionKind.Conflict, $"A rolling restart of '{m.Program}' is in progress."),
             { To: < 0 } => CommandResult.Rejected(RejectionKind.Invalid, $"The instance count must not be negative (got {m.To})."),
             _ when m.To > program.Spec.MaxInstances => CommandResult.Rejected(
                 RejectionKind.Invalid,
@@ -162,7 +164,12 @@ public static partial class Reducer
             }
 
             awaited.UnionWith(program.Retiring.Where(r => r.IsLive).Select(r => r.RunId!.Value));
-            t.SetProgram(index, program with { Instances = instances.ToImmutable() });
+            if (program.Rolling is { } rolling)
+            {
+                t.Reply(rolling.RequestId, CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."));
+            }
+
+            t.SetProgram(index, program with { Instances = instances.ToImmutable(), Rolling = null });
         }
 
         t.ReplyWhenEnded(m.RequestId, awaited.ToImmutable(), CommandResult.Ok());

@@ -28,6 +28,10 @@ public static partial class Reducer
         }
 
         at.Set(t, started);
+        if (!at.Retiring && !started.RestartRequested && started.Status == InstanceStatus.Running)
+        {
+            AdvanceRolling(t, at.Program, started.Id, m.At);
+        }
     }
 
     /// <summary>A run stayed up long enough to be stable: its instance's failure streak is over.</summary>
@@ -67,9 +71,13 @@ public static partial class Reducer
         {
             t.SetProgram(location.Program, program with { Retiring = program.Retiring.RemoveAt(location.Index) });
         }
+        else if (instance.RestartRequested && !t.State.ShuttingDown)
+        {
+            location.Set(t, LaunchAgain(t, spec, instance));
+        }
         else if (instance.StopRequested || t.State.ShuttingDown)
         {
-            location.Set(t, instance with { Status = InstanceStatus.Stopped });
+            location.Set(t, instance with { Status = InstanceStatus.Stopped, RestartRequested = false });
         }
         else if (exitCode == 0)
         {
@@ -81,6 +89,12 @@ public static partial class Reducer
         else
         {
             location.Set(t, AfterFailure(t, spec, instance with { ConsecutiveFailures = instance.ConsecutiveFailures + 1 }, at, jitter));
+        }
+
+        // A rolling restart moves on when the instance's new try ends too (it failed instead of running).
+        if (!location.Retiring && !before.RestartRequested)
+        {
+            AdvanceRolling(t, location.Program, before.Id, at);
         }
 
         ResolvePendingReplies(t, runId);

@@ -20,6 +20,11 @@ public static partial class Reducer
             case Message.Load m: Load(t, m); break;
             case Message.Scale m: Scale(t, m); break;
             case Message.Shutdown m: Shutdown(t, m); break;
+            case Message.StopInstances m: StopCommand(t, m); break;
+            case Message.StartInstances m: StartCommand(t, m); break;
+            case Message.RestartInstances m: RestartCommand(t, m); break;
+            case Message.RemoveInstance m: RemoveCommand(t, m); break;
+            case Message.SignalInstances m: SignalCommand(t, m); break;
             case Message.Started m: Started(t, m); break;
             case Message.StartFailed m: RunEnded(t, m.RunId, m.At, exitCode: null, error: m.Reason, m.Jitter); break;
             case Message.Exited m: RunEnded(t, m.RunId, m.At, m.ExitCode, error: null, m.Jitter); break;

@@ -1,0 +1,235 @@
+using System.Collections.Immutable;
+
+namespace KrustPm.Engine;
+
+/// <summary>Stop, start, restart (rolling or not), remove and signal: a program's instances, or one of them.</summary>
+public static partial class Reducer
+{
+    private static void StopCommand(Transition t, Message.StopInstances m)
+    {
+        if (Target(t, m.Program, m.Instance, m.RequestId, allowRolling: false) is not { } target)
+        {
+            return;
+        }
+
+        var awaited = ImmutableHashSet.CreateBuilder<long>();
+        var affected = 0;
+        foreach (var id in target.Ids)
+        {
+            var (program, instance) = (t.Program(target.Index), t.Program(target.Index).Find(id)!);
+            if (instance.Status == InstanceStatus.Stopped)
+            {
+                continue;
+            }
+
+            affected++;
+            if (instance.IsLive)
+            {
+                awaited.Add(instance.RunId!.Value);
+                var stopping = instance.StopRequested ? instance : t.Stop(program.Spec, instance, m.At);
+                SetInstance(t, target.Index, stopping with { RestartRequested = false });
+            }
+            else
+            {
+                SetInstance(t, target.Index, instance with { Status = InstanceStatus.Stopped, NextTryAt = null });
+            }
+        }
+
+        t.ReplyWhenEnded(m.RequestId, awaited.ToImmutable(), CommandResult.Ok(affected));
+    }
+
+    private static void StartCommand(Transition t, Message.StartInstances m)
+    {
+        if (Target(t, m.Program, m.Instance, m.RequestId, allowRolling: false) is not { } target
+            || RefuseStopping(t, target, m.RequestId, "start"))
+        {
+            return;
+        }
+
+        var started = 0;
+        foreach (var id in target.Ids)
+        {
+            var instance = t.Program(target.Index).Find(id)!;
+            if (!instance.IsLive)
+            {
+                SetInstance(t, target.Index, LaunchAgain(t, t.Program(target.Index).Spec, instance));
+                started++;
+            }
+        }
+
+        t.Reply(m.RequestId, CommandResult.Ok(started));
+    }
+
+    private static void RestartCommand(Transition t, Message.RestartInstances m)
+    {
+        if (Target(t, m.Program, m.Instance, m.RequestId, allowRolling: false) is not { } target
+            || RefuseStopping(t, target, m.RequestId, "restart"))
+        {
+            return;
+        }
+
+        if (!m.Rolling || target.Ids.Length <= 1)
+        {
+            var awaited = ImmutableHashSet.CreateBuilder<long>();
+            foreach (var id in target.Ids)
+            {
+                if (RestartOne(t, target.Index, id, m.At) is { } run)
+                {
+                    awaited.Add(run);
+                }
+            }
+
+            t.ReplyWhenEnded(m.RequestId, awaited.ToImmutable(), CommandResult.Ok(target.Ids.Length));
+            return;
+        }
+
+        var rolling = new RollingRestart(m.RequestId, target.Ids[0], ImmutableQueue.CreateRange(target.Ids.Skip(1)), target.Ids.Length);
+        t.SetProgram(target.Index, t.Program(target.Index) with { Rolling = rolling });
+        RestartOne(t, target.Index, rolling.Current, m.At);
+    }
+
+    private static void RemoveCommand(Transition t, Message.RemoveInstance m)
+    {
+        if (Target(t, m.Program, m.Instance, m.RequestId, allowRolling: false) is not { } target)
+        {
+            return;
+        }
+
+        var program = t.Program(target.Index);
+        var instance = program.Find(m.Instance)!;
+        var awaited = ImmutableHashSet<long>.Empty;
+        var retiring = program.Retiring;
+        if (instance.IsLive)
+        {
+            awaited = awaited.Add(instance.RunId!.Value);
+            var stopping = instance.StopRequested ? instance : t.Stop(program.Spec, instance, m.At);
+            retiring = retiring.Add(stopping with { RestartRequested = false });
+        }
+
+        t.SetProgram(target.Index, program with
+        {
+            Instances = program.Instances.RemoveAt(program.Instances.IndexOf(instance)),
+            Retiring = retiring,
+        });
+        t.ReplyWhenEnded(m.RequestId, awaited, CommandResult.Ok(1));
+    }
+
+    private static void SignalCommand(Transition t, Message.SignalInstances m)
+    {
+        if (Target(t, m.Program, m.Instance, m.RequestId, allowRolling: true) is not { } target)
+        {
+            return;
+        }
+
+        var program = t.Program(target.Index);
+        var live = target.Ids.Select(id => program.Find(id)!).Where(i => i.IsLive).ToList();
+        if (m.Instance is { } one && live.Count == 0)
+        {
+            t.Reply(m.RequestId, CommandResult.Rejected(RejectionKind.Conflict, $"{m.Program}.{one} is not running."));
+            return;
+        }
+
+        foreach (var instance in live)
+        {
+            t.Effects.Add(new Effect.SendSignal(instance.RunId!.Value, m.Signal));
+        }
+
+        t.Reply(m.RequestId, CommandResult.Ok(live.Count));
+    }
+
+    /// <summary>Restarts one instance: a live one is stopped and started again when it has exited, another starts now.</summary>
+    /// <returns>The run whose end the restart waits for, if any.</returns>
+    private static long? RestartOne(Transition t, int index, long id, DateTimeOffset at)
+    {
+        var program = t.Program(index);
+        var instance = program.Find(id)!;
+        if (!instance.IsLive)
+        {
+            SetInstance(t, index, LaunchAgain(t, program.Spec, instance));
+            return null;
+        }
+
+        SetInstance(t, index, t.Stop(program.Spec, instance, at) with { RestartRequested = true });
+        return instance.RunId;
+    }
+
+    /// <summary>A new try for an instance started on purpose: its failure streak starts over.</summary>
+    private static InstanceState LaunchAgain(Transition t, ProgramSpec spec, InstanceState instance)
+    {
+        // An instance in backoff already counts the try it waits for.
+        var nextTry = instance.Status == InstanceStatus.Backoff ? instance.CurrentTry : instance.CurrentTry + 1;
+        return t.Launch(spec, instance with { ConsecutiveFailures = 0, RestartRequested = false }, nextTry);
+    }
+
+    /// <summary>Moves a rolling restart to its next instance once the current one runs again (or failed to).</summary>
+    private static void AdvanceRolling(Transition t, int index, long instanceId, DateTimeOffset at)
+    {
+        var rolling = t.Program(index).Rolling;
+        if (rolling is null || rolling.Current != instanceId)
+        {
+            return;
+        }
+
+        var remaining = rolling.Remaining;
+        while (!remaining.IsEmpty)
+        {
+            remaining = remaining.Dequeue(out var next);
+            if (t.Program(index).Find(next) is not null)
+            {
+                t.SetProgram(index, t.Program(index) with { Rolling = rolling with { Current = next, Remaining = remaining } });
+                RestartOne(t, index, next, at);
+                return;
+            }
+        }
+
+        t.SetProgram(index, t.Program(index) with { Rolling = null });
+        t.Reply(rolling.RequestId, CommandResult.Ok(rolling.Count));
+    }
+
+    private static void SetInstance(Transition t, int index, InstanceState instance)
+    {
+        var program = t.Program(index);
+        var position = program.Instances.FindIndex(i => i.Id == instance.Id);
+        t.SetProgram(index, program with { Instances = program.Instances.SetItem(position, instance) });
+    }
+
+    /// <summary>Refuses to start or restart instances that are being stopped (409): the caller retries once they have stopped.</summary>
+    private static bool RefuseStopping(Transition t, CommandTarget target, long requestId, string verb)
+    {
+        var program = t.Program(target.Index);
+        if (target.Ids.Select(id => program.Find(id)!).FirstOrDefault(i => i.Status == InstanceStatus.Stopping) is not { } stopping)
+        {
+            return false;
+        }
+
+        t.Reply(requestId, CommandResult.Rejected(
+            RejectionKind.Conflict, $"{program.Name}.{stopping.Id} is being stopped; {verb} it once it has stopped."));
+        return true;
+    }
+
+    /// <summary>Finds the program and instances a command is about, or answers why it cannot apply.</summary>
+    private static CommandTarget? Target(Transition t, string name, long? instance, long requestId, bool allowRolling)
+    {
+        var index = t.State.IndexOf(name);
+        var program = index < 0 ? null : t.Program(index);
+        var rejection = (program, instance) switch
+        {
+            (null, _) => CommandResult.Rejected(RejectionKind.NotFound, $"There is no program named '{name}'."),
+            _ when t.State.ShuttingDown => CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."),
+            (_, { } id) when program.Find(id) is null =>
+                CommandResult.Rejected(RejectionKind.NotFound, $"Program '{name}' has no instance {id}."),
+            _ when !allowRolling && program.Rolling is not null =>
+                CommandResult.Rejected(RejectionKind.Conflict, $"A rolling restart of '{name}' is in progress."),
+            _ => null,
+        };
+        if (rejection is not null)
+        {
+            t.Reply(requestId, rejection);
+            return null;
+        }
+
+        return new CommandTarget(index, instance is { } one ? [one] : [.. program!.Instances.Select(i => i.Id)]);
+    }
+
+    private sealed record CommandTarget(int Index, ImmutableArray<long> Ids);
+}
