@@ -12,7 +12,12 @@ internal static class ApiModules
     public static IServiceCollection AddApiModules(this IServiceCollection services) => services
         .AddSingleton<ICarterModule, RootModule>()
         .AddSingleton<ICarterModule, ScaleModule>()
-        .AddSingleton<ICarterModule, LogsModule>();
+        .AddSingleton<ICarterModule, LogsModule>()
+        .AddSingleton<ICarterModule, ProgramsModule>()
+        .AddSingleton<ICarterModule, ProgramCommandsModule>()
+        .AddSingleton<ICarterModule, InstanceCommandsModule>()
+        .AddSingleton<ICarterModule, HealthModule>()
+        .AddSingleton<ICarterModule, EventsModule>();
 
     public static void MapApiModules(this WebApplication app)
     {

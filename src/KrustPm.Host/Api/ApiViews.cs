@@ -4,13 +4,67 @@ using System.Text.Json.Serialization;
 
 namespace KrustPm.Host.Api;
 
-/// <summary>One program in <c>GET /</c>: the seed contract's fields first, then extras.</summary>
+/// <summary>
+/// One program in <c>GET /</c> and <c>/api/v1/programs</c>: the seed contract's fields first, then extras. The v1
+/// endpoints add <see cref="Config"/>, <see cref="Retiring"/> and <see cref="RollingRestart"/>.
+/// </summary>
 public sealed record ProgramView(
     string Name,
     string Cmd,
     string Status,
     int TotalInstances,
-    IReadOnlyList<InstanceView> Instances);
+    IReadOnlyList<InstanceView> Instances)
+{
+    /// <summary>Instances removed by a scale-down or a delete that are still stopping.</summary>
+    public IReadOnlyList<InstanceView>? Retiring { get; init; }
+
+    /// <summary>The rolling restart in progress: the instance being restarted and those still to come.</summary>
+    public RollingRestartView? RollingRestart { get; init; }
+
+    /// <summary>The program's configuration, defaults applied (environment values are not shown, only names).</summary>
+    public ProgramConfigView? Config { get; init; }
+}
+
+public sealed record RollingRestartView(long Current, IReadOnlyList<long> Remaining);
+
+/// <summary>A program's configuration as krust-pm applies it.</summary>
+public sealed record ProgramConfigView(
+    IReadOnlyList<string> Argv,
+    string? Workdir,
+    int Instances,
+    int MaxInstances,
+    int MaxRetries,
+    string Restart,
+    long RestartDelayMs,
+    long RestartDelayMaxMs,
+    long MinUptimeMs,
+    string StopSignal,
+    long StopTimeoutMs,
+    string? User,
+    bool ClearEnv,
+    IReadOnlyList<string> EnvNames,
+    bool Log,
+    long LogMaxBytes,
+    int LogBackups);
+
+/// <summary>The answer to a command on a program or an instance.</summary>
+/// <param name="Program">The program.</param>
+/// <param name="Instance">The instance, when the command named one.</param>
+/// <param name="Action">What was done: start, stop, restart, delete, signal.</param>
+/// <param name="Affected">How many instances it affected.</param>
+public sealed record CommandView(string Program, long? Instance, string Action, int Affected);
+
+/// <summary>The answer to a scale command: the new count and what changed.</summary>
+public sealed record ScaleView(string Program, int Instances, int Added, int Removed);
+
+/// <summary>The body of <c>POST /api/v1/programs/{name}/scale</c>.</summary>
+public sealed record ScaleRequest(int? Instances);
+
+/// <summary>The body of <c>POST /api/v1/programs/{name}/signal</c>.</summary>
+public sealed record SignalRequest(string? Signal, long? Instance);
+
+/// <summary>The answer of <c>GET /healthz</c>.</summary>
+public sealed record HealthView(string Status, long Version, int Programs);
 
 /// <summary>One instance in <c>GET /</c>: <c>id</c>, <c>currentTry</c> and <c>status</c> are the seed contract.</summary>
 public sealed record InstanceView(long Id, int CurrentTry, string Status)
@@ -29,6 +83,9 @@ public sealed record InstanceView(long Id, int CurrentTry, string Status)
     public string? LastError { get; init; }
 
     public DateTimeOffset? NextTryAt { get; init; }
+
+    /// <summary>How many times the instance was started again (tries after the first).</summary>
+    public int Restarts => CurrentTry - 1;
 }
 
 /// <summary>The last lines of one stream of one instance (<c>GET /api/v1/programs/{name}/logs</c>).</summary>
@@ -43,6 +100,10 @@ internal static class ApiJson
     /// </summary>
     public static ApiJsonContext Context { get; } = new(Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
 
+    /// <summary>The same, on one line: for Server-Sent Events, where a record is one <c>data:</c> line.</summary>
+    public static ApiJsonContext Compact { get; } =
+        new(new JsonSerializerOptions(Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web))) { WriteIndented = false });
+
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
@@ -55,5 +116,12 @@ internal static class ApiJson
 /// <summary>Source-generated JSON for everything the API writes: no reflection, ready for Native AOT.</summary>
 [JsonSerializable(typeof(IReadOnlyList<ProgramView>))]
 [JsonSerializable(typeof(LogLinesView))]
+[JsonSerializable(typeof(ProgramView))]
+[JsonSerializable(typeof(CommandView))]
+[JsonSerializable(typeof(ScaleView))]
+[JsonSerializable(typeof(ScaleRequest))]
+[JsonSerializable(typeof(SignalRequest))]
+[JsonSerializable(typeof(HealthView))]
+[JsonSerializable(typeof(Events.EngineEvent))]
 [JsonSerializable(typeof(int))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,4 +1,3 @@
-using KrustPm.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KrustPm.Host.Api;
@@ -12,16 +11,27 @@ internal static class Problems
     public static IResult NotFound(string parameter, string detail) =>
         Problem(StatusCodes.Status404NotFound, $"Unknown {parameter}", detail, parameter);
 
+    public static IResult BadHeader(string header, string detail) =>
+        Problem(StatusCodes.Status400BadRequest, $"Invalid header '{header}'", detail, header);
+
+    public static IResult BadRoute(string parameter, string detail) =>
+        Problem(StatusCodes.Status400BadRequest, $"Invalid route parameter '{parameter}'", detail, parameter);
+
+    public static IResult BadBody(string detail) =>
+        Problem(StatusCodes.Status400BadRequest, "Invalid request body", detail, "body");
+
+    public static IResult BadBodyField(string field, string detail) =>
+        Problem(StatusCodes.Status400BadRequest, $"Invalid field '{field}' in the request body", detail, field);
+
+    public static IResult Busy(string detail) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "krust-pm is busy", detail, null);
+
+    public static IResult Forbidden(string title, string detail) =>
+        Problem(StatusCodes.Status403Forbidden, title, detail, null);
+
     public static IResult Conflict(string detail) =>
         Problem(StatusCodes.Status409Conflict, "Request conflicts with krust-pm's state", detail, null);
 
-    /// <summary>The engine refused a command: 404 for an unknown name, 409 for a conflict, else 400.</summary>
-    public static IResult Rejected(CommandResult result, string nameParameter, string valueParameter) => result.Rejection switch
-    {
-        RejectionKind.NotFound => NotFound(nameParameter, result.Reason ?? "Not found."),
-        RejectionKind.Conflict => Problem(StatusCodes.Status409Conflict, "Request conflicts with krust-pm's state", result.Reason, null),
-        _ => BadParameter(valueParameter, result.Reason ?? "Invalid value."),
-    };
 
     private static ProblemHttpResult Problem(int status, string title, string? detail, string? parameter) => TypedResults.Problem(
         detail: detail,

@@ -50,6 +50,6 @@ public sealed class ScaleModule : ICarterModule
         var result = await engine.ScaleAsync(name, to, cancellationToken);
         return result.Accepted
             ? TypedResults.Json(result.Affected, ApiJson.Context.Int32)
-            : Problems.Rejected(result, nameParameter: "name", valueParameter: "to");
+            : CommandAnswers.Refusal(result, request.HttpContext, valueParameter: "to");
     }
 }

@@ -19,12 +19,44 @@ internal static class StateProjection
         return views;
     }
 
+    /// <summary>Everything the engine knows about a program (the v1 view).</summary>
+    public static ProgramView Detailed(EngineState state, ProgramState program) => Program(state, program) with
+    {
+        Retiring = program.Retiring.Select(Instance).ToList(),
+        RollingRestart = program.Rolling is { } rolling ? new RollingRestartView(rolling.Current, [.. rolling.Remaining]) : null,
+        Config = Config(program.Spec),
+    };
+
     private static ProgramView Program(EngineState state, ProgramState program) => new(
         program.Name,
         program.Spec.Command,
         state.ShuttingDown ? "Stopping" : "Started",
         program.Instances.Length,
         program.Instances.Select(Instance).ToList());
+
+    private static ProgramConfigView Config(ProgramSpec spec) => new(
+        spec.Argv,
+        spec.WorkingDirectory,
+        spec.Instances,
+        spec.MaxInstances,
+        spec.MaxRetries,
+        spec.Restart switch
+        {
+            RestartPolicy.Always => "always",
+            RestartPolicy.Never => "never",
+            _ => "on-failure",
+        },
+        (long)spec.RestartDelay.TotalMilliseconds,
+        (long)spec.RestartDelayMax.TotalMilliseconds,
+        (long)spec.MinUptime.TotalMilliseconds,
+        Signals.NameOf(spec.StopSignal),
+        (long)spec.StopTimeout.TotalMilliseconds,
+        spec.User,
+        spec.ClearEnvironment,
+        [.. spec.Environment.Keys],
+        spec.Log.Enabled,
+        spec.Log.MaxBytes,
+        spec.Log.Backups);
 
     private static InstanceView Instance(InstanceState instance) => new(instance.Id, instance.CurrentTry, instance.Status.ToString())
     {

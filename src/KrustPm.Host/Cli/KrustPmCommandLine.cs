@@ -84,6 +84,19 @@ internal static class KrustPmCommandLine
         }
 
         config = overrides.Apply(config);
+        if (Environment.GetEnvironmentVariable("KRUST_PM_TOKEN") is { Length: > 0 } token)
+        {
+            config = config with { AuthToken = token };
+        }
+
+        if (config.AuthToken is null && !config.Server.IsLoopback)
+        {
+            await Console.Error.WriteLineAsync(
+                $"krust-pm: {config.Path}: server-port {config.Server} is reachable from other machines; set auth_token " +
+                "(or KRUST_PM_TOKEN) so that not anyone can control your processes, or listen on localhost; nothing was started.");
+            return ExitUsage;
+        }
+
         if (OutputStore.CheckWritable(config.LogDirectory) is { } unwritable)
         {
             await Console.Error.WriteLineAsync(

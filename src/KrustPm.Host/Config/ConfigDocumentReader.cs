@@ -14,7 +14,7 @@ internal static class ConfigDocumentReader
     public const string ServerPortKey = "server-port";
 
     /// <summary>The keys allowed outside a program table.</summary>
-    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach"];
+    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only"];
 
     /// <summary>Reads the document into a configuration, or reports its problems.</summary>
     /// <returns>The configuration, or <see langword="null"/> when any problem was found.</returns>
@@ -66,6 +66,13 @@ internal static class ConfigDocumentReader
             case ["attach"]:
                 problems.AddKey(line, null, "attach", $"expected true or false, got {TomlSyntax.Describe(item.Value)}");
                 return settings;
+            case ["read_only"] when item.Value is BooleanValueSyntax readOnly:
+                return settings with { ReadOnly = readOnly.Value };
+            case ["read_only"]:
+                problems.AddKey(line, null, "read_only", $"expected true or false, got {TomlSyntax.Describe(item.Value)}");
+                return settings;
+            case ["auth_token"]:
+                return ReadToken(item.Value, line, problems) is { } token ? settings with { AuthToken = token } : settings;
         }
 
         if (parts.Count == 1 && item.Value is InlineTableSyntax)
@@ -88,6 +95,38 @@ internal static class ConfigDocumentReader
 
         problems.AddAboutKey(line, null, key, $"unknown top-level key '{key}'{hint}");
         return settings;
+    }
+
+    /// <summary>
+    /// Reads <c>auth_token</c>: the token itself, or <c>env:VAR</c> to take it from an environment variable (which
+    /// must then be set and not empty). Tokens shorter than 16 characters are refused: they can be guessed.
+    /// </summary>
+    private static string? ReadToken(ValueSyntax? value, int? line, ProblemList problems)
+    {
+        if (value is not StringValueSyntax { Value: { } text })
+        {
+            problems.AddKey(line, null, "auth_token", $"expected a string (the token, or \"env:VARIABLE\"), got {TomlSyntax.Describe(value)}");
+            return null;
+        }
+
+        var token = text;
+        if (text.StartsWith("env:", StringComparison.Ordinal))
+        {
+            token = Environment.GetEnvironmentVariable(text[4..]) ?? string.Empty;
+            if (token.Length == 0)
+            {
+                problems.AddKey(line, null, "auth_token", $"the environment variable {text[4..]} is not set or empty");
+                return null;
+            }
+        }
+
+        if (token.Length < 16)
+        {
+            problems.AddKey(line, null, "auth_token", "a token must be at least 16 characters long");
+            return null;
+        }
+
+        return token;
     }
 
     /// <summary>

@@ -27,4 +27,13 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
 
     /// <summary>Whether every instance's output is also printed on krust-pm's stdout (<c>attach</c>).</summary>
     public bool Attach { get; init; }
+
+    /// <summary>
+    /// The bearer token every API request but <c>/healthz</c> must carry (<c>auth_token</c>, or the environment
+    /// variable <c>KRUST_PM_TOKEN</c>); <see langword="null"/>: no token needed.
+    /// </summary>
+    public string? AuthToken { get; init; }
+
+    /// <summary>Whether every endpoint that changes something answers 403 (<c>read_only</c>).</summary>
+    public bool ReadOnly { get; init; }
 }

@@ -28,6 +28,11 @@ public sealed record ServerAddress(string Host, int Port)
     /// <summary>Whether <paramref name="port"/> is a usable TCP port (1 to 65535).</summary>
     public static bool IsValidPort(long port) => port is >= 1 and <= 65535;
 
+    /// <summary>Whether only this machine can reach the address (localhost, 127.0.0.0/8, ::1).</summary>
+    public bool IsLoopback =>
+        string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || System.Net.IPAddress.TryParse(Host, out var address) && System.Net.IPAddress.IsLoopback(address);
+
     /// <summary>
     /// Parses <c>host:port</c>, where host is a name (<c>localhost</c>), an IPv4 address, or a bracketed IPv6
     /// address (<c>[::1]:4000</c>).

@@ -12,6 +12,7 @@ internal sealed class EngineService(
     ProcessEngine engine,
     KrustConfig config,
     EngineEventLog eventLog,
+    Events.EventFeed events,
     OutputStore output,
     IServiceProvider services,
     IHostApplicationLifetime lifetime) : IHostedLifecycleService
@@ -27,6 +28,7 @@ internal sealed class EngineService(
 
         output.WriteFailed += eventLog.OnLogWriteFailed;
         engine.Applied += eventLog.OnApplied;
+        engine.Applied += events.OnApplied;
         engine.Start();
         _ = WatchAsync();
         return Task.CompletedTask;

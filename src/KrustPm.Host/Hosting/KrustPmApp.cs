@@ -48,14 +48,23 @@ internal static class KrustPmApp
             services.GetRequiredService<IProcessLauncher>(),
             services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<EngineEventLog>();
+        builder.Services.AddSingleton<Events.EventFeed>();
         builder.Services.AddHostedService<EngineService>();
 
         builder.Services.AddApiModules();
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new() { Title = "krust-pm", Version = "v1", Description = "Control a krust-pm process manager." };
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddSingleton<ApiGuard>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<ApiGuard>();
         app.MapApiModules();
+        app.MapOpenApi(); // GET /openapi/v1.json
         return app;
     }
 

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text;
+using KrustPm.Host.Config;
+
+namespace KrustPm.Host.Api;
+
+/// <summary>
+/// The API's safety rules, before any endpoint runs:
+/// <list type="bullet">
+/// <item>with a token, every request but <c>GET /healthz</c> needs <c>Authorization: Bearer TOKEN</c> (401; compared in constant time);</item>
+/// <item>a request that changes something (POST, PUT, PATCH, DELETE, and the seed's <c>GET /ps</c>) is refused (403)
+/// when a browser says it comes from another site (<c>Sec-Fetch-Site: cross-site</c>, or an <c>Origin</c> that is not
+/// this server), and when krust-pm is read-only. A client that sends neither header (curl, scripts) is not affected.</item>
+/// </list>
+/// No CORS headers are ever sent, so browsers keep other sites from reading answers.
+/// </summary>
+internal sealed class ApiGuard(KrustConfig config) : IMiddleware
+{
+    private readonly byte[]? _tokenHash = config.AuthToken is { } token ? SHA256.HashData(Encoding.UTF8.GetBytes(token)) : null;
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        var refusal = Authenticate(request) ?? (Changes(request) ? ForbiddenChange(request) : null);
+        if (refusal is not null)
+        {
+            await refusal.ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    }
+
+    /// <summary>Whether the request changes something.</summary>
+    public static bool Changes(HttpRequest request) =>
+        !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
+        || request.Path.Equals("/ps", StringComparison.Ordinal);
+
+    private IResult? Authenticate(HttpRequest request)
+    {
+        if (_tokenHash is null || request.Path.Equals("/healthz", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var header = request.Headers.Authorization.ToString();
+        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+
+        // Hashing first makes the comparison constant-time whatever the lengths.
+        if (given is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), _tokenHash))
+        {
+            return null;
+        }
+
+        request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.Problem(
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "Missing or wrong token",
+            detail: "This krust-pm needs 'Authorization: Bearer TOKEN' (auth_token in its config, or KRUST_PM_TOKEN).");
+    }
+
+    private IResult? ForbiddenChange(HttpRequest request)
+    {
+        if (config.ReadOnly)
+        {
+            return Problems.Forbidden("krust-pm is read-only", "read_only = true: nothing can be changed through the API.");
+        }
+
+        if (string.Equals(request.Headers["Sec-Fetch-Site"], "cross-site", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Forbidden("Cross-site request refused", "A page of another site cannot change krust-pm (Sec-Fetch-Site: cross-site).");
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        var own = $"{request.Scheme}://{request.Host}";
+        if (origin.Length > 0 && !string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Forbidden("Cross-origin request refused", $"Origin {origin} is not this server ({own}).");
+        }
+
+        return null;
+    }
+}

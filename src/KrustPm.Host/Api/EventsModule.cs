@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Carter;
+using KrustPm.Host.Events;
+
+namespace KrustPm.Host.Api;
+
+/// <summary>
+/// <c>GET /api/v1/events</c>: the engine's events as Server-Sent Events, each with its increasing <c>id</c>.
+/// <c>Last-Event-ID</c> (or <c>?since=N</c>) resumes after that id from the last 10,000 events; <c>?since=0</c>
+/// replays all of them; by default only new events come.
+/// </summary>
+public sealed class EventsModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/events", (HttpRequest request, EventFeed feed, IHostApplicationLifetime lifetime, CancellationToken cancellationToken) =>
+            {
+                var resume = request.Headers["Last-Event-ID"].ToString();
+                var since = request.Query["since"].ToString();
+                var from = resume.Length > 0 ? resume : since;
+                long after;
+                if (from.Length == 0)
+                {
+                    after = feed.LastId;
+                }
+                else if (!long.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+                {
+                    return resume.Length > 0
+                        ? Problems.BadHeader("Last-Event-ID", $"'{resume}' is not an event id.")
+                        : Problems.BadParameter("since", $"'{since}' is not an event id.");
+                }
+
+                var ends = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping).Token;
+                return TypedResults.ServerSentEvents(Items(feed, after, ends));
+            })
+            .WithName("Events")
+            .WithSummary("Engine events as Server-Sent Events; resume with Last-Event-ID.");
+
+    private static async IAsyncEnumerable<SseItem<string>> Items(EventFeed feed, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in feed.ReadAsync(after, cancellationToken))
+        {
+            var data = JsonSerializer.Serialize(item, ApiJson.Compact.EngineEvent);
+            yield return new SseItem<string>(data, item.Type)
+            {
+                EventId = item.Id > 0 ? item.Id.ToString(CultureInfo.InvariantCulture) : null,
+            };
+        }
+    }
+}

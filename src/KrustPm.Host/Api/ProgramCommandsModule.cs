@@ -1,0 +1,110 @@
+using Carter;
+using KrustPm.Engine;
+
+namespace KrustPm.Host.Api;
+
+/// <summary>
+/// Commands on a whole program: <c>POST /api/v1/programs/{name}/start|stop|restart|scale|signal</c>. Each is
+/// checked before it enters the engine, and answers once the engine has done it (a stop, once the processes exited).
+/// </summary>
+public sealed class ProgramCommandsModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        var programs = app.MapGroup("/api/v1/programs/{name}");
+        programs.MapPost("/start", (string name, HttpContext context, ProcessEngine engine) =>
+                Run(name, "start", context, engine, p => engine.StartInstancesAsync(p, null, context.RequestAborted)))
+            .WithName("StartProgram").WithSummary("Start the program's instances that are not running.");
+        programs.MapPost("/stop", (string name, HttpContext context, ProcessEngine engine) =>
+                Run(name, "stop", context, engine, p => engine.StopInstancesAsync(p, null, context.RequestAborted)))
+            .WithName("StopProgram").WithSummary("Stop every instance; they stay listed as Stopped.");
+        programs.MapPost("/restart", (string name, HttpContext context, ProcessEngine engine) =>
+                RestartAsync(name, context, engine))
+            .WithName("RestartProgram").WithSummary("Stop then start every instance; ?rolling=true does one at a time.");
+        programs.MapPost("/scale", (string name, HttpContext context, ProcessEngine engine) => ScaleAsync(name, context, engine))
+            .WithName("ScaleProgramV1").WithSummary("Set the number of instances: {\"instances\": N}.");
+        programs.MapPost("/signal", (string name, HttpContext context, ProcessEngine engine) => SignalAsync(name, context, engine))
+            .WithName("SignalProgram").WithSummary("Send a signal to running instances: {\"signal\": \"HUP\", \"instance\": 0}.");
+    }
+
+    private static async Task<IResult> Run(
+        string name, string action, HttpContext context, ProcessEngine engine, Func<string, Task<CommandResult>> command)
+    {
+        if (RequestChecks.Program(engine.State, name, out _) is { } problem)
+        {
+            return problem;
+        }
+
+        return CommandAnswers.From(await command(name), new CommandView(name, null, action, 0), context, "name");
+    }
+
+    private static Task<IResult> RestartAsync(string name, HttpContext context, ProcessEngine engine)
+    {
+        var rolling = context.Request.Query["rolling"].ToString();
+        if (rolling is not ("" or "true" or "false") || context.Request.Query["rolling"].Count > 1)
+        {
+            return Task.FromResult(Problems.BadParameter("rolling", $"'{rolling}' is not true or false."));
+        }
+
+        return Run(name, "restart", context, engine, p => engine.RestartInstancesAsync(p, null, rolling == "true", context.RequestAborted));
+    }
+
+    private static async Task<IResult> ScaleAsync(string name, HttpContext context, ProcessEngine engine)
+    {
+        if (RequestChecks.Program(engine.State, name, out var program) is { } problem)
+        {
+            return problem;
+        }
+
+        var (body, bodyProblem) = await RequestChecks.BodyAsync(context.Request, ApiJson.Context.ScaleRequest, "{\"instances\": 3}");
+        if (body is null)
+        {
+            return bodyProblem!;
+        }
+
+        if (body.Instances is not { } wanted || wanted < 0 || wanted > program.Spec.MaxInstances)
+        {
+            return Problems.BadBodyField(
+                "instances",
+                $"Give the number of instances from 0 to {program.Spec.MaxInstances} (max_instances of '{name}'), e.g. {{\"instances\": 3}}.");
+        }
+
+        var before = program.Instances.Length;
+        var result = await engine.ScaleAsync(name, wanted, context.RequestAborted);
+        if (!result.Accepted)
+        {
+            return CommandAnswers.Refusal(result, context, "instances");
+        }
+
+        var added = wanted >= before ? result.Affected : 0;
+        return TypedResults.Json(new ScaleView(name, wanted, added, result.Affected - added), ApiJson.Context.ScaleView);
+    }
+
+    private static async Task<IResult> SignalAsync(string name, HttpContext context, ProcessEngine engine)
+    {
+        if (RequestChecks.Program(engine.State, name, out var program) is { } problem)
+        {
+            return problem;
+        }
+
+        var (body, bodyProblem) = await RequestChecks.BodyAsync(context.Request, ApiJson.Context.SignalRequest, "{\"signal\": \"HUP\"}");
+        if (body is null)
+        {
+            return bodyProblem!;
+        }
+
+        if (body.Signal is not { } signalName || !Signals.TryParse(signalName, out var signal))
+        {
+            return Problems.BadBodyField(
+                "signal", $"'{body.Signal}' is not a signal; use one of {string.Join(", ", Signals.Names)} (a SIG prefix is fine).");
+        }
+
+        if (body.Instance is { } instance && program.Instances.All(i => i.Id != instance))
+        {
+            return Problems.NotFound("instance", $"Program '{name}' has no instance {instance}.");
+        }
+
+        var result = await engine.SignalAsync(name, signal, body.Instance, context.RequestAborted);
+        return CommandAnswers.From(result, new CommandView(name, body.Instance, "signal", 0), context, "signal");
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using KrustPm.Engine;
+
+namespace KrustPm.Host.Api;
+
+/// <summary>
+/// Checks a request's program, instance and body before any command enters the engine, each with an answer
+/// (problem+json) that names what is wrong.
+/// </summary>
+internal static class RequestChecks
+{
+    public static IResult? Program(EngineState state, string name, out ProgramState program)
+    {
+        program = state.Find(name)!;
+        return program is null ? Problems.NotFound("name", $"There is no program named '{name}'.") : null;
+    }
+
+    public static IResult? Instance(ProgramState program, string idText, out long id)
+    {
+        if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out id))
+        {
+            return Problems.BadRoute("id", $"'{idText}' is not an instance id.");
+        }
+
+        var wanted = id;
+        return program.Instances.Any(i => i.Id == wanted)
+            ? null
+            : Problems.NotFound("id", $"Program '{program.Name}' has no instance {id}.");
+    }
+
+    /// <summary>Reads a JSON body (source-generated, no reflection); a missing or malformed body is a 400.</summary>
+    public static async Task<(T? Body, IResult? Problem)> BodyAsync<T>(HttpRequest request, JsonTypeInfo<T> type, string example)
+        where T : class
+    {
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted);
+            return body is null
+                ? (null, Problems.BadBody($"Expected a JSON object such as {example}; got null."))
+                : (body, null);
+        }
+        catch (JsonException error)
+        {
+            var where = error.Path is { Length: > 1 } path ? $"the value at {path} has the wrong type" : "it is not valid JSON";
+            return (null, Problems.BadBody($"Expected a JSON object such as {example}; {where}."));
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using KrustPm.Engine;
+
+namespace KrustPm.Host.Events;
+
+/// <summary>
+/// Numbers every event the engine produces and keeps the last <see cref="HistorySize"/> of them, so a client can
+/// resume with <c>Last-Event-ID</c>. Each live reader gets its own bounded queue: a reader too slow to keep up is not
+/// waited for; it gets a <c>gap</c> event saying how many events it missed.
+/// </summary>
+internal sealed class EventFeed
+{
+    public const int HistorySize = 10_000;
+    private const int ReaderQueue = 10_000;
+
+    private readonly Lock _lock = new();
+    private readonly Queue<EngineEvent> _history = new();
+    private readonly List<Reader> _readers = [];
+    private long _lastId;
+
+    /// <summary>The id of the newest event (0 before the first).</summary>
+    public long LastId
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastId;
+            }
+        }
+    }
+
+    /// <summary>Called on the engine loop for each applied message.</summary>
+    public void OnApplied(AppliedMessage applied)
+    {
+        var derived = EventsFromTransitions.Derive(applied);
+        if (derived.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            foreach (var candidate in derived)
+            {
+                var numbered = candidate with { Id = ++_lastId };
+                _history.Enqueue(numbered);
+                if (_history.Count > HistorySize)
+                {
+                    _history.Dequeue();
+                }
+
+                foreach (var reader in _readers)
+                {
+                    reader.Offer(numbered);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The events after <paramref name="since"/> still in the history (a <c>gap</c> event first when some are no
+    /// longer there), then every new event as it comes, until cancelled.
+    /// </summary>
+    public async IAsyncEnumerable<EngineEvent> ReadAsync(long since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var reader = new Reader();
+        List<EngineEvent> replay;
+        lock (_lock)
+        {
+            replay = [.. _history.Where(e => e.Id > since)];
+            var oldest = replay.Count > 0 ? replay[0].Id : _lastId + 1;
+            if (since < _lastId && oldest > since + 1)
+            {
+                replay.Insert(0, Gap(oldest - since - 1));
+            }
+
+            _readers.Add(reader);
+        }
+
+        try
+        {
+            foreach (var past in replay)
+            {
+                yield return past;
+            }
+
+            await foreach (var live in reader.ReadAllAsync(cancellationToken))
+            {
+                yield return live;
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _readers.Remove(reader);
+            }
+        }
+    }
+
+    private static EngineEvent Gap(long missed) => new(0, DateTimeOffset.UtcNow, "gap") { Missed = missed };
+
+    /// <summary>One live reader's bounded queue.</summary>
+    private sealed class Reader
+    {
+        private readonly Channel<EngineEvent> _queue = Channel.CreateBounded<EngineEvent>(
+            new BoundedChannelOptions(ReaderQueue) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropWrite });
+
+        private long _missed;
+
+        public void Offer(EngineEvent item)
+        {
+            if (!_queue.Writer.TryWrite(item))
+            {
+                Interlocked.Increment(ref _missed);
+            }
+        }
+
+        public async IAsyncEnumerable<EngineEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var item in _queue.Reader.ReadAllAsync(cancellationToken))
+            {
+                var missed = Interlocked.Exchange(ref _missed, 0);
+                if (missed > 0)
+                {
+                    yield return Gap(missed);
+                }
+
+                yield return item;
+            }
+        }
+    }
+}

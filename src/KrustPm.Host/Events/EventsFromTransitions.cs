@@ -1,0 +1,106 @@
+using KrustPm.Engine;
+
+namespace KrustPm.Host.Events;
+
+/// <summary>
+/// Derives events from one applied message by comparing the state before and after it. Only programs whose state
+/// object changed are compared (unchanged ones are the same immutable object), so a message costs what it touched.
+/// </summary>
+internal static class EventsFromTransitions
+{
+    public static List<EngineEvent> Derive(AppliedMessage applied)
+    {
+        var events = new List<EngineEvent>();
+        var at = applied.Message.At;
+        switch (applied.Message)
+        {
+            case Message.Load load:
+                events.AddRange(load.Programs.Where(p => applied.After.Find(p.Name) is not null && applied.Before.Find(p.Name) is null)
+                    .Select(p => new EngineEvent(0, at, "program.loaded") { Program = p.Name, Instances = p.Instances }));
+                break;
+            case Message.Scale scale when applied.After.Find(scale.Program) is { } program && !ReferenceEquals(program, applied.Before.Find(scale.Program)):
+                events.Add(new EngineEvent(0, at, "program.scaled") { Program = scale.Program, Instances = program.Instances.Length });
+                break;
+            case Message.Shutdown when !applied.Before.ShuttingDown:
+                events.Add(new EngineEvent(0, at, "krust-pm.stopping"));
+                break;
+            case Message.StopInstances or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance or Message.SignalInstances
+                when !ReferenceEquals(applied.Before, applied.After):
+                events.Add(Command(applied.Message, at));
+                break;
+        }
+
+        foreach (var after in applied.After.Programs)
+        {
+            var before = applied.Before.Find(after.Name);
+            if (before is not null && ReferenceEquals(before, after))
+            {
+                continue;
+            }
+
+            Compare(before, after, at, events);
+        }
+
+        return events;
+    }
+
+    private static EngineEvent Command(Message message, DateTimeOffset at) => message switch
+    {
+        Message.StopInstances m => new EngineEvent(0, at, "command") { Command = "stop", Program = m.Program, Instance = m.Instance },
+        Message.StartInstances m => new EngineEvent(0, at, "command") { Command = "start", Program = m.Program, Instance = m.Instance },
+        Message.RestartInstances m => new EngineEvent(0, at, "command")
+        {
+            Command = m.Rolling ? "restart (rolling)" : "restart", Program = m.Program, Instance = m.Instance,
+        },
+        Message.RemoveInstance m => new EngineEvent(0, at, "command") { Command = "delete", Program = m.Program, Instance = m.Instance },
+        Message.SignalInstances m => new EngineEvent(0, at, "command")
+        {
+            Command = $"signal {Signals.NameOf(m.Signal)}", Program = m.Program, Instance = m.Instance,
+        },
+        _ => new EngineEvent(0, at, "command"),
+    };
+
+    private static void Compare(ProgramState? before, ProgramState after, DateTimeOffset at, List<EngineEvent> events)
+    {
+        var previous = before is null
+            ? []
+            : before.Instances.Concat(before.Retiring).GroupBy(i => i.Id).ToDictionary(g => g.Key, g => g.First());
+        var now = new HashSet<long>();
+        foreach (var instance in after.Instances.Concat(after.Retiring))
+        {
+            now.Add(instance.Id);
+            previous.TryGetValue(instance.Id, out var was);
+            if (was is not null && was.Status == instance.Status && was.RunId == instance.RunId && was.Pid == instance.Pid)
+            {
+                continue;
+            }
+
+            events.Add(Status(after.Name, was, instance, at));
+        }
+
+        foreach (var gone in previous.Values.Where(i => !now.Contains(i.Id)))
+        {
+            events.Add(new EngineEvent(0, at, "instance.removed")
+            {
+                Program = after.Name, Instance = gone.Id, PreviousStatus = gone.Status.ToString(), ExitCode = gone.LastExitCode,
+            });
+        }
+    }
+
+    private static EngineEvent Status(string program, InstanceState? was, InstanceState instance, DateTimeOffset at)
+    {
+        var ended = was is { IsLive: true } && !instance.IsLive || was?.RunId is { } run && instance.RunId != run;
+        return new EngineEvent(0, at, "instance.status")
+        {
+            Program = program,
+            Instance = instance.Id,
+            Status = instance.Status.ToString(),
+            PreviousStatus = was?.Status.ToString(),
+            Try = instance.CurrentTry,
+            Pid = instance.Pid,
+            ExitCode = ended ? instance.LastExitCode : null,
+            Reason = ended ? instance.LastError : null,
+            NextTryAt = instance.NextTryAt,
+        };
+    }
+}
