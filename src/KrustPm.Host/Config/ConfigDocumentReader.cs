@@ -52,6 +52,10 @@ internal static class ConfigDocumentReader
         var line = TomlSyntax.LineOf(item.Key) ?? TomlSyntax.LineOf(item);
         switch (parts)
         {
+            case [ServerPortKey] when item.Value is StringValueSyntax { Value: { } unix } && unix.StartsWith("unix:", StringComparison.Ordinal):
+                return unix.Length > 5
+                    ? settings with { Server = ServerAddress.ForUnixSocket(Path.GetFullPath(unix[5..], directory)) }
+                    : Fail(problems, line, ServerPortKey, "\"unix:\" needs a socket path, e.g. \"unix:/run/krust-pm.sock\"", settings);
             case [ServerPortKey]:
                 return ReadServerPort(item.Value, line, problems) is { } server ? settings with { Server = server } : settings;
             case ["log_dir"]:
@@ -94,6 +98,12 @@ internal static class ConfigDocumentReader
         }
 
         problems.AddAboutKey(line, null, key, $"unknown top-level key '{key}'{hint}");
+        return settings;
+    }
+
+    private static KrustConfig Fail(ProblemList problems, int? line, string key, string detail, KrustConfig settings)
+    {
+        problems.AddKey(line, null, key, detail);
         return settings;
     }
 

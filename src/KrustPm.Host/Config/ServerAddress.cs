@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace KrustPm.Host.Config;
 
-/// <summary>Where the HTTP API listens: a host (name, IPv4 or IPv6 address) and a TCP port.</summary>
+/// <summary>Where the HTTP API listens: a host (name, IPv4 or IPv6 address) and a TCP port, or a Unix socket.</summary>
 /// <param name="Host">A host name, an IPv4 address, or an IPv6 address without brackets (e.g. <c>::1</c>).</param>
 /// <param name="Port">The TCP port, from 1 to 65535.</param>
 public sealed record ServerAddress(string Host, int Port)
@@ -19,9 +19,18 @@ public sealed record ServerAddress(string Host, int Port)
     /// <summary>The address used when the configuration has no <c>server-port</c>: <c>localhost:4000</c>.</summary>
     public static ServerAddress Default { get; } = new(DefaultHost, DefaultPort);
 
-    /// <summary>Renders <c>host:port</c>, with an IPv6 host in brackets (<c>[::1]:4000</c>).</summary>
+    /// <summary>The Unix socket to serve on instead of TCP (<c>server-port = "unix:/path"</c>), if any.</summary>
+    public string? UnixSocket { get; init; }
+
+    /// <summary>An address that serves on a Unix socket.</summary>
+    /// <param name="path">The socket's absolute path.</param>
+    /// <returns>The address.</returns>
+    public static ServerAddress ForUnixSocket(string path) => new("unix", 0) { UnixSocket = path };
+
+    /// <summary>Renders <c>host:port</c>, with an IPv6 host in brackets (<c>[::1]:4000</c>), or <c>unix:/path</c>.</summary>
     public override string ToString() =>
-        Host.Contains(':', StringComparison.Ordinal)
+        UnixSocket is { } socket ? $"unix:{socket}"
+        : Host.Contains(':', StringComparison.Ordinal)
             ? $"[{Host}]:{Port.ToString(CultureInfo.InvariantCulture)}"
             : $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
 
@@ -30,7 +39,8 @@ public sealed record ServerAddress(string Host, int Port)
 
     /// <summary>Whether only this machine can reach the address (localhost, 127.0.0.0/8, ::1).</summary>
     public bool IsLoopback =>
-        string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
+        UnixSocket is not null
+        || string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
         || System.Net.IPAddress.TryParse(Host, out var address) && System.Net.IPAddress.IsLoopback(address);
 
     /// <summary>

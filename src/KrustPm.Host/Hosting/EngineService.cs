@@ -17,7 +17,18 @@ internal sealed class EngineService(
     IServiceProvider services,
     IHostApplicationLifetime lifetime) : IHostedLifecycleService
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private UnixSocketGuard? _socket;
+
+    /// <summary>Runs before the server binds (hosted services start before the web server).</summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (config.Server.UnixSocket is { } path)
+        {
+            _socket = UnixSocketGuard.BeforeBind(path);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,6 +47,7 @@ internal sealed class EngineService(
 
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
+        _socket?.AfterBind(); // before any program starts: children get krust-pm's own umask
         var result = await engine.LoadAsync(config.Programs, cancellationToken);
         if (!result.Accepted)
         {

@@ -98,7 +98,11 @@ internal static class KrustPmApp
 
     private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, ServerAddress server)
     {
-        if (string.Equals(server.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        if (server.UnixSocket is { } socket)
+        {
+            kestrel.ListenUnixSocket(socket);
+        }
+        else if (string.Equals(server.Host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
             kestrel.ListenLocalhost(server.Port);
         }

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace KrustPm.Host.Tests.EndToEnd;
+
+/// <summary><c>server-port = "unix:PATH"</c>: the API on a Unix socket only its owner can use.</summary>
+public sealed class UnixSocketEndToEndTests(PublishedKrustPm krustPm) : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("krust-unix-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task The_API_is_served_on_a_unix_socket_with_mode_0600()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var socket = Path.Combine(_folder, "run", "krust.sock");
+        await File.WriteAllTextAsync(Path.Combine(_folder, "krust-pm.toml"), """
+            server-port = "unix:run/krust.sock"
+            [sleepy]
+            command = "sleep 300"
+            """, token);
+        using var krust = Process.Start(new ProcessStartInfo(krustPm.Executable)
+        {
+            WorkingDirectory = _folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            using var client = new HttpClient(new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, cancel) =>
+                {
+                    var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    await unix.ConnectAsync(new UnixDomainSocketEndPoint(socket), cancel);
+                    return new NetworkStream(unix, ownsSocket: true);
+                },
+            }) { BaseAddress = new Uri("http://krust-pm") };
+
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            JsonElement programs = default;
+            while (DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    programs = JsonDocument.Parse(await client.GetStringAsync("/", token)).RootElement.Clone();
+                    if (programs[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running")
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // not listening yet
+                }
+
+                await Task.Delay(50, token);
+            }
+
+            Assert.Equal("Running", programs[0].GetProperty("instances")[0].GetProperty("status").GetString());
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
+        }
+        finally
+        {
+            krust.Kill(entireProcessTree: true);
+            await krust.WaitForExitAsync(token);
+        }
+    }
+}
