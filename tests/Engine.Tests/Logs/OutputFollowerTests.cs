@@ -1,0 +1,88 @@
+using System.Text.RegularExpressions;
+using KrustPm.Engine.Logs;
+
+namespace KrustPm.Engine.Tests.Logs;
+
+/// <summary>Following a sink live: tail then new lines, none lost or repeated, a bounded backlog, detaching.</summary>
+public sealed partial class OutputFollowerTests : IDisposable
+{
+    private const int Chunk = 64 * 1024;
+    private readonly LogFolder _logs = new();
+
+    public void Dispose() => _logs.Dispose();
+
+    [Fact]
+    public async Task A_follower_gets_the_lines_written_after_it_and_the_tail_those_before()
+    {
+        var sink = _logs.Sink();
+        sink.Write(LogFolder.Bytes("old 1\nold 2\n"));
+
+        using var follower = sink.Follow(10, out var tail);
+        await using var reader = new FollowReader(follower);
+        sink.Write(LogFolder.Bytes("new 1\nnew 2\n"));
+
+        Assert.Equal(["old 1", "old 2"], tail);
+        Assert.Equal(["new 1", "new 2"], [await reader.NextAsync(), await reader.NextAsync()]);
+    }
+
+    [Fact]
+    public async Task A_follower_that_never_reads_holds_at_most_1_MiB_and_then_says_what_it_missed()
+    {
+        var sink = _logs.Sink();
+        using var follower = sink.Follow(0, out _);
+
+        for (var i = 0; i < 64; i++)
+        {
+            sink.Write(ChunkOfLines(i));
+        }
+
+        Assert.Equal(64L * Chunk, new FileInfo(sink.Path).Length);
+        await using var reader = new FollowReader(follower);
+        var lines = await reader.UntilAsync(line => line.StartsWith("[krust-pm:", StringComparison.Ordinal));
+        var shown = lines[..^1].Sum(line => line.Length + 1);
+        Assert.Equal(OutputFollower.MaxPendingBytes, shown);
+        Assert.Equal($"{(64L * Chunk) - shown}", DroppedBytes().Match(lines[^1]).Groups[1].Value);
+
+        sink.Write(LogFolder.Bytes("after\n"));
+        Assert.Equal("after", await reader.NextAsync());
+    }
+
+    [Fact]
+    public async Task A_disposed_follower_ends_and_later_writes_cost_it_nothing()
+    {
+        var sink = _logs.Sink();
+        var chunk = ChunkOfLines(0);
+        sink.Write(chunk); // opens the file
+
+        using var attached = sink.Follow(0, out _);
+        var whileAttached = AllocatedWriting(sink, chunk, times: 10);
+        attached.Dispose();
+        var follower = sink.Follow(0, out _);
+        await using var reader = new FollowReader(follower);
+        follower.Dispose();
+        var afterDispose = AllocatedWriting(sink, chunk, times: 10);
+
+        Assert.True(whileAttached >= 10 * Chunk, $"{whileAttached} bytes allocated for an attached follower");
+        Assert.True(afterDispose < Chunk, $"{afterDispose} bytes allocated after the followers were disposed");
+        Assert.Empty(await reader.RestAsync());
+        follower.Dispose(); // twice is harmless
+    }
+
+    /// <summary>64 KiB of 64-byte lines, numbered.</summary>
+    private static byte[] ChunkOfLines(int chunk) =>
+        LogFolder.Bytes(string.Concat(Enumerable.Range(0, Chunk / 64).Select(line => $"chunk {chunk:D3} line {line:D4}".PadRight(63, '.') + "\n")));
+
+    private static long AllocatedWriting(OutputSink sink, byte[] chunk, int times)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < times; i++)
+        {
+            sink.Write(chunk);
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [GeneratedRegex(@"^\[krust-pm: (\d+) bytes not shown: this reader was too slow; the log file has them\]$")]
+    private static partial Regex DroppedBytes();
+}
