@@ -89,12 +89,11 @@ public sealed class OutputSink : IDisposable
                 return;
             }
 
-            var line = (_file.AtLineStart ? string.Empty : "\n") + text + "\n";
-            WriteFile(System.Text.Encoding.UTF8.GetBytes(line));
+            WriteFile(System.Text.Encoding.UTF8.GetBytes(text + "\n"), ownLine: true);
         }
     }
 
-    private void WriteFile(ReadOnlySpan<byte> data)
+    private void WriteFile(ReadOnlySpan<byte> data, bool ownLine = false)
     {
         if (_file is null)
         {
@@ -103,7 +102,15 @@ public sealed class OutputSink : IDisposable
 
         try
         {
-            _file.Write(data);
+            if (ownLine)
+            {
+                _file.WriteLine(data);
+            }
+            else
+            {
+                _file.Write(data);
+            }
+
             _reportedFailure = false;
         }
         catch (IOException error)

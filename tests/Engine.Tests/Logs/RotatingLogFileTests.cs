@@ -133,6 +133,7 @@ public sealed class RotatingLogFileTests : IDisposable
     }
 
     [Theory]
+    [InlineData("crashed in the middle of a li", "crashed in the middle of a li\n--- try 1 ---\n")]
     [InlineData("ended cleanly\n", "ended cleanly\n--- try 1 ---\n")]
     public void A_marker_after_an_earlier_run_of_krust_pm_keeps_that_output_and_its_own_line(string earlier, string expected)
     {
