@@ -11,7 +11,10 @@ public static class LogTail
     /// <param name="currentPath">The current log file (see <see cref="LogFileNames"/>).</param>
     /// <param name="count">How many lines at most.</param>
     /// <param name="maxGenerations">How many rotated files to look into at most.</param>
-    /// <returns>The lines, oldest first, without their line ends; bytes that are not UTF-8 become U+FFFD.</returns>
+    /// <returns>
+    /// The lines, oldest first, without their line ends (<c>\n</c> or <c>\r\n</c>, as <see cref="LineSplitter"/>
+    /// cuts them); bytes that are not UTF-8 become U+FFFD.
+    /// </returns>
     public static IReadOnlyList<string> Read(string currentPath, int count, int maxGenerations = 100)
     {
         if (count <= 0)
@@ -66,6 +69,7 @@ public static class LogTail
             return [];
         }
 
-        return complete.Length <= count ? complete : complete[^count..];
+        var last = complete.Length <= count ? complete : complete[^count..];
+        return [.. last.Select(line => line.EndsWith('\r') ? line[..^1] : line)];
     }
 }

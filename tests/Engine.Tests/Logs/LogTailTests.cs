@@ -1,3 +1,4 @@
+using System.Text;
 using KrustPm.Engine.Logs;
 
 namespace KrustPm.Engine.Tests.Logs;
@@ -121,5 +122,14 @@ public sealed class LogTailTests : IDisposable
         File.WriteAllBytes(Current, [.. "ok\n"u8, 0xFF, 0xC3, (byte)'x', (byte)'\n']);
 
         Assert.Equal(["ok", "\uFFFD\uFFFDx"], LogTail.Read(Current, 5));
+    }
+
+    [Fact]
+    public void Windows_line_ends_are_removed_like_the_line_splitter_does()
+    {
+        File.WriteAllText(Current, "one\r\ntwo\r\n");
+
+        Assert.Equal(["one", "two"], LogTail.Read(Current, 5));
+        Assert.Equal(new LineSplitter().Push(Encoding.UTF8.GetBytes("one\r\ntwo\r\n")), LogTail.Read(Current, 5));
     }
 }
