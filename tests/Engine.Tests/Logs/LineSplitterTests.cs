@@ -66,6 +66,17 @@ public sealed class LineSplitterTests
     }
 
     [Fact]
+    public void A_line_of_exactly_64_KiB_is_one_line_even_when_its_newline_comes_in_the_next_chunk()
+    {
+        var line = new string('x', Max);
+
+        var lines = Push(line).Concat(Push("\nnext\n")).ToList();
+
+        Assert.Equal([line, "next"], lines);
+        Assert.Equal([line, "next"], new LineSplitter().Push(LogFolder.Bytes(line + "\nnext\n")));
+    }
+
+    [Fact]
     public void Finish_returns_the_unterminated_last_line_once()
     {
         Assert.Null(_splitter.Finish());
