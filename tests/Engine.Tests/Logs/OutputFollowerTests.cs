@@ -25,6 +25,64 @@ public sealed partial class OutputFollowerTests : IDisposable
         Assert.Equal(["new 1", "new 2"], [await reader.NextAsync(), await reader.NextAsync()]);
     }
 
+    [Theory]
+    [InlineData(10, new[] { "one" })]
+    [InlineData(0, new string[0])]
+    public async Task A_follow_that_begins_in_the_middle_of_a_line_reads_that_line_whole_once(int tailLines, string[] expectedTail)
+    {
+        var sink = _logs.Sink();
+        sink.Write(LogFolder.Bytes("one\ntw"));
+
+        using var follower = sink.Follow(tailLines, out var tail);
+        await using var reader = new FollowReader(follower);
+        sink.Write(LogFolder.Bytes("o\nthree\n"));
+
+        Assert.Equal(expectedTail, tail);
+        Assert.Equal(["two", "three"], [await reader.NextAsync(), await reader.NextAsync()]);
+    }
+
+    [Fact]
+    public async Task Tail_and_follow_together_hold_every_line_once_while_a_writer_runs()
+    {
+        const int total = 50_000;
+        var sink = _logs.Sink(LogPolicy.Default with { MaxBytes = 64 * 1024, Backups = 100 });
+        var bytes = LogFolder.Bytes(string.Concat(Enumerable.Range(1, total).Select(i => $"{i}\n")));
+        const int follows = 10;
+        var written = 0;
+        var taken = 0;
+        var writer = new Thread(() =>
+        {
+            // Chunks of random sizes, as a pipe delivers them: most end in the middle of a line. The writer keeps at
+            // most two slots ahead of the follows, so that every follow begins while it is still writing.
+            var random = new Random(7);
+            for (var at = 0; at < bytes.Length;)
+            {
+                SpinWait.SpinUntil(() => at < (long)bytes.Length * (Volatile.Read(ref taken) + 2) / (follows + 1));
+                var size = Math.Min(random.Next(1, 40), bytes.Length - at);
+                sink.Write(bytes.AsSpan(at, size));
+                Volatile.Write(ref written, at += size);
+            }
+        });
+
+        writer.Start();
+        var followers = new List<(OutputFollower Follower, IReadOnlyList<string> Tail)>();
+        for (var i = 1; i <= follows; i++)
+        {
+            SpinWait.SpinUntil(() => Volatile.Read(ref written) >= (long)bytes.Length * i / (follows + 1));
+            followers.Add((sink.Follow(total, out var tail), tail));
+            Volatile.Write(ref taken, i);
+        }
+
+        writer.Join();
+        foreach (var (follower, tail) in followers)
+        {
+            // Disposing ends the follower after what was written before: all of it, here.
+            follower.Dispose();
+            await using var reader = new FollowReader(follower);
+            Assert.Equal(Enumerable.Range(1, total).Select(i => $"{i}"), tail.Concat(await reader.RestAsync()));
+        }
+    }
+
     [Fact]
     public async Task A_follower_that_never_reads_holds_at_most_1_MiB_and_then_says_what_it_missed()
     {
