@@ -103,11 +103,23 @@ public sealed class OutputSink : IDisposable
         }
     }
 
-    /// <summary>Writes krust-pm's own marker line to the file (on a line of its own), not to followers.</summary>
+    /// <summary>
+    /// Writes krust-pm's own marker line to the file (on a line of its own), not to followers; a line the previous
+    /// try left unfinished ends there, for followers too.
+    /// </summary>
     internal void Mark(string text)
     {
         lock (_lock)
         {
+            if (_midLine)
+            {
+                _midLine = false;
+                foreach (var follower in _followers)
+                {
+                    follower.Offer("\n"u8);
+                }
+            }
+
             if (_file is null)
             {
                 return;

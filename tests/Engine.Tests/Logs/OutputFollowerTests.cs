@@ -106,6 +106,21 @@ public sealed partial class OutputFollowerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_line_left_unfinished_by_one_try_is_not_joined_to_the_next_tries_output()
+    {
+        var sink = _logs.Sink();
+        using var follower = sink.Follow(0, out _);
+        await using var reader = new FollowReader(follower);
+
+        sink.Write(LogFolder.Bytes("try 1 died mid-li"));
+        sink.Mark("--- try 2 ---");
+        sink.Write(LogFolder.Bytes("try 2\n"));
+
+        Assert.Equal("try 1 died mid-li", await reader.NextAsync());
+        Assert.Equal("try 2", await reader.NextAsync());
+    }
+
+    [Fact]
     public async Task A_disposed_follower_ends_and_later_writes_cost_it_nothing()
     {
         var sink = _logs.Sink();
