@@ -106,6 +106,26 @@ public sealed partial class OutputFollowerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_missed_output_marker_comes_where_the_output_was_missed()
+    {
+        var sink = _logs.Sink();
+        using var follower = sink.Follow(0, out _);
+        var kept = OutputFollower.MaxPendingBytes / Chunk;
+        for (var i = 0; i <= kept; i++)
+        {
+            sink.Write(ChunkOfLines(i));
+        }
+
+        await using var reader = new FollowReader(follower);
+        var lines = new List<string> { await reader.NextAsync() };
+        sink.Write(LogFolder.Bytes("after\n")); // the reader has made room by now
+        lines.AddRange(await reader.UntilAsync(line => line == "after"));
+
+        Assert.Equal(kept * (Chunk / 64), lines.FindIndex(line => line.StartsWith("[krust-pm:", StringComparison.Ordinal)));
+        Assert.Equal($"{Chunk}", DroppedBytes().Match(lines[^2]).Groups[1].Value);
+    }
+
+    [Fact]
     public async Task A_line_left_unfinished_by_one_try_is_not_joined_to_the_next_tries_output()
     {
         var sink = _logs.Sink();
