@@ -126,6 +126,27 @@ public sealed partial class OutputFollowerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_line_cut_by_missed_output_ends_before_the_marker()
+    {
+        var sink = _logs.Sink();
+        using var follower = sink.Follow(0, out _);
+        for (var i = 0; i < 15; i++)
+        {
+            sink.Write(ChunkOfLines(i));
+        }
+
+        sink.Write(LogFolder.Bytes("unfinished"));
+        sink.Write(ChunkOfLines(15)); // does not fit: missed
+        sink.Write(LogFolder.Bytes(" and the rest\nnext\n"));
+
+        await using var reader = new FollowReader(follower);
+        var lines = await reader.UntilAsync(line => line == "next");
+        Assert.Equal("unfinished", lines[^4]);
+        Assert.Matches(DroppedBytes(), lines[^3]);
+        Assert.Equal(" and the rest", lines[^2]);
+    }
+
+    [Fact]
     public async Task A_line_left_unfinished_by_one_try_is_not_joined_to_the_next_tries_output()
     {
         var sink = _logs.Sink();
