@@ -159,6 +159,41 @@ public sealed class OutputCaptureTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_log_that_is_busy_never_holds_up_the_start_report_nor_other_launches()
+    {
+        // Another write to the same sink is stuck in a listener: the sink is locked until the test lets go.
+        using var gate = new ManualResetEventSlim();
+        var sink = _store.Sink("test", 0, OutputKind.Stdout, LogPolicy.Default);
+        _store.Written += (_, data) =>
+        {
+            if (data.Span.SequenceEqual("stuck\n"u8))
+            {
+                gate.Wait(2 * Patience);
+            }
+        };
+        var stuck = Task.Run(() => sink.Write("stuck\n"u8), TestContext.Current.CancellationToken);
+
+        try
+        {
+            await WaitForAsync(() => File.Exists(sink.Path), () => "the stuck write never started");
+            Launch(10, "echo first");
+            Assert.Equal("started 10", await _events.NextAsync());
+            Assert.Equal("exited 10: 0", await _events.NextAsync());
+            LaunchSpec(11, new ProgramSpec("other", "exit 3", ["/bin/sh", "-c", "exit 3"]) { WorkingDirectory = _folder });
+            Assert.Equal("started 11", await _events.NextAsync());
+            Assert.Equal("exited 11: 3", await _events.NextAsync());
+        }
+        finally
+        {
+            gate.Set();
+        }
+
+        await stuck;
+        await WaitForAsync(() => File.ReadLines(sink.Path).Count() == 3, () => File.ReadAllText(sink.Path));
+        Assert.Equal(["stuck", "first"], File.ReadLines(sink.Path).Where(line => !line.StartsWith("--- krust-pm:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task With_logging_disabled_no_file_is_written_and_the_output_is_still_drained()
     {
         // 1.3 MB is far more than a pipe holds: if nobody read it, seq would block and never exit.
@@ -193,11 +228,11 @@ public sealed class OutputCaptureTests : IAsyncDisposable
 
     private string Log(OutputKind stream) => _store.PathOf("test", 0, stream);
 
-    private void Launch(long runId, string script, LogPolicy? log = null, int tryNumber = 1)
-    {
-        var spec = new ProgramSpec("test", script, ["/bin/sh", "-c", script]) { WorkingDirectory = _folder, Log = log ?? LogPolicy.Default };
+    private void Launch(long runId, string script, LogPolicy? log = null, int tryNumber = 1) =>
+        LaunchSpec(runId, new ProgramSpec("test", script, ["/bin/sh", "-c", script]) { WorkingDirectory = _folder, Log = log ?? LogPolicy.Default }, tryNumber);
+
+    private void LaunchSpec(long runId, ProgramSpec spec, int tryNumber = 1) =>
         _launcher.Launch(new LaunchRequest(runId, spec, InstanceId: 0, Try: tryNumber), _events);
-    }
 
     /// <summary>Waits until the file holds this try's marker then exactly these lines.</summary>
     private async Task ExpectOutputAsync(OutputKind stream, params string[] lines)
