@@ -4,11 +4,11 @@ using KrustPm.Engine.Logs;
 namespace KrustPm.Engine.Tests.Linux;
 
 /// <summary>Programs that are over before the launcher has finished starting them.</summary>
-public sealed class InstantExitTests : IDisposable
+public sealed class InstantExitTests : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("krust-instant-").FullName;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public async ValueTask DisposeAsync() => await TempFolder.DeleteAsync(_folder);
 
     [Theory]
     [InlineData(true)]

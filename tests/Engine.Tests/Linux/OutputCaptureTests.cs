@@ -36,7 +36,7 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         {
             _launcher.Dispose(); // the guardian kills whatever a failed test left running
             _store.Dispose();
-            Directory.Delete(_folder, recursive: true);
+            await TempFolder.DeleteAsync(_folder);
         }
     }
 

@@ -29,15 +29,21 @@ public sealed class OutputThroughputTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var pid in _events.Pids)
+        try
         {
-            Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(pid, TimeSpan.FromSeconds(5)));
-        }
+            foreach (var pid in _events.Pids)
+            {
+                Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(pid, TimeSpan.FromSeconds(5)));
+            }
 
-        Assert.Equal(0, _launcher.LiveRuns);
-        _launcher.Dispose();
-        _store.Dispose();
-        Directory.Delete(_folder, recursive: true);
+            Assert.Equal(0, _launcher.LiveRuns);
+        }
+        finally
+        {
+            _launcher.Dispose();
+            _store.Dispose();
+            await TempFolder.DeleteAsync(_folder);
+        }
     }
 
     [Theory]

@@ -30,7 +30,7 @@ internal sealed class FollowReader(OutputFollower follower) : IAsyncDisposable
         return lines;
     }
 
-    /// <summary>Whether the follower has ended (after its remaining lines, which are returned).</summary>
+    /// <summary>The remaining lines of a follower that has been disposed (fails the test if it does not end).</summary>
     public async Task<List<string>> RestAsync()
     {
         _lines ??= follower.ReadLinesAsync(_limit.Token).GetAsyncEnumerator(_limit.Token);
