@@ -91,6 +91,15 @@ public sealed class LogTailTests : IDisposable
     }
 
     [Fact]
+    public void A_directory_in_the_way_counts_as_no_file()
+    {
+        Directory.CreateDirectory(Current);
+        File.WriteAllText(Current + ".1", "older\n");
+
+        Assert.Equal(["older"], LogTail.Read(Current, 5));
+    }
+
+    [Fact]
     public void Lines_spanning_64_KiB_blocks_are_read_whole()
     {
         var random = new Random(1234);
@@ -131,5 +140,34 @@ public sealed class LogTailTests : IDisposable
 
         Assert.Equal(["one", "two"], LogTail.Read(Current, 5));
         Assert.Equal(new LineSplitter().Push(Encoding.UTF8.GetBytes("one\r\ntwo\r\n")), LogTail.Read(Current, 5));
+    }
+
+    [Fact]
+    public void Reading_while_the_log_rotates_never_fails()
+    {
+        // Every write fills a file: the log rotates all the time, under the reads.
+        var sink = _logs.Sink(LogPolicy.Default with { MaxBytes = 10, Backups = 10 });
+        using var stop = new CancellationTokenSource();
+        var writer = new Thread(() =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                sink.Write(LogFolder.Bytes($"line {i % 10_000:D4}\n"));
+            }
+        });
+
+        writer.Start();
+        try
+        {
+            for (var read = 0; read < 3000; read++)
+            {
+                Assert.InRange(LogTail.Read(Current, 100).Count, 0, 100);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            writer.Join();
+        }
     }
 }
