@@ -8,7 +8,7 @@ public sealed class InstantExitTests : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("krust-instant-").FullName;
 
-    public async ValueTask DisposeAsync() => await TempFolder.DeleteAsync(_folder);
+    public async ValueTask DisposeAsync() => await Cleanup.DeleteAsync(_folder);
 
     [Theory]
     [InlineData(true)]
@@ -18,7 +18,7 @@ public sealed class InstantExitTests : IAsyncDisposable
         // Before the fix, the launch thread died here (and took the whole process with it): the run's process
         // object was disposed by its exit before the launcher closed the child's stdin.
         using var store = new OutputStore(Path.Combine(_folder, "logs"));
-        using var launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default, captureOutput ? store : null);
+        using var launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default with { Guardian = false }, captureOutput ? store : null);
         var events = new StartReportedAfterExit();
         const int runs = 20;
         for (var run = 1; run <= runs; run++)

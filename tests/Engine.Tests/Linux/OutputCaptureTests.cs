@@ -18,7 +18,8 @@ public sealed class OutputCaptureTests : IAsyncDisposable
     public OutputCaptureTests()
     {
         _store = new OutputStore(Path.Combine(_folder, "logs"));
-        _launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default, _store);
+        // Not the guardian: it is not what these tests are about (LinuxProcessLauncherTests covers it).
+        _launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default with { Guardian = false }, _store);
     }
 
     public async ValueTask DisposeAsync()
@@ -34,9 +35,10 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         }
         finally
         {
-            _launcher.Dispose(); // the guardian kills whatever a failed test left running
+            Cleanup.KillLeftovers(_events.Pids);
+            _launcher.Dispose();
             _store.Dispose();
-            await TempFolder.DeleteAsync(_folder);
+            await Cleanup.DeleteAsync(_folder);
         }
     }
 

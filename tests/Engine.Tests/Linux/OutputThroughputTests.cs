@@ -24,7 +24,7 @@ public sealed class OutputThroughputTests : IAsyncDisposable
     public OutputThroughputTests()
     {
         _store = new OutputStore(_folder);
-        _launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default, _store);
+        _launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default with { Guardian = false }, _store);
     }
 
     public async ValueTask DisposeAsync()
@@ -40,9 +40,10 @@ public sealed class OutputThroughputTests : IAsyncDisposable
         }
         finally
         {
+            Cleanup.KillLeftovers(_events.Pids);
             _launcher.Dispose();
             _store.Dispose();
-            await TempFolder.DeleteAsync(_folder);
+            await Cleanup.DeleteAsync(_folder);
         }
     }
 
