@@ -102,6 +102,7 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
         process.Exited += (_, _) => OnExited(request.RunId, process, events);
 
         // Held until Started is reported, so that an instant exit is always reported after the start.
+        StreamWriter stdin;
         lock (process)
         {
             try
@@ -115,6 +116,8 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
                 return;
             }
 
+            // Taken now: once the lock is released, an instant exit may dispose the process object at any moment.
+            stdin = process.StandardInput;
             _runs[request.RunId] = new Run(process, CopyOutput(request, process));
             _guardian?.Add(process.Id);
             events.Started(request.RunId, process.Id);
@@ -123,7 +126,7 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
         // The child gets an empty stdin (end of file), never krust-pm's own.
         try
         {
-            process.StandardInput.Close();
+            stdin.Close();
         }
         catch (IOException)
         {

@@ -19,7 +19,10 @@ internal static class OutputCopy
     /// <returns>A task that completes at end of file; it never faults.</returns>
     public static async Task RunAsync(Stream source, Logs.OutputSink? sink, Task previous, string marker)
     {
-        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Never on the caller's thread: that is the launch thread, holding the run's lock. There, a write waiting
+        // for the sink, or a pipe that already holds output (read synchronously for as long as the program keeps
+        // it full), would hold up the start report, every other launch and every signal.
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ForceYielding);
         sink?.Mark(marker);
         try
         {

@@ -23,22 +23,24 @@ public sealed class LineSplitter
         {
             var end = data.IndexOf((byte)'\n');
             var room = MaxLineBytes - _partial.Count;
-            if (end < 0 || end > room)
+            if (end >= 0 && end <= room)
+            {
+                _partial.AddRange(data[..end]);
+                lines.Add(Flush());
+                data = data[(end + 1)..];
+            }
+            else if (room == 0)
+            {
+                // Full, and more than its end follows: cut here. Not earlier, when the chunk ended: a line of exactly
+                // the limit whose newline comes in the next chunk is one line, as it is when both come together.
+                lines.Add(Flush());
+            }
+            else
             {
                 var take = Math.Min(data.Length, room);
                 _partial.AddRange(data[..take]);
                 data = data[take..];
-                if (_partial.Count >= MaxLineBytes)
-                {
-                    lines.Add(Flush());
-                }
-
-                continue;
             }
-
-            _partial.AddRange(data[..end]);
-            lines.Add(Flush());
-            data = data[(end + 1)..];
         }
 
         return lines;

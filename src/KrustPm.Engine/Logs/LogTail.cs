@@ -7,11 +7,18 @@ public static class LogTail
 {
     private const int BlockSize = 64 * 1024;
 
-    /// <summary>The last <paramref name="count"/> lines of a log (current file, then <c>.1</c>, <c>.2</c>...).</summary>
+    /// <summary>
+    /// The last <paramref name="count"/> lines of a log (current file, then <c>.1</c>, <c>.2</c>...). A rotation
+    /// during the read never makes it fail, but may make it repeat or miss lines: <see cref="OutputSink.Follow"/>
+    /// reads under the sink's lock, where no rotation happens.
+    /// </summary>
     /// <param name="currentPath">The current log file (see <see cref="LogFileNames"/>).</param>
     /// <param name="count">How many lines at most.</param>
     /// <param name="maxGenerations">How many rotated files to look into at most.</param>
-    /// <returns>The lines, oldest first, without their line ends; bytes that are not UTF-8 become U+FFFD.</returns>
+    /// <returns>
+    /// The lines, oldest first, without their line ends (<c>\n</c> or <c>\r\n</c>, as <see cref="LineSplitter"/>
+    /// cuts them); bytes that are not UTF-8 become U+FFFD.
+    /// </returns>
     public static IReadOnlyList<string> Read(string currentPath, int count, int maxGenerations = 100)
     {
         if (count <= 0)
@@ -24,20 +31,18 @@ public static class LogTail
         var lineEnds = 0;
         var lastByteSeen = false;
         var endsWithNewline = false;
-        for (var generation = 0; generation <= maxGenerations && lineEnds <= count; generation++)
+        var missing = 0;
+        for (var generation = 0; generation <= maxGenerations && lineEnds <= count && missing < 2; generation++)
         {
-            var path = LogFileNames.Rotated(currentPath, generation);
-            if (!File.Exists(path))
+            // Missing: never written, or moved on by a rotation under way, which frees one name at a time. Either way
+            // older files may still hold lines; two missing in a row is the end.
+            using var file = OpenOrNull(LogFileNames.Rotated(currentPath, generation));
+            missing = file is null ? missing + 1 : 0;
+            if (file is null)
             {
-                if (generation == 0)
-                {
-                    continue; // Rotated just now, or never written: older files may still hold lines.
-                }
-
-                break;
+                continue;
             }
 
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var position = file.Length;
             while (position > 0 && lineEnds <= count)
             {
@@ -66,6 +71,20 @@ public static class LogTail
             return [];
         }
 
-        return complete.Length <= count ? complete : complete[^count..];
+        var last = complete.Length <= count ? complete : complete[^count..];
+        return [.. last.Select(line => line.EndsWith('\r') ? line[..^1] : line)];
+    }
+
+    private static FileStream? OpenOrNull(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException ||
+            (error is UnauthorizedAccessException && Directory.Exists(path)))
+        {
+            return null;
+        }
     }
 }

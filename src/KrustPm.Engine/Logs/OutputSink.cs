@@ -11,6 +11,7 @@ public sealed class OutputSink : IDisposable
     private readonly OutputStore _store;
     private readonly List<OutputFollower> _followers = [];
     private bool _reportedFailure;
+    private bool _midLine;
 
     internal OutputSink(OutputStore store, string program, long instance, OutputKind stream, LogPolicy policy)
     {
@@ -39,7 +40,8 @@ public sealed class OutputSink : IDisposable
 
     /// <summary>
     /// Starts following: returns the last <paramref name="tailLines"/> lines and a follower that gets every line
-    /// written after them: taken together, with no line missing or repeated in between.
+    /// written after them: taken together, with no line missing or repeated in between. A line still being written
+    /// is not in the tail: the follower reads it, whole, when it ends.
     /// </summary>
     /// <param name="tailLines">How many lines from the log file to return first.</param>
     /// <param name="tail">Those lines, oldest first.</param>
@@ -48,8 +50,25 @@ public sealed class OutputSink : IDisposable
     {
         lock (_lock)
         {
-            tail = LogTail.Read(Path, tailLines);
             var follower = new OutputFollower(Detach);
+            if (_midLine && _file is not null && !_reportedFailure)
+            {
+                // The file ends inside a line still being written: its start goes to the follower, which gets the
+                // rest as it comes, so that the line is read whole and once, not cut in two.
+                var lines = LogTail.Read(Path, tailLines < int.MaxValue ? tailLines + 1 : tailLines);
+                if (lines.Count > 0)
+                {
+                    follower.Offer(System.Text.Encoding.UTF8.GetBytes(lines[^1]));
+                    lines = [.. lines.Take(lines.Count - 1)];
+                }
+
+                tail = lines;
+            }
+            else
+            {
+                tail = LogTail.Read(Path, tailLines);
+            }
+
             _followers.Add(follower);
             return follower;
         }
@@ -69,6 +88,11 @@ public sealed class OutputSink : IDisposable
     {
         lock (_lock)
         {
+            if (!data.IsEmpty)
+            {
+                _midLine = data[^1] != (byte)'\n';
+            }
+
             WriteFile(data);
             foreach (var follower in _followers)
             {
@@ -79,22 +103,33 @@ public sealed class OutputSink : IDisposable
         }
     }
 
-    /// <summary>Writes krust-pm's own marker line to the file (on a line of its own), not to followers.</summary>
+    /// <summary>
+    /// Writes krust-pm's own marker line to the file (on a line of its own), not to followers; a line the previous
+    /// try left unfinished ends there, for followers too.
+    /// </summary>
     internal void Mark(string text)
     {
         lock (_lock)
         {
+            if (_midLine)
+            {
+                _midLine = false;
+                foreach (var follower in _followers)
+                {
+                    follower.Offer("\n"u8);
+                }
+            }
+
             if (_file is null)
             {
                 return;
             }
 
-            var line = (_file.AtLineStart ? string.Empty : "\n") + text + "\n";
-            WriteFile(System.Text.Encoding.UTF8.GetBytes(line));
+            WriteFile(System.Text.Encoding.UTF8.GetBytes(text + "\n"), ownLine: true);
         }
     }
 
-    private void WriteFile(ReadOnlySpan<byte> data)
+    private void WriteFile(ReadOnlySpan<byte> data, bool ownLine = false)
     {
         if (_file is null)
         {
@@ -103,7 +138,15 @@ public sealed class OutputSink : IDisposable
 
         try
         {
-            _file.Write(data);
+            if (ownLine)
+            {
+                _file.WriteLine(data);
+            }
+            else
+            {
+                _file.Write(data);
+            }
+
             _reportedFailure = false;
         }
         catch (IOException error)

@@ -11,8 +11,23 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy) : IDisposab
 
     public string Path { get; } = path;
 
-    /// <summary>Whether the last byte written was a newline (or nothing was written yet).</summary>
+    /// <summary>
+    /// Whether the output so far ends with a newline (or is empty). Opening a file that is not empty reads its last
+    /// byte: an earlier run of krust-pm may have stopped in the middle of a line.
+    /// </summary>
     public bool AtLineStart { get; private set; } = true;
+
+    /// <summary>Writes a line (ending with its newline) on a line of its own, after a newline if one is missing.</summary>
+    public void WriteLine(ReadOnlySpan<byte> line)
+    {
+        Open();
+        if (!AtLineStart)
+        {
+            Write("\n"u8);
+        }
+
+        Write(line);
+    }
 
     public void Write(ReadOnlySpan<byte> data)
     {
@@ -68,9 +83,20 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy) : IDisposab
         {
             _file = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
             _length = _file.Length;
+            if (_length > 0)
+            {
+                AtLineStart = LastByte() == (byte)'\n';
+            }
         }
 
         return _file;
+    }
+
+    private byte LastByte()
+    {
+        using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> last = stackalloc byte[1];
+        return RandomAccess.Read(handle, last, _length - 1) == 1 ? last[0] : (byte)'\n';
     }
 
     private void Rotate()
