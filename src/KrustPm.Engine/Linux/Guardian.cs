@@ -22,6 +22,7 @@ internal sealed class Guardian : IDisposable
     private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly Lock _lock = new();
+    private readonly Lock _flushLock = new();
     private readonly HashSet<int> _groups = [];
     private readonly string _file;
     private readonly Process _process;
@@ -83,18 +84,32 @@ internal sealed class Guardian : IDisposable
         }
     }
 
+    /// <summary>
+    /// Rewrites the list. Called by the timer and by <see cref="Dispose"/>, possibly at once: the flushes take turns,
+    /// and a failure to write (disk full) is not fatal: the next change tries again.
+    /// </summary>
     private void Flush()
     {
-        string list;
-        lock (_lock)
+        lock (_flushLock)
         {
-            _dirty = false;
-            list = string.Join('\n', _groups);
-        }
+            string list;
+            lock (_lock)
+            {
+                _dirty = false;
+                list = string.Join('\n', _groups);
+            }
 
-        // Written aside then renamed, so the guardian never reads half a list.
-        var next = _file + ".next";
-        File.WriteAllText(next, list);
-        File.Move(next, _file, overwrite: true);
+            // Written aside then renamed, so the guardian never reads half a list.
+            var next = _file + ".next";
+            try
+            {
+                File.WriteAllText(next, list);
+                File.Move(next, _file, overwrite: true);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                // Instances' main processes still die with krust-pm (parent-death signal); only the list is stale.
+            }
+        }
     }
 }

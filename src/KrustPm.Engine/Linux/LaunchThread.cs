@@ -27,7 +27,16 @@ internal sealed class LaunchThread
     {
         foreach (var work in _work.GetConsumingEnumerable())
         {
-            work();
+            try
+            {
+                work();
+            }
+            catch (Exception error)
+            {
+                // This thread must outlive every child it forked (their parent-death signal is tied to it): a bug in
+                // one piece of work must not end it. The work reports its own failures; this is the last resort.
+                Console.Error.WriteLine($"krust-pm: launcher error: {error}");
+            }
         }
     }
 }

@@ -63,7 +63,18 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
     public int? GuardianPid => _guardian?.Pid;
 
     /// <inheritdoc />
-    public void Launch(LaunchRequest request, IProcessEvents events) => _thread.Post(() => LaunchNow(request, events));
+    public void Launch(LaunchRequest request, IProcessEvents events) => _thread.Post(() =>
+    {
+        try
+        {
+            LaunchNow(request, events);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // Never leave the engine waiting for a start that will not be reported.
+            events.StartFailed(request.RunId, $"krust-pm could not start it: {error.Message}");
+        }
+    });
 
     /// <inheritdoc />
     public void Signal(long runId, int signal) => _thread.Post(() =>

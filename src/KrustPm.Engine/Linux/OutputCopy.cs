@@ -11,10 +11,17 @@ internal static class OutputCopy
 {
     private const int ChunkSize = 64 * 1024;
 
+    /// <summary>
+    /// How long a try's copy waits for the previous try's. The previous pipe normally ends as soon as its run does
+    /// (its group is killed); one still open after this holds a descendant that escaped the group (setsid): the new
+    /// try must not block on a full pipe because of it, so both copies then run side by side.
+    /// </summary>
+    private static readonly TimeSpan PreviousWait = TimeSpan.FromSeconds(2);
+
     /// <summary>Copies <paramref name="source"/> to <paramref name="sink"/> until end of file, after <paramref name="previous"/>.</summary>
     /// <param name="source">The pipe.</param>
     /// <param name="sink">Where the bytes go (<see langword="null"/>: read and discarded).</param>
-    /// <param name="previous">The previous try's copy: this one's bytes come after all of its.</param>
+    /// <param name="previous">The previous try's copy: this one's bytes come after all of its (see <see cref="PreviousWait"/>).</param>
     /// <param name="marker">The line written to the file before this try's output.</param>
     /// <returns>A task that completes at end of file; it never faults.</returns>
     public static async Task RunAsync(Stream source, Logs.OutputSink? sink, Task previous, string marker)
@@ -22,7 +29,7 @@ internal static class OutputCopy
         // Never on the caller's thread: that is the launch thread, holding the run's lock. There, a write waiting
         // for the sink, or a pipe that already holds output (read synchronously for as long as the program keeps
         // it full), would hold up the start report, every other launch and every signal.
-        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ForceYielding);
+        await Task.WhenAny(previous, Task.Delay(PreviousWait)).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         sink?.Mark(marker);
         try
         {

@@ -113,11 +113,14 @@ public sealed class OutputSink : IDisposable
         {
             if (_midLine)
             {
+                // The previous try left a line unfinished: end it for every live reader, as the file does.
                 _midLine = false;
                 foreach (var follower in _followers)
                 {
                     follower.Offer("\n"u8);
                 }
+
+                _store.Notify(this, "\n"u8);
             }
 
             if (_file is null)

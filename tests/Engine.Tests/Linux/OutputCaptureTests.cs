@@ -228,6 +228,32 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         Assert.Equal("exited 7: 0", await _events.NextAsync());
     }
 
+    [Fact]
+    public async Task A_descendant_that_escaped_its_group_and_holds_the_old_pipe_does_not_block_the_next_try()
+    {
+        var escaped = Path.Combine(_folder, "escaped.pid");
+        try
+        {
+            Launch(10, "setsid sleep 300 & echo $! > escaped.pid; echo first", tryNumber: 1);
+            Assert.Equal("started 10", await _events.NextAsync());
+            Assert.Equal("exited 10: 0", await _events.NextAsync());
+            Launch(11, "echo second", tryNumber: 2);
+            Assert.Equal("started 11", await _events.NextAsync());
+            Assert.Equal("exited 11: 0", await _events.NextAsync());
+
+            var file = Log(OutputKind.Stdout);
+            await WaitForAsync(() => File.ReadLines(file).Contains("second"), () => string.Join(" | ", LogTail.Read(file, 5)));
+            Assert.Equal("first", File.ReadLines(file).ElementAt(1));
+        }
+        finally
+        {
+            if (File.Exists(escaped) && int.TryParse(File.ReadAllText(escaped).Trim(), out var pid))
+            {
+                Cleanup.KillLeftovers([pid]);
+            }
+        }
+    }
+
     private string Log(OutputKind stream) => _store.PathOf("test", 0, stream);
 
     private void Launch(long runId, string script, LogPolicy? log = null, int tryNumber = 1) =>
