@@ -94,6 +94,20 @@ public class ReducerStopStartTests
     }
 
     [Fact]
+    public void Stop_of_an_instance_being_restarted_cancels_the_restart()
+    {
+        var given = Scenario.Given(Load(Spec()), Started(1), RestartInstances("web", null, request: 2, at: 100));
+
+        var stopping = given.When(StopInstances("web", null, request: 3, at: 110));
+        Assert.Empty(stopping.Effects); // already stopping: no second signal
+        Assert.Equal((InstanceStatus.Stopping, false), (stopping.Instance(0).Status, stopping.Instance(0).RestartRequested));
+
+        var then = stopping.When(Exited(1, 143, at: 200));
+        Assert.Equal<Effect>([Ok(2, 1), Ok(3, 1)], then.Effects); // and no launch
+        Assert.Equal(InstanceStatus.Stopped, then.Instance(0).Status);
+    }
+
+    [Fact]
     public void Stop_of_instances_already_stopped_replies_zero_and_changes_nothing()
     {
         var given = Scenario.Given(Load(Spec()), Started(1), StopInstances("web", null, request: 2, at: 100), Exited(1, 143, at: 200));
