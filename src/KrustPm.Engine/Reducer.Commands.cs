@@ -125,8 +125,9 @@ public static partial class Reducer
                 continue;
             }
 
+            // A retiring instance is never started again, so a restart it was waiting for is cancelled.
             awaited.Add(instance.RunId!.Value);
-            retiring.Add(instance.StopRequested ? instance : t.Stop(program.Spec, instance, at));
+            retiring.Add((instance.StopRequested ? instance : t.Stop(program.Spec, instance, at)) with { RestartRequested = false });
         }
 
         t.SetProgram(index, program with

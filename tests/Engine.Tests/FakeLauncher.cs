@@ -11,6 +11,8 @@ internal sealed class FakeLauncher : IProcessLauncher
     private readonly List<LaunchRequest> _launches = [];
     private readonly List<(long RunId, int Signal)> _signals = [];
     private readonly Dictionary<(long RunId, int Signal), TaskCompletionSource> _signalWaiters = [];
+    private readonly TaskCompletionSource _launchHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _hold;
 
     /// <summary>When set, a signal makes the fake process exit at once with 128 + the signal.</summary>
     public bool ExitOnSignal { get; set; }
@@ -58,12 +60,48 @@ internal sealed class FakeLauncher : IProcessLauncher
             throw new InvalidOperationException(message);
         }
 
+        TaskCompletionSource? hold;
         lock (_lock)
         {
             _launches.Add(request);
             _alive[request.RunId] = (request, events);
+            hold = _hold;
+        }
+
+        // A slow launch: the engine loop waits here (bounded, so a test that forgets to release fails instead of hanging).
+        if (hold is not null)
+        {
+            _launchHeld.TrySetResult();
+            if (!hold.Task.Wait(TimeSpan.FromSeconds(10)))
+            {
+                throw new TimeoutException($"The launch of run {request.RunId} was held and never released.");
+            }
         }
     }
+
+    /// <summary>Makes launches block, and the engine loop with them, until <see cref="ReleaseLaunches"/>.</summary>
+    public void HoldLaunches()
+    {
+        lock (_lock)
+        {
+            _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Lets held launches (and later ones) go on.</summary>
+    public void ReleaseLaunches()
+    {
+        TaskCompletionSource? hold;
+        lock (_lock)
+        {
+            (hold, _hold) = (_hold, null);
+        }
+
+        hold?.TrySetResult();
+    }
+
+    /// <summary>Completes once a launch is held (the run is already launched, so it can be reported).</summary>
+    public Task LaunchHeldAsync(CancellationToken cancellationToken) => _launchHeld.Task.WaitAsync(cancellationToken);
 
     public void Signal(long runId, int signal)
     {

@@ -54,6 +54,21 @@ internal static class Given
 
     public static Message.Shutdown Shutdown(long request, int at) => new(request, At(at));
 
+    public static Message.StopInstances StopInstances(string program, long? instance, long request, int at) =>
+        new(program, instance, request, At(at));
+
+    public static Message.StartInstances StartInstances(string program, long? instance, long request, int at) =>
+        new(program, instance, request, At(at));
+
+    public static Message.RestartInstances RestartInstances(string program, long? instance, long request, int at, bool rolling = false) =>
+        new(program, instance, rolling, request, At(at));
+
+    public static Message.RemoveInstance RemoveInstance(string program, long instance, long request, int at) =>
+        new(program, instance, request, At(at));
+
+    public static Message.SignalInstances SignalInstances(string program, long? instance, int signal, long request, int at) =>
+        new(program, instance, signal, request, At(at));
+
     public static Message.RetryDue RetryDue(string program, long instance, int attempt, int at) => new(program, instance, attempt, At(at));
 
     public static Message.StopTimeoutElapsed StopTimeout(long run, int at) => new(run, At(at));
@@ -74,4 +89,8 @@ internal static class Given
         new(new LaunchRequest(run, spec, instance, attempt));
 
     public static Effect.Reply Ok(long request, int affected) => new(request, CommandResult.Ok(affected));
+
+    /// <summary>The stop of a live run: its program's stop signal, and the timer that SIGKILLs it if it lingers.</summary>
+    public static Effect[] StopEffects(long run, int at, int signal = Signals.Terminate, int stopTimeoutMs = 5_000) =>
+        [new Effect.SendSignal(run, signal), new Effect.Schedule(StopTimeout(run, at + stopTimeoutMs))];
 }

@@ -64,6 +64,7 @@ public sealed class ProcessEngineTests : IAsyncDisposable
         _launcher.Start(1, 101);
         _launcher.Exit(1, 1);
         var waiting = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].Status is InstanceStatus.Backoff, Token);
+        await Barrier(); // its timer is armed before the clock moves
 
         // The engine stamped the exit with its random's first number, and the delay is that jitter's.
         var delay = Backoff.Delay(web, 1, Jitters(1)[0]);
@@ -94,11 +95,13 @@ public sealed class ProcessEngineTests : IAsyncDisposable
         _launcher.Start(1, 101);
         _launcher.Exit(1, 1);
         var waiting = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].Status is InstanceStatus.Backoff, Token);
+        await Barrier(); // its timer is armed before the clock moves
         _time.Advance(waiting.Find("web")!.Instances[0].NextTryAt!.Value - _time.GetUtcNow());
         await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].RunId == 2, Token);
         await Barrier(); // the launch has reached the launcher
         _launcher.Start(2, 102);
         var running = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].Status is InstanceStatus.Running, Token);
+        await Barrier(); // its timer is armed before the clock moves
         Assert.Equal(1, running.Find("web")!.Instances[0].ConsecutiveFailures);
 
         _time.Advance(TimeSpan.FromMilliseconds(2_000) - TimeSpan.FromTicks(1));
@@ -176,6 +179,7 @@ public sealed class ProcessEngineTests : IAsyncDisposable
 
         var stopping = _engine.StopAsync(Token);
         await _engine.WaitForAsync(s => s.ShuttingDown, Token);
+        await Barrier(); // its timer is armed before the clock moves
         _time.Advance(TimeSpan.FromMilliseconds(9_999));
         await Barrier();
 

@@ -29,7 +29,10 @@ public partial class ReducerPropertyTests
                 }
 
                 Check(program.Retiring.All(r => r.IsLive && r.Status is InstanceStatus.Stopping), $"{program.Name}: a retiring instance is not a live, stopping one");
+                CheckRolling(before, message, program);
             }
+
+            CheckControlOutcome(before, message);
 
             // Timers that do not apply (stale, or nothing to do) change nothing at all.
             var applies = message switch
@@ -77,7 +80,7 @@ public partial class ReducerPropertyTests
             Check(status is not InstanceStatus.Backoff || (!_shutdown && spec.Restart is not RestartPolicy.Never && spec.RestartDelay > TimeSpan.Zero), $"{name}: Backoff with {spec.Restart}, RestartDelay {spec.RestartDelay}, shutdown {_shutdown}");
             Check(instance.NextTryAt is not { } next || (instance.ExitedAt is { } exited && next > exited && next - exited <= Max(spec.RestartDelay, spec.RestartDelayMax)), $"{name}: next try at {instance.NextTryAt}, last exit at {instance.ExitedAt}");
 
-            Check(status is not InstanceStatus.Stopped || _shutdown, $"{name}: Stopped without a shutdown");
+            CheckControlInstance(program, instance);
             Check(status is not InstanceStatus.Done || (instance.LastExitCode == 0 && failures == 0 && spec.Restart is not RestartPolicy.Always), $"{name}: Done with exit code {instance.LastExitCode}, {failures} failures, policy {spec.Restart}");
             Check(status is not InstanceStatus.Failed || (spec.Restart is RestartPolicy.Never && failures == 1 && (instance.LastError is not null || instance.LastExitCode is not (null or 0))), $"{name}: Failed with policy {spec.Restart}, {failures} failures, exit code {instance.LastExitCode}");
             Check(status is not InstanceStatus.RetriesExceeded || (spec.Restart is not RestartPolicy.Never && !spec.RetriesForever && failures == spec.MaxRetries + 1), $"{name}: RetriesExceeded with {failures} failures, MaxRetries {spec.MaxRetries}, policy {spec.Restart}");
@@ -100,8 +103,16 @@ public partial class ReducerPropertyTests
             var exitCode = (message as Message.Exited)?.ExitCode;
             var stopped = previous.StopRequested || before.ShuttingDown;
 
+            // Launched on purpose (a start, a restart, a rolling restart's turn): a new try with its failure streak reset.
+            var launchedNow = instance.RunId is { } fresh && fresh >= before.NextRunId;
+            var controlLaunch = launchedNow && message is not Message.RetryDue && (previous.RestartRequested || !ownRun);
+
             var expectedFailures = previous.ConsecutiveFailures;
-            if (ended)
+            if (controlLaunch)
+            {
+                expectedFailures = 0;
+            }
+            else if (ended)
             {
                 expectedFailures = exitCode == 0 && !stopped ? 0 : (stable ? 0 : previous.ConsecutiveFailures) + (exitCode == 0 || stopped ? 0 : 1);
             }
@@ -112,12 +123,20 @@ public partial class ReducerPropertyTests
             }
 
             Check(instance.ConsecutiveFailures == expectedFailures, $"{name}: {instance.ConsecutiveFailures} consecutive failures after {StateView.Describe(message)}, expected {expectedFailures} (before {previous.ConsecutiveFailures}, stable {stable})");
-            Check(instance.CurrentTry == previous.CurrentTry || (instance.CurrentTry == previous.CurrentTry + 1 && ended && !stopped), $"{name}: CurrentTry went from {previous.CurrentTry} to {instance.CurrentTry} on {StateView.Describe(message)}");
+            var expectedTry = previous.Status is InstanceStatus.Backoff ? previous.CurrentTry : previous.CurrentTry + 1; // no try skipped
+            Check(controlLaunch ? instance.CurrentTry == expectedTry : instance.CurrentTry == previous.CurrentTry || (instance.CurrentTry == previous.CurrentTry + 1 && ended && !stopped), $"{name}: CurrentTry went from {previous.CurrentTry} to {instance.CurrentTry} on {StateView.Describe(message)}");
             Check(instance.Status is not InstanceStatus.Done || previous.Status is InstanceStatus.Done || (ended && exitCode == 0), $"{name}: became Done without its run exiting 0");
 
             if (ended && !stopped)
             {
                 CheckOutcome(message, spec, name, instance, exitCode);
+            }
+            else if (ended)
+            {
+                // Stopped on purpose: started again at once when a restart asked for it (and no shutdown came), else Stopped.
+                var expected = previous.RestartRequested && !before.ShuttingDown ? InstanceStatus.Started : InstanceStatus.Stopped;
+                Check(instance.Status == expected && !instance.RestartRequested, $"{name}: {instance.Status} after its stopped run ended, expected {expected}");
+                coverage.StoppedByCommand += expected is InstanceStatus.Stopped && !before.ShuttingDown ? 1 : 0;
             }
 
             var wasReset = previous.ConsecutiveFailures > 0 && instance.ConsecutiveFailures < previous.ConsecutiveFailures;
@@ -152,6 +171,31 @@ public partial class ReducerPropertyTests
             coverage.Backoffs += status is InstanceStatus.Backoff ? 1 : 0;
             coverage.CappedDelays += status is InstanceStatus.Backoff && exitCode != 0 && Backoff.Delay(spec, instance.ConsecutiveFailures, 0.5) >= spec.RestartDelayMax ? 1 : 0;
             coverage.AlwaysRestarts += exitCode == 0 && spec.Restart is RestartPolicy.Always ? 1 : 0;
+        }
+
+        /// <summary>Each timer comes from the one message that may set it, and is due exactly when it should be.</summary>
+        private void CheckTimer(Message message, Message timer)
+        {
+            switch (timer)
+            {
+                case Message.RetryDue t:
+                    var waiting = _state.Find(t.Program)?.Instances.FirstOrDefault(i => i.Id == t.InstanceId);
+                    Check(message is Message.Exited or Message.StartFailed, $"RetryDue scheduled on {message.GetType().Name}");
+                    Check(waiting is { Status: InstanceStatus.Backoff } && waiting.CurrentTry == t.Try && waiting.NextTryAt == t.At, $"RetryDue {t.Program}#{t.InstanceId} try {t.Try} does not match the instance's backoff");
+                    break;
+                case Message.UptimeReached t:
+                    var owner = RunOwner(_state, t.RunId);
+                    Check(message is Message.Started s && s.RunId == t.RunId, $"UptimeReached for run {t.RunId} scheduled on {StateView.Describe(message)}");
+                    Check(owner is { Program.Spec.MinUptime: var uptime } && uptime > TimeSpan.Zero && t.At == message.At + uptime, $"UptimeReached for run {t.RunId} due at the wrong time");
+                    break;
+                case Message.StopTimeoutElapsed t:
+                    var stopped = RunOwner(_state, t.RunId);
+                    Check(stopped is { Instance.StopRequested: true } && t.At == message.At + stopped.Value.Program.Spec.StopTimeout, $"StopTimeoutElapsed for run {t.RunId} is not its stop timeout");
+                    break;
+                default:
+                    Check(false, $"unexpected timer {StateView.Describe(timer)}");
+                    break;
+            }
         }
 
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -41,19 +41,22 @@ public partial class ReducerPropertyTests
                 Apply(NextMessage());
             }
 
-            // Every run ends cleanly. That answers every pending request; under Always with no restart delay it also
-            // relaunches at once, and those fresh runs are left for the shutdown.
-            var ending = LiveRuns().ToHashSet();
-            foreach (var run in ending)
+            // Every run ends cleanly, round after round, until every request is answered: a restarted instance starts
+            // again at once and a rolling restart moves on to its next instance, so that can take a few rounds. The
+            // fresh runs of the last round (and relaunches under Always with no restart delay) are left for the shutdown.
+            for (var round = 0; round == 0 || !_state.PendingReplies.IsEmpty || _state.Programs.Any(p => p.Rolling is not null); round++)
             {
-                Apply(new Message.Exited(run, 0, _now));
+                Check(round < 100, $"requests still waiting after {round} rounds of every run exiting");
+                foreach (var run in LiveRuns().ToList())
+                {
+                    Apply(new Message.Exited(run, 0, _now));
+                }
             }
 
             var relaunched = LiveRuns().ToList();
             foreach (var run in relaunched)
             {
-                var owner = RunOwner(_state, run)!.Value;
-                Check(!ending.Contains(run) && owner.Program.Spec is { Restart: RestartPolicy.Always, RestartDelay.Ticks: 0 }, $"run {run} is still live after every run exited 0");
+                Check(RunOwner(_state, run) is { Retiring: false, Instance.Status: InstanceStatus.Started }, $"run {run} is still live and not a fresh launch after every run exited 0");
             }
 
             Check(_state.PendingReplies.IsEmpty, $"replies still pending once every awaited run ended: {string.Join(", ", _state.PendingReplies.Select(p => p.RequestId))}");
@@ -86,7 +89,7 @@ public partial class ReducerPropertyTests
         private Message NextMessage()
         {
             var roll = _random.Number(0, 99);
-            if (_launched.Count > 0 && roll < 55)
+            if (_launched.Count > 0 && roll < 50)
             {
                 var run = PickRun();
                 var jitter = _random.Bool(0.3f) ? 0.5 : _random.Double();
@@ -98,7 +101,7 @@ public partial class ReducerPropertyTests
                 };
             }
 
-            if (_scheduled.Count > 0 && roll < 80)
+            if (_scheduled.Count > 0 && roll < 72)
             {
                 // Mostly the next timer not yet delivered; sometimes any timer again (stale on purpose).
                 var pending = _scheduled.Where(m => !_delivered.Contains(m)).ToList();
@@ -107,10 +110,15 @@ public partial class ReducerPropertyTests
                 return timer;
             }
 
-            if (roll < 96)
+            if (roll < 80)
             {
                 var names = _state.Programs.Select(p => p.Name).Append("ghost").ToList();
                 return new Message.Scale(_random.ListItem(names), _random.Number(-1, 11), _nextRequest++, _now);
+            }
+
+            if (roll < 95)
+            {
+                return NextControlCommand();
             }
 
             if (roll < 99)
@@ -169,7 +177,7 @@ public partial class ReducerPropertyTests
                     break;
                 case Message.Scale m:
                     var program = before.Find(m.Program);
-                    var accepted = program is not null && !_shutdown && m.To >= 0 && m.To <= program.Spec.MaxInstances;
+                    var accepted = program is { Rolling: null } && !_shutdown && m.To >= 0 && m.To <= program.Spec.MaxInstances;
                     _awaitingReply[m.RequestId] = null;
                     if (accepted)
                     {
@@ -181,8 +189,12 @@ public partial class ReducerPropertyTests
 
                     break;
                 case Message.Shutdown m:
+                    ExpectShutdown(before);
                     _shutdown = true;
                     _awaitingReply[m.RequestId] = CommandResult.Ok();
+                    break;
+                case Message.StopInstances or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance or Message.SignalInstances:
+                    ExpectControl(before, message);
                     break;
             }
         }
@@ -201,16 +213,21 @@ public partial class ReducerPropertyTests
                         Check(r.RunId == nextRun++, $"launch of run {r.RunId} does not use the next fresh run id");
                         Check(!_removed[r.Program.Name].Contains(r.InstanceId), $"launch of {r.Program.Name}#{r.InstanceId}, which was scaled away");
                         Check(_state.Find(r.Program.Name)!.Instances.Any(i => i.Id == r.InstanceId && i.RunId == r.RunId && i.CurrentTry == r.Try), $"launch of run {r.RunId} (try {r.Try}) not recorded on its instance");
-                        Check(message is Message.Load or Message.Scale or Message.RetryDue or Message.Exited or Message.StartFailed, $"launch of run {r.RunId} on {message.GetType().Name}");
+                        Check(message is Message.Load or Message.Scale or Message.RetryDue or Message.Exited or Message.StartFailed or Message.Started or Message.StartInstances or Message.RestartInstances, $"launch of run {r.RunId} on {message.GetType().Name}");
+                        var rollingTurn = CheckControlLaunch(before, message, r);
 
-                        // No spin: an ended run relaunches in the same reduction only when there is no delay to wait.
-                        Check(endedRun is null || (ended?.Instance.Id == r.InstanceId && ended?.Program.Name == r.Program.Name && r.Program.RestartDelay == TimeSpan.Zero), $"launch of run {r.RunId} in the same reduction as the end of run {endedRun}, with RestartDelay {r.Program.RestartDelay.TotalMilliseconds}ms");
+                        // No spin: an ended run relaunches in the same reduction only when there is no delay to wait, or
+                        // when it was being restarted; another instance launches only as a rolling restart's next turn.
+                        var restarted = ended is { Instance.RestartRequested: true };
+                        coverage.RestartRelaunches += restarted ? 1 : 0;
+                        Check(endedRun is null || rollingTurn || (ended?.Instance.Id == r.InstanceId && ended?.Program.Name == r.Program.Name && (r.Program.RestartDelay == TimeSpan.Zero || restarted)), $"launch of run {r.RunId} in the same reduction as the end of run {endedRun}, with RestartDelay {r.Program.RestartDelay.TotalMilliseconds}ms");
                         Check(message is not Message.RetryDue d || (d.Program == r.Program.Name && d.InstanceId == r.InstanceId && d.Try == r.Try), $"RetryDue launched run {r.RunId} for {r.Program.Name}#{r.InstanceId} try {r.Try}");
                         _launched.Add(r.RunId);
                         break;
                     case Effect.SendSignal s:
                         Check(FindLive(_state, s.RunId) is not null, $"signal {s.Signal} to run {s.RunId}, which is not live");
                         coverage.Kills += s.Signal == Signals.Kill ? 1 : 0;
+                        coverage.SignalsSent += message is Message.SignalInstances ? 1 : 0;
                         break;
                     case Effect.Schedule s:
                         Check(s.Message.At >= message.At, $"timer {StateView.Describe(s.Message)} is due before the message that set it");
@@ -221,35 +238,11 @@ public partial class ReducerPropertyTests
                         Check(_awaitingReply.TryGetValue(r.RequestId, out var expected), $"reply to request {r.RequestId}, which was never made");
                         Check(_replied.Add(r.RequestId), $"second reply to request {r.RequestId}");
                         Check(expected is null ? !r.Result.Accepted : r.Result == expected, $"reply to request {r.RequestId} is {r.Result}, the model expected {expected?.ToString() ?? "a rejection"}");
+                        CheckControlReply(message, r);
                         coverage.Rejections += r.Result.Accepted ? 0 : 1;
                         coverage.DelayedReplies += message is Message.Exited or Message.StartFailed ? 1 : 0;
                         break;
                 }
-            }
-        }
-
-        /// <summary>Each timer comes from the one message that may set it, and is due exactly when it should be.</summary>
-        private void CheckTimer(Message message, Message timer)
-        {
-            switch (timer)
-            {
-                case Message.RetryDue t:
-                    var waiting = _state.Find(t.Program)?.Instances.FirstOrDefault(i => i.Id == t.InstanceId);
-                    Check(message is Message.Exited or Message.StartFailed, $"RetryDue scheduled on {message.GetType().Name}");
-                    Check(waiting is { Status: InstanceStatus.Backoff } && waiting.CurrentTry == t.Try && waiting.NextTryAt == t.At, $"RetryDue {t.Program}#{t.InstanceId} try {t.Try} does not match the instance's backoff");
-                    break;
-                case Message.UptimeReached t:
-                    var owner = RunOwner(_state, t.RunId);
-                    Check(message is Message.Started s && s.RunId == t.RunId, $"UptimeReached for run {t.RunId} scheduled on {StateView.Describe(message)}");
-                    Check(owner is { Program.Spec.MinUptime: var uptime } && uptime > TimeSpan.Zero && t.At == message.At + uptime, $"UptimeReached for run {t.RunId} due at the wrong time");
-                    break;
-                case Message.StopTimeoutElapsed t:
-                    var stopped = RunOwner(_state, t.RunId);
-                    Check(stopped is { Instance.StopRequested: true } && t.At == message.At + stopped.Value.Program.Spec.StopTimeout, $"StopTimeoutElapsed for run {t.RunId} is not its stop timeout");
-                    break;
-                default:
-                    Check(false, $"unexpected timer {StateView.Describe(timer)}");
-                    break;
             }
         }
 

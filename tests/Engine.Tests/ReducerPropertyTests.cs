@@ -5,7 +5,9 @@ namespace KrustPm.Engine.Tests;
 /// <summary>
 /// Thousands of generated message sequences (fixed seeds, so every run is the same) with the engine's invariants
 /// checked after every step. A failure names the seed and the step, and lists the messages that led there.
-/// The generator is in <c>ReducerPropertyTests.Walk.cs</c>, the invariants in <c>ReducerPropertyTests.Invariants.cs</c>.
+/// The generator is in <c>ReducerPropertyTests.Walk.cs</c>, the invariants in <c>ReducerPropertyTests.Invariants.cs</c>, and
+/// the control commands (stop, start, restart, remove, signal: generation, model and invariants) in
+/// <c>ReducerPropertyTests.Control.cs</c>.
 /// </summary>
 public partial class ReducerPropertyTests
 {
@@ -35,6 +37,14 @@ public partial class ReducerPropertyTests
         Assert.True(coverage.StaleUptimes > 100, $"UptimeReached for a run that had ended: {coverage.StaleUptimes}\n{coverage}");
         Assert.True(coverage.AlwaysRestarts > 100, $"clean exits restarted under Always: {coverage.AlwaysRestarts}\n{coverage}");
         Assert.True(coverage.Failed > 100, $"instances Failed under Never: {coverage.Failed}\n{coverage}");
+        Assert.True(coverage.StoppedByCommand > 100, $"runs that ended Stopped by a stop command: {coverage.StoppedByCommand}\n{coverage}");
+        Assert.True(coverage.StartsFromStopped > 100, $"Stopped instances started again: {coverage.StartsFromStopped}\n{coverage}");
+        Assert.True(coverage.RestartRelaunches > 100, $"restarted runs launched again as they ended: {coverage.RestartRelaunches}\n{coverage}");
+        Assert.True(coverage.RollingDone > 100, $"rolling restarts answered Ok: {coverage.RollingDone}\n{coverage}");
+        Assert.True(coverage.RollingRefusals > 100, $"commands refused during a rolling restart: {coverage.RollingRefusals}\n{coverage}");
+        Assert.True(coverage.AwaitedControlReplies > 100, $"control answers that waited for runs to end: {coverage.AwaitedControlReplies}\n{coverage}");
+        Assert.True(coverage.ControlRejections > 100, $"control commands refused: {coverage.ControlRejections}\n{coverage}");
+        Assert.True(coverage.SignalsSent > 100, $"signals sent on command: {coverage.SignalsSent}\n{coverage}");
     }
 
     private sealed class Coverage
@@ -65,11 +75,30 @@ public partial class ReducerPropertyTests
 
         public int Failed { get; set; }
 
+        public int StoppedByCommand { get; set; }
+
+        public int StartsFromStopped { get; set; }
+
+        public int RestartRelaunches { get; set; }
+
+        public int RollingDone { get; set; }
+
+        public int RollingRefusals { get; set; }
+
+        public int AwaitedControlReplies { get; set; }
+
+        public int ControlRejections { get; set; }
+
+        public int SignalsSent { get; set; }
+
         public override string ToString() =>
             $"RetriesExceeded {RetriesExceeded}, DelayedReplies {DelayedReplies}, StaleTimers {StaleTimers}, Kills {Kills}, "
             + $"Shutdowns {Shutdowns}, Rejections {Rejections}, Backoffs {Backoffs}, CappedDelays {CappedDelays}, "
             + $"UptimeResets {UptimeResets}, ExitTimeResets {ExitTimeResets}, StaleUptimes {StaleUptimes}, "
-            + $"AlwaysRestarts {AlwaysRestarts}, Failed {Failed}";
+            + $"AlwaysRestarts {AlwaysRestarts}, Failed {Failed}, StoppedByCommand {StoppedByCommand}, "
+            + $"StartsFromStopped {StartsFromStopped}, RestartRelaunches {RestartRelaunches}, RollingDone {RollingDone}, "
+            + $"RollingRefusals {RollingRefusals}, AwaitedControlReplies {AwaitedControlReplies}, "
+            + $"ControlRejections {ControlRejections}, SignalsSent {SignalsSent}";
     }
 
     /// <summary>Builds a failure message only when the check fails (as Debug.Assert does): the checks run millions of times.</summary>

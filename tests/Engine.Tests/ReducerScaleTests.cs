@@ -142,6 +142,23 @@ public class ReducerScaleTests
     }
 
     [Fact]
+    public void Scale_down_of_an_instance_being_restarted_cancels_the_restart()
+    {
+        // As RemoveInstance does: a retiring instance is never started again, so it must not say a restart is coming.
+        var given = Scenario.Given(Load(Spec(instances: 2)), Started(1), Started(2), RestartInstances("web", 0, request: 2, at: 10));
+
+        var scaled = given.When(Scale("web", 1, request: 3, at: 20));
+
+        Assert.Empty(scaled.Effects); // already stopping: no second signal
+        var retiring = Assert.Single(scaled.Program().Retiring);
+        Assert.Equal((0L, InstanceStatus.Stopping, false), (retiring.Id, retiring.Status, retiring.RestartRequested));
+
+        var then = scaled.When(Exited(1, 143, at: 30));
+        Assert.Equal<Effect>([Ok(2, 1), Ok(3, 1)], then.Effects); // and no launch
+        Assert.Empty(then.Program().Retiring);
+    }
+
+    [Fact]
     public void Scale_to_the_same_count_replies_zero_and_changes_nothing()
     {
         var given = Scenario.Given(Load(Spec(instances: 2)), Started(1));

@@ -97,4 +97,25 @@ public class ReducerSnapshotTests
             Exited(2, 137, at: 6_051),
             Scale("good_sleeper", 3, request: 3, at: 7_000)));
     }
+
+    [Fact]
+    public void Rolling_restart_of_three_instances_from_request_to_reply()
+    {
+        // One instance at a time: each is stopped, started again at once when it has exited, and the next one is stopped
+        // only once the new process runs. A scale in the middle is refused; the answer comes with the last new process.
+        Snap.Match(StateView.ProgramStory(
+            "good_sleeper",
+            Load(GoodSleeper with { Instances = 3 }),
+            Started(1, at: 2),
+            Started(2, at: 3),
+            Started(3, at: 4),
+            RestartInstances("good_sleeper", null, request: 2, at: 2_000, rolling: true),
+            Exited(1, 143, at: 2_010),
+            Scale("good_sleeper", 5, request: 3, at: 2_015),
+            Started(4, at: 2_020),
+            Exited(2, 143, at: 2_110),
+            Started(5, at: 2_120),
+            Exited(3, 143, at: 2_210),
+            Started(6, at: 2_220)));
+    }
 }

@@ -28,6 +28,17 @@ internal sealed record Scenario(EngineState State, ImmutableArray<Effect> Effect
     public InstanceState Instance(long id, string program = "web") => Program(program).Instances.Single(i => i.Id == id);
 
     /// <summary>
+    /// Asserts that the last message was refused: its only effect is a reply to <paramref name="request"/> of that
+    /// kind. Returns the reason, for the test to check what it names.
+    /// </summary>
+    public string AssertRejected(long request, RejectionKind kind)
+    {
+        var reply = Assert.IsType<Effect.Reply>(Assert.Single(Effects));
+        Assert.Equal((request, false, 0, kind), (reply.RequestId, reply.Result.Accepted, reply.Result.Affected, reply.Result.Rejection));
+        return Assert.IsType<string>(reply.Result.Reason);
+    }
+
+    /// <summary>
     /// Asserts that the messages since <paramref name="before"/> changed nothing but the version. Compared field by field (through
     /// <see cref="StateView"/>): the records hold ImmutableArrays, whose equality is by reference.
     /// </summary>

@@ -58,8 +58,50 @@ internal static class StateView
         return new { Steps = steps, State = Of(state) };
     }
 
-    /// <summary>The state as JSON, without its version: equal when two states hold the same facts.</summary>
-    public static string Facts(EngineState state) => JsonConvert.SerializeObject(Of(state, withVersion: false), Formatting.Indented);
+    /// <summary>
+    /// A story of one program's control commands: after each step, the rolling restart in progress and a line per
+    /// instance (status, try, streak, whether a restart is requested).
+    /// </summary>
+    public static object ProgramStory(string program, params Message[] messages)
+    {
+        var state = EngineState.Empty;
+        var steps = new List<object>();
+        foreach (var message in messages)
+        {
+            (state, var effects) = Reducer.Reduce(state, message);
+            var watched = state.Find(program);
+            steps.Add(new
+            {
+                Message = Describe(message),
+                Effects = effects.Select(Describe),
+                Rolling = Describe(watched?.Rolling),
+                Instances = watched?.Instances.Select(i => $"#{i.Id} {Summary(i)}{(i.RestartRequested ? ", restart requested" : "")}"),
+            });
+        }
+
+        return new { Steps = steps, State = Of(state) };
+    }
+
+    /// <summary>
+    /// The state as JSON, without its version: equal when two states hold the same facts. Besides <see cref="Of(EngineState, bool)"/>
+    /// (what the snapshots show), it holds the control commands' facts: rolling restarts and requested restarts.
+    /// </summary>
+    public static string Facts(EngineState state) => JsonConvert.SerializeObject(
+        new
+        {
+            State = Of(state, withVersion: false),
+            Control = state.Programs.Select(p => new
+            {
+                p.Name,
+                Rolling = Describe(p.Rolling),
+                RestartRequested = p.Instances.Concat(p.Retiring).Where(i => i.RestartRequested).Select(i => i.Id),
+            }),
+        },
+        Formatting.Indented);
+
+    public static string? Describe(RollingRestart? rolling) => rolling is null
+        ? null
+        : $"request {rolling.RequestId}: restarting #{rolling.Current}, then [{string.Join(", ", rolling.Remaining.Select(i => $"#{i}"))}], {rolling.Count} in all";
 
     public static string Describe(Effect effect) => effect switch
     {
@@ -84,6 +126,11 @@ internal static class StateView
         Message.RetryDue m => $"{Ms(m.At)} RetryDue {m.Program}#{m.InstanceId} try {m.Try}",
         Message.UptimeReached m => $"{Ms(m.At)} UptimeReached run {m.RunId}",
         Message.StopTimeoutElapsed m => $"{Ms(m.At)} StopTimeoutElapsed run {m.RunId}",
+        Message.StopInstances m => $"{Ms(m.At)} Stop #{m.RequestId}: {Target(m.Program, m.Instance)}",
+        Message.StartInstances m => $"{Ms(m.At)} Start #{m.RequestId}: {Target(m.Program, m.Instance)}",
+        Message.RestartInstances m => $"{Ms(m.At)} Restart{(m.Rolling ? " (rolling)" : "")} #{m.RequestId}: {Target(m.Program, m.Instance)}",
+        Message.RemoveInstance m => $"{Ms(m.At)} Remove #{m.RequestId}: {Target(m.Program, m.Instance)}",
+        Message.SignalInstances m => $"{Ms(m.At)} Signal {m.Signal} #{m.RequestId}: {Target(m.Program, m.Instance)}",
         _ => message.ToString(),
     };
 
@@ -114,6 +161,8 @@ internal static class StateView
     /// <summary>Shown only when it moves the delay: the default 0.5 gives exactly the nominal one.</summary>
     private static string Jitter(double jitter) =>
         jitter == 0.5 ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (jitter {jitter})");
+
+    private static string Target(string program, long? instance) => instance is { } id ? $"{program}#{id}" : program;
 
     private static string? Ms(DateTimeOffset? at) => at is { } t ? $"+{(t - Given.Epoch).TotalMilliseconds}ms" : null;
 }
