@@ -15,7 +15,7 @@ namespace KrustPm.Host.Api;
 public sealed class EventsModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/events", (HttpRequest request, EventFeed feed, IHostApplicationLifetime lifetime, CancellationToken cancellationToken) =>
+        app.MapGet("/api/v1/events", (HttpRequest request, EventFeed feed, IHostApplicationLifetime lifetime) =>
             {
                 var resume = request.Headers["Last-Event-ID"].ToString();
                 var since = request.Query["since"].ToString();
@@ -32,8 +32,7 @@ public sealed class EventsModule : ICarterModule
                         : Problems.BadParameter("since", $"'{since}' is not an event id.");
                 }
 
-                var ends = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping).Token;
-                return TypedResults.ServerSentEvents(Items(feed, after, ends));
+                return TypedResults.ServerSentEvents(Items(feed, after, LogsModule.FollowEnds(request.HttpContext, lifetime)));
             })
             .WithName("Events")
             .WithSummary("Engine events as Server-Sent Events; resume with Last-Event-ID.");

@@ -16,14 +16,17 @@ public sealed class LogsModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app) =>
         app.MapGet(
                 "/api/v1/programs/{name}/logs",
-                (string name, HttpRequest request, ProcessEngine engine, OutputStore store, IHostApplicationLifetime lifetime,
-                        CancellationToken cancellationToken) =>
-                    Logs(name, request, engine.State, store, FollowEnds(lifetime, cancellationToken)))
+                (string name, HttpRequest request, ProcessEngine engine, OutputStore store, IHostApplicationLifetime lifetime) =>
+                    Logs(name, request, engine.State, store, FollowEnds(request.HttpContext, lifetime)))
             .WithName("ProgramLogs");
 
     /// <summary>A follow ends when the client leaves or krust-pm stops (an open stream must not hold up shutdown).</summary>
-    private static CancellationToken FollowEnds(IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
-        CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping).Token;
+    internal static CancellationToken FollowEnds(HttpContext context, IHostApplicationLifetime lifetime)
+    {
+        var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        context.Response.RegisterForDispose(ends);
+        return ends.Token;
+    }
 
     private static IResult Logs(string name, HttpRequest request, EngineState state, OutputStore store, CancellationToken cancellationToken)
     {
