@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using KrustPm.Engine;
 
@@ -31,6 +32,9 @@ public abstract class ApiTestBase : IAsyncDisposable
     {
         if (_host is not null)
         {
+            // Whatever the test did, the shutdown must not wait for stop timeouts or a closed gate.
+            _host.Launcher.SignalsEndRuns = true;
+            _host.Launcher.LaunchGate?.Set();
             await _host.DisposeAsync();
         }
 
@@ -54,6 +58,17 @@ public abstract class ApiTestBase : IAsyncDisposable
         return await Host.Engine.WaitForAsync(condition, limit.Token);
     }
 
+    /// <summary>Polls (bounded) a condition on something other than the engine's state, e.g. what the launcher was asked.</summary>
+    protected static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(5, Token);
+        }
+    }
+
     protected async Task<JsonElement> GetJsonAsync(string url, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var response = await Client.GetAsync(url, Token);
@@ -66,15 +81,77 @@ public abstract class ApiTestBase : IAsyncDisposable
     protected async Task<JsonElement> GetProblemAsync(string url, HttpStatusCode expected, string parameter)
     {
         using var response = await Client.GetAsync(url, Token);
+        return await AssertProblemAsync(response, expected, parameter);
+    }
+
+    /// <summary>Sends a request with an optional JSON body and extra headers; the caller disposes the answer.</summary>
+    protected Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? json = null, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return Client.SendAsync(request, Token);
+    }
+
+    /// <summary>POSTs (with an optional JSON body) and returns the JSON answer, asserting its status.</summary>
+    protected async Task<JsonElement> PostJsonAsync(string url, string? json = null, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await SendAsync(HttpMethod.Post, url, json);
         var body = await response.Content.ReadAsStringAsync(Token);
-        Assert.True(expected == response.StatusCode, $"GET {url}: expected {expected}, got {response.StatusCode}: {body}");
+        Assert.True(expected == response.StatusCode, $"POST {url}: expected {expected}, got {response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Sends a request and asserts a problem+json answer with the given status, naming the given parameter.</summary>
+    protected async Task<JsonElement> SendProblemAsync(
+        HttpMethod method, string url, string? json, HttpStatusCode expected, string? parameter)
+    {
+        using var response = await SendAsync(method, url, json);
+        return await AssertProblemAsync(response, expected, parameter);
+    }
+
+    /// <summary>
+    /// Asserts a problem+json answer with the given status that names <paramref name="parameter"/> (in its
+    /// <c>parameter</c> extension and its title), or names none when it is <see langword="null"/>.
+    /// </summary>
+    protected static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected, string? parameter)
+    {
+        var body = await response.Content.ReadAsStringAsync(Token);
+        var request = $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}";
+        Assert.True(expected == response.StatusCode, $"{request}: expected {expected}, got {response.StatusCode}: {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(body).RootElement.Clone();
         Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
-        Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
-        Assert.Contains(parameter, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        if (parameter is null)
+        {
+            Assert.False(problem.TryGetProperty("parameter", out _), body);
+        }
+        else
+        {
+            Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+            Assert.Contains(parameter, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        }
+
         return problem;
     }
+
+    /// <summary>The v1 view of one program (<c>GET /api/v1/programs/{name}</c>).</summary>
+    protected Task<JsonElement> ProgramAsync(string name) => GetJsonAsync($"/api/v1/programs/{name}");
+
+    protected static string[] Statuses(JsonElement program) =>
+        [.. program.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("status").GetString()!)];
+
+    /// <summary>Whether every instance of every program is running (the state after start-up or a restart).</summary>
+    protected static bool AllRunning(EngineState state) =>
+        state.Programs.All(p => p.Retiring.IsEmpty && p.Instances.All(i => i.Status == InstanceStatus.Running));
 
     protected static string[] Names(JsonElement programs) =>
         [.. programs.EnumerateArray().Select(p => p.GetProperty("name").GetString()!)];
