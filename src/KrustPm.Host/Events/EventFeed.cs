@@ -60,10 +60,11 @@ internal sealed class EventFeed
     }
 
     /// <summary>
-    /// The events after <paramref name="since"/> still in the history (a <c>gap</c> event first when some are no
-    /// longer there), then every new event as it comes, until cancelled.
+    /// Subscribes at once: the subscription holds the events after <paramref name="since"/> still in the history (a
+    /// <c>gap</c> event first when some are no longer there), and gets every event from now on, whether or not it is
+    /// being read yet. Dispose it to leave.
     /// </summary>
-    public async IAsyncEnumerable<EngineEvent> ReadAsync(long since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public Subscription Subscribe(long since)
     {
         var reader = new Reader();
         List<EngineEvent> replay;
@@ -79,31 +80,52 @@ internal sealed class EventFeed
             _readers.Add(reader);
         }
 
-        try
-        {
-            foreach (var past in replay)
-            {
-                yield return past;
-            }
+        return new Subscription(this, replay, reader);
+    }
 
-            await foreach (var live in reader.ReadAllAsync(cancellationToken))
-            {
-                yield return live;
-            }
-        }
-        finally
+    private void Leave(Reader reader)
+    {
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                _readers.Remove(reader);
-            }
+            _readers.Remove(reader);
         }
     }
 
     private static EngineEvent Gap(long missed) => new(0, DateTimeOffset.UtcNow, "gap") { Missed = missed };
 
+    /// <summary>One client's place in the feed: the replay it is owed, then its live queue.</summary>
+    public sealed class Subscription : IDisposable
+    {
+        private readonly EventFeed _feed;
+        private readonly List<EngineEvent> _replay;
+        private readonly Reader _reader;
+
+        internal Subscription(EventFeed feed, List<EngineEvent> replay, Reader reader)
+        {
+            _feed = feed;
+            _replay = replay;
+            _reader = reader;
+        }
+
+        /// <summary>The replayed events, then every new event as it comes, until cancelled.</summary>
+        public async IAsyncEnumerable<EngineEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            foreach (var past in _replay)
+            {
+                yield return past;
+            }
+
+            await foreach (var live in _reader.ReadAllAsync(cancellationToken))
+            {
+                yield return live;
+            }
+        }
+
+        public void Dispose() => _feed.Leave(_reader);
+    }
+
     /// <summary>One live reader's bounded queue.</summary>
-    private sealed class Reader
+    internal sealed class Reader
     {
         private readonly Channel<EngineEvent> _queue = Channel.CreateBounded<EngineEvent>(
             new BoundedChannelOptions(ReaderQueue) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropWrite });

@@ -1,0 +1,221 @@
+using System.Net;
+using KrustPm.Engine;
+using KrustPm.Host.Events;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KrustPm.Host.Tests.Api;
+
+/// <summary><c>GET /api/v1/events</c>: numbered engine events as Server-Sent Events, with resume.</summary>
+public sealed class EventsEndpointTests : ApiTestBase
+{
+    private const string TwoPrograms = """
+        [web]
+        command = "./web"
+        instances = 2
+        max_instances = 1000
+
+        [worker]
+        command = "./worker"
+        """;
+
+    private EventFeed Feed => Host.Services.GetRequiredService<EventFeed>();
+
+    [Fact]
+    public async Task Since_zero_replays_the_loads_and_every_status_change_with_ids_from_1_up_by_one()
+    {
+        await StartAsync(TwoPrograms);
+
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events?since=0");
+        var events = await stream.TakeUntilAsync(Feed.LastId);
+
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.NumericId));
+        Assert.Equal(("program.loaded", "web", 2L), (events[0].Type, events[0].Text("program"), events[0].Number("instances")));
+        Assert.Equal(("program.loaded", "worker", 1L), (events[1].Type, events[1].Text("program"), events[1].Number("instances")));
+        var statuses = events.Skip(2).ToList();
+        Assert.All(statuses, e => Assert.Equal("instance.status", e.Type));
+        Assert.Equal(
+            ["web.0 -> Started", "web.1 -> Started", "worker.0 -> Started"],
+            statuses.Where(e => e.Text("previousStatus") is null).Select(Transition));
+        Assert.Equal(
+            ["web.0 Started -> Running", "web.1 Started -> Running", "worker.0 Started -> Running"],
+            statuses.Where(e => e.Text("previousStatus") is not null).Select(Transition).Order());
+        Assert.All(statuses.Where(e => e.Text("status") == "Running"), e => Assert.True(e.Number("pid") > 0));
+    }
+
+    [Fact]
+    public async Task A_command_produces_a_command_event_then_the_status_changes_it_causes()
+    {
+        await StartAsync(TwoPrograms);
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{Feed.LastId}");
+
+        await PostJsonAsync("/api/v1/programs/worker/stop");
+        var events = await stream.TakeAsync(3);
+
+        Assert.Equal(("command", "stop", "worker"), (events[0].Type, events[0].Text("command"), events[0].Text("program")));
+        Assert.Equal("worker.0 Running -> Stopping", Transition(events[1]));
+        Assert.Equal("worker.0 Stopping -> Stopped", Transition(events[2]));
+        Assert.Equal(128 + Signals.Terminate, events[2].Number("exitCode"));
+    }
+
+    [Theory]
+    [InlineData("restart?rolling=true", "restart (rolling)")]
+    [InlineData("instances/1/restart", "restart")]
+    public async Task A_restart_is_named_in_its_command_event(string route, string command)
+    {
+        await StartAsync(TwoPrograms);
+        await using var stream = await EventReader.OpenAsync(Client, $"/api/v1/events?since={Feed.LastId}");
+
+        await PostJsonAsync($"/api/v1/programs/web/{route}");
+
+        var first = await stream.NextAsync();
+        Assert.Equal(("command", command), (first.Type, first.Text("command")));
+    }
+
+    [Fact]
+    public async Task Delete_and_scale_produce_removed_and_scaled_events()
+    {
+        await StartAsync(TwoPrograms);
+        await using var stream = await EventReader.OpenAsync(Client, $"/api/v1/events?since={Feed.LastId}");
+
+        using (var deleted = await SendAsync(HttpMethod.Delete, "/api/v1/programs/web/instances/0"))
+        {
+            deleted.EnsureSuccessStatusCode();
+        }
+
+        await PostJsonAsync("/api/v1/programs/web/scale", """{"instances": 2}""");
+        var events = await stream.TakeAsync(6);
+
+        Assert.Equal(
+            ["command delete web.0", "instance.status web.0 Stopping", "instance.removed web.0",
+             "program.scaled web 2", "instance.status web.2 Started", "instance.status web.2 Running"],
+            events.Select(Summary));
+    }
+
+    [Fact]
+    public async Task Last_Event_ID_resumes_with_exactly_the_events_after_it()
+    {
+        await StartAsync(TwoPrograms);
+        await PostJsonAsync("/api/v1/programs/web/restart");
+        await WaitForAsync(AllRunning);
+        await using var full = await EventReader.OpenAsync(Client, "/api/v1/events?since=0");
+        var all = await full.TakeUntilAsync(Feed.LastId);
+
+        foreach (var after in new long[] { 1, 5, all.Count - 1 })
+        {
+            await using var resumed = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{after}");
+            var rest = await resumed.TakeUntilAsync(all.Count);
+
+            Assert.Equal(all.Skip((int)after).Select(e => e.ToString()), rest.Select(e => e.ToString()));
+        }
+    }
+
+    [Fact]
+    public async Task Last_Event_ID_wins_over_since()
+    {
+        await StartAsync(TwoPrograms);
+
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events?since=0", lastEventId: "2");
+
+        Assert.Equal(3, (await stream.NextAsync()).NumericId);
+    }
+
+    [Fact]
+    public async Task A_resumed_stream_continues_live_without_a_gap_or_a_duplicate()
+    {
+        await StartAsync(TwoPrograms);
+        var last = Feed.LastId;
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{last - 2}");
+
+        await PostJsonAsync("/api/v1/programs/worker/restart");
+        var events = await stream.TakeAsync(6);
+
+        Assert.Equal(Enumerable.Range((int)last - 1, 6).Select(i => (long)i), events.Select(e => e.NumericId));
+    }
+
+    [Fact]
+    public async Task Without_since_only_new_events_come()
+    {
+        await StartAsync(TwoPrograms);
+        var last = Feed.LastId;
+
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events");
+        await PostJsonAsync("/api/v1/programs/worker/stop");
+
+        var first = await stream.NextAsync();
+        Assert.Equal((last + 1, "command"), (first.NumericId, first.Type));
+    }
+
+    [Fact]
+    public async Task A_stream_with_nothing_to_send_yet_answers_with_its_headers_at_once()
+    {
+        await StartAsync(TwoPrograms);
+
+        // Nothing happens on this krust-pm: the headers must still come (OpenAsync waits for them at most 10 s).
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events");
+    }
+
+    [Fact]
+    public async Task A_signal_produces_a_command_event_naming_the_signal_though_it_changes_no_status()
+    {
+        await StartAsync(TwoPrograms);
+        Host.Launcher.SignalsEndRuns = false;
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events");
+
+        await PostJsonAsync("/api/v1/programs/web/signal", """{"signal": "SIGHUP", "instance": 1}""");
+
+        Assert.Equal("command signal HUP web.1", Summary(await stream.NextAsync()));
+    }
+
+    [Fact]
+    public async Task A_since_older_than_the_history_starts_with_a_gap_event_saying_how_many_were_missed()
+    {
+        await StartAsync(TwoPrograms);
+        for (var round = 0; round < 3; round++)
+        {
+            // Each instance scaled up and down makes 4 events (Started, Running, Stopping, removed).
+            Assert.True((await Host.Engine.ScaleAsync("web", 1000, Token)).Accepted);
+            Assert.True((await Host.Engine.ScaleAsync("web", 0, Token)).Accepted);
+        }
+
+        var last = Feed.LastId;
+        Assert.True(last > EventFeed.HistorySize + 1000, $"only {last} events");
+        var oldest = last - EventFeed.HistorySize + 1;
+
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events?since=0");
+        var gap = await stream.NextAsync();
+        var first = await stream.NextAsync();
+
+        Assert.Equal(("gap", null, oldest - 1), (gap.Type, gap.Id, gap.Number("missed")));
+        Assert.Equal(oldest, first.NumericId);
+        await using var recent = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{last - 3}");
+        var latest = await recent.TakeAsync(3);
+        Assert.Equal([last - 2, last - 1, last], latest.Select(e => e.NumericId));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    [InlineData("99999999999999999999")]
+    public async Task A_bad_Last_Event_ID_or_since_is_a_400_naming_it(string value)
+    {
+        await StartAsync(TwoPrograms);
+
+        await GetProblemAsync($"/api/v1/events?since={value}", HttpStatusCode.BadRequest, "since");
+        using var response = await SendAsync(HttpMethod.Get, "/api/v1/events", null, ("Last-Event-ID", value));
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Last-Event-ID");
+    }
+
+    private static string Transition(ReceivedEvent e) =>
+        e.Text("previousStatus") is { } previous
+            ? $"{e.Text("program")}.{e.Number("instance")} {previous} -> {e.Text("status")}"
+            : $"{e.Text("program")}.{e.Number("instance")} -> {e.Text("status")}";
+
+    private static string Summary(ReceivedEvent e) => e.Type switch
+    {
+        "command" => $"command {e.Text("command")} {e.Text("program")}.{e.Number("instance")}",
+        "program.scaled" => $"program.scaled {e.Text("program")} {e.Number("instances")}",
+        "instance.removed" => $"instance.removed {e.Text("program")}.{e.Number("instance")}",
+        _ => $"{e.Type} {e.Text("program")}.{e.Number("instance")} {e.Text("status")}",
+    };
+}
