@@ -25,7 +25,7 @@ internal static class EventsFromTransitions
                 events.Add(new EngineEvent(0, at, "krust-pm.stopping"));
                 break;
             case Message.StopInstances or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance or Message.SignalInstances
-                when !ReferenceEquals(applied.Before, applied.After):
+                when Accepted(applied):
                 events.Add(Command(applied.Message, at));
                 break;
         }
@@ -43,6 +43,15 @@ internal static class EventsFromTransitions
 
         return events;
     }
+
+    /// <summary>
+    /// Whether the engine accepted the command. The states cannot tell: every message makes a new state (its version
+    /// grows), a refused command changes nothing else, and neither does an accepted signal. The reducer is pure, so
+    /// applying the message to the same state again gives the very answer the engine gave; a command answered later
+    /// (a stop waits for exits) has no answer yet, and was accepted.
+    /// </summary>
+    private static bool Accepted(AppliedMessage applied) =>
+        Reducer.Reduce(applied.Before, applied.Message).Effects.OfType<Effect.Reply>().All(reply => reply.Result.Accepted);
 
     private static EngineEvent Command(Message message, DateTimeOffset at) => message switch
     {

@@ -167,6 +167,20 @@ public sealed class EventsEndpointTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_refused_command_produces_no_command_event()
+    {
+        await StartAsync(TwoPrograms);
+        await PostJsonAsync("/api/v1/programs/web/instances/1/stop");
+        Host.Launcher.SignalsEndRuns = false;
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events");
+
+        await SendProblemAsync(HttpMethod.Post, "/api/v1/programs/web/signal", """{"signal": "HUP", "instance": 1}""", HttpStatusCode.Conflict, null);
+        await PostJsonAsync("/api/v1/programs/web/signal", """{"signal": "USR1", "instance": 0}""");
+
+        Assert.Equal("command signal USR1 web.0", Summary(await stream.NextAsync()));
+    }
+
+    [Fact]
     public async Task A_since_older_than_the_history_starts_with_a_gap_event_saying_how_many_were_missed()
     {
         await StartAsync(TwoPrograms);
