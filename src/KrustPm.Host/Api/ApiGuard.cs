@@ -31,10 +31,14 @@ internal sealed class ApiGuard(KrustConfig config) : IMiddleware
         await next(context);
     }
 
-    /// <summary>Whether the request changes something.</summary>
+    /// <summary>
+    /// Whether the request changes something: any method but GET, HEAD and OPTIONS, and a GET routed to an endpoint
+    /// marked <see cref="ChangesState"/> (the seed's <c>/ps</c>). Asking the router, not comparing paths, guards
+    /// every spelling it accepts: <c>/PS</c>, <c>/ps/</c>...
+    /// </summary>
     public static bool Changes(HttpRequest request) =>
         !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
-        || request.Path.Equals("/ps", StringComparison.Ordinal);
+        || request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ChangesState>() is not null;
 
     private IResult? Authenticate(HttpRequest request)
     {
@@ -79,5 +83,15 @@ internal sealed class ApiGuard(KrustConfig config) : IMiddleware
         }
 
         return null;
+    }
+}
+
+/// <summary>Marks a GET endpoint that changes something, so that <see cref="ApiGuard"/> treats it as a change.</summary>
+internal sealed class ChangesState
+{
+    public static ChangesState Instance { get; } = new();
+
+    private ChangesState()
+    {
     }
 }

@@ -13,7 +13,8 @@ public sealed class ScaleModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app) =>
         app.MapGet("/ps", (HttpRequest request, ProcessEngine engine, CancellationToken cancellationToken) =>
                 ScaleAsync(request, engine, cancellationToken))
-            .WithName("ScaleProgram");
+            .WithName("ScaleProgram")
+            .WithMetadata(ChangesState.Instance);
 
     private static async Task<IResult> ScaleAsync(HttpRequest request, ProcessEngine engine, CancellationToken cancellationToken)
     {
