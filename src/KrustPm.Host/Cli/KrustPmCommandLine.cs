@@ -86,6 +86,15 @@ internal static class KrustPmCommandLine
         config = overrides.Apply(config);
         if (Environment.GetEnvironmentVariable("KRUST_PM_TOKEN") is { Length: > 0 } token)
         {
+            // The same rule as auth_token in the file: the variable must not be a way around it.
+            if (token.Length < ConfigDocumentReader.MinTokenLength)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"krust-pm: KRUST_PM_TOKEN must be at least {ConfigDocumentReader.MinTokenLength} characters long " +
+                    "(a shorter token can be guessed); nothing was started.");
+                return ExitUsage;
+            }
+
             config = config with { AuthToken = token };
         }
 

@@ -13,6 +13,9 @@ internal static class ConfigDocumentReader
     /// <summary>Where the API listens.</summary>
     public const string ServerPortKey = "server-port";
 
+    /// <summary>The shortest <c>auth_token</c> (or <c>KRUST_PM_TOKEN</c>) accepted: a shorter one can be guessed.</summary>
+    public const int MinTokenLength = 16;
+
     /// <summary>The keys allowed outside a program table.</summary>
     public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only"];
 
@@ -109,7 +112,7 @@ internal static class ConfigDocumentReader
 
     /// <summary>
     /// Reads <c>auth_token</c>: the token itself, or <c>env:VAR</c> to take it from an environment variable (which
-    /// must then be set and not empty). Tokens shorter than 16 characters are refused: they can be guessed.
+    /// must then be set and not empty). Tokens shorter than <see cref="MinTokenLength"/> characters are refused: they can be guessed.
     /// </summary>
     private static string? ReadToken(ValueSyntax? value, int? line, ProblemList problems)
     {
@@ -130,9 +133,9 @@ internal static class ConfigDocumentReader
             }
         }
 
-        if (token.Length < 16)
+        if (token.Length < MinTokenLength)
         {
-            problems.AddKey(line, null, "auth_token", "a token must be at least 16 characters long");
+            problems.AddKey(line, null, "auth_token", $"a token must be at least {MinTokenLength} characters long");
             return null;
         }
 

@@ -47,7 +47,14 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
     public string Stderr => Read(_stderr);
 
     /// <summary>Starts krust-pm with <c>--config</c> on a file whose <c>{port}</c> placeholder is a free port.</summary>
-    public static KrustPmProcess Start(string executable, string configPath, params string[] extraArgs)
+    public static KrustPmProcess Start(string executable, string configPath, params string[] extraArgs) =>
+        Start(executable, configPath, new Dictionary<string, string?>(), extraArgs);
+
+    /// <summary>
+    /// Starts krust-pm as <see cref="Start(string, string, string[])"/> does, with environment variables set (or, for a
+    /// <see langword="null"/> value, removed).
+    /// </summary>
+    public static KrustPmProcess Start(string executable, string configPath, IReadOnlyDictionary<string, string?> environment, params string[] extraArgs)
     {
         var port = FreePort();
         File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
@@ -63,10 +70,16 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        SetEnvironment(info, environment);
         return new KrustPmProcess(Process.Start(info)!, port);
     }
 
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string executable, string workingDirectory, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunToExitAsync(string executable, string workingDirectory, params string[] args) =>
+        RunToExitAsync(executable, workingDirectory, new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs krust-pm to its exit (bounded) with environment variables set (or, for a <see langword="null"/> value, removed).</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        string executable, string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         foreach (var arg in args)
@@ -74,11 +87,24 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        SetEnvironment(info, environment);
+
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(limit.Token);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // It should have exited by itself: leave nothing running, and say what it wrote.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            Assert.Fail($"krust-pm did not exit within 30 s:\n{await output}{await errors}");
+        }
+
         return (process.ExitCode, await output + await errors);
     }
 
@@ -168,7 +194,23 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    private static void SetEnvironment(ProcessStartInfo info, IReadOnlyDictionary<string, string?> environment)
+    {
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+    }
+
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
