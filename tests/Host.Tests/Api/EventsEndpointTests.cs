@@ -20,13 +20,24 @@ public sealed class EventsEndpointTests : ApiTestBase
 
     private EventFeed Feed => Host.Services.GetRequiredService<EventFeed>();
 
+    /// <summary>
+    /// The id of the newest event once the feed has caught up with the engine. The feed numbers a batch's events
+    /// just after the batch's state is published, so a test that saw a state may be ahead of the feed; a command's
+    /// answer comes after its batch's events, and a scale of no program makes no event of its own.
+    /// </summary>
+    private async Task<long> SettledLastIdAsync()
+    {
+        Assert.False((await Host.Engine.ScaleAsync("no-such-program", 0, Token)).Accepted);
+        return Feed.LastId;
+    }
+
     [Fact]
     public async Task Since_zero_replays_the_loads_and_every_status_change_with_ids_from_1_up_by_one()
     {
         await StartAsync(TwoPrograms);
 
         await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events?since=0");
-        var events = await stream.TakeUntilAsync(Feed.LastId);
+        var events = await stream.TakeUntilAsync(await SettledLastIdAsync());
 
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.NumericId));
         Assert.Equal(("program.loaded", "web", 2L), (events[0].Type, events[0].Text("program"), events[0].Number("instances")));
@@ -46,7 +57,7 @@ public sealed class EventsEndpointTests : ApiTestBase
     public async Task A_command_produces_a_command_event_then_the_status_changes_it_causes()
     {
         await StartAsync(TwoPrograms);
-        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{Feed.LastId}");
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{await SettledLastIdAsync()}");
 
         await PostJsonAsync("/api/v1/programs/worker/stop");
         var events = await stream.TakeAsync(3);
@@ -63,7 +74,7 @@ public sealed class EventsEndpointTests : ApiTestBase
     public async Task A_restart_is_named_in_its_command_event(string route, string command)
     {
         await StartAsync(TwoPrograms);
-        await using var stream = await EventReader.OpenAsync(Client, $"/api/v1/events?since={Feed.LastId}");
+        await using var stream = await EventReader.OpenAsync(Client, $"/api/v1/events?since={await SettledLastIdAsync()}");
 
         await PostJsonAsync($"/api/v1/programs/web/{route}");
 
@@ -75,7 +86,7 @@ public sealed class EventsEndpointTests : ApiTestBase
     public async Task Delete_and_scale_produce_removed_and_scaled_events()
     {
         await StartAsync(TwoPrograms);
-        await using var stream = await EventReader.OpenAsync(Client, $"/api/v1/events?since={Feed.LastId}");
+        await using var stream = await EventReader.OpenAsync(Client, $"/api/v1/events?since={await SettledLastIdAsync()}");
 
         using (var deleted = await SendAsync(HttpMethod.Delete, "/api/v1/programs/web/instances/0"))
         {
@@ -97,8 +108,9 @@ public sealed class EventsEndpointTests : ApiTestBase
         await StartAsync(TwoPrograms);
         await PostJsonAsync("/api/v1/programs/web/restart");
         await WaitForAsync(AllRunning);
+        var last = await SettledLastIdAsync();
         await using var full = await EventReader.OpenAsync(Client, "/api/v1/events?since=0");
-        var all = await full.TakeUntilAsync(Feed.LastId);
+        var all = await full.TakeUntilAsync(last);
 
         foreach (var after in new long[] { 1, 5, all.Count - 1 })
         {
@@ -123,7 +135,7 @@ public sealed class EventsEndpointTests : ApiTestBase
     public async Task A_resumed_stream_continues_live_without_a_gap_or_a_duplicate()
     {
         await StartAsync(TwoPrograms);
-        var last = Feed.LastId;
+        var last = await SettledLastIdAsync();
         await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{last - 2}");
 
         await PostJsonAsync("/api/v1/programs/worker/restart");
@@ -136,7 +148,7 @@ public sealed class EventsEndpointTests : ApiTestBase
     public async Task Without_since_only_new_events_come()
     {
         await StartAsync(TwoPrograms);
-        var last = Feed.LastId;
+        var last = await SettledLastIdAsync();
 
         await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events");
         await PostJsonAsync("/api/v1/programs/worker/stop");
@@ -159,6 +171,7 @@ public sealed class EventsEndpointTests : ApiTestBase
     {
         await StartAsync(TwoPrograms);
         Host.Launcher.SignalsEndRuns = false;
+        await SettledLastIdAsync();
         await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events");
 
         await PostJsonAsync("/api/v1/programs/web/signal", """{"signal": "SIGHUP", "instance": 1}""");
@@ -172,6 +185,7 @@ public sealed class EventsEndpointTests : ApiTestBase
         await StartAsync(TwoPrograms);
         await PostJsonAsync("/api/v1/programs/web/instances/1/stop");
         Host.Launcher.SignalsEndRuns = false;
+        await SettledLastIdAsync();
         await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events");
 
         await SendProblemAsync(HttpMethod.Post, "/api/v1/programs/web/signal", """{"signal": "HUP", "instance": 1}""", HttpStatusCode.Conflict, null);
@@ -191,7 +205,7 @@ public sealed class EventsEndpointTests : ApiTestBase
             Assert.True((await Host.Engine.ScaleAsync("web", 0, Token)).Accepted);
         }
 
-        var last = Feed.LastId;
+        var last = await SettledLastIdAsync();
         Assert.True(last > EventFeed.HistorySize + 1000, $"only {last} events");
         var oldest = last - EventFeed.HistorySize + 1;
 

@@ -131,6 +131,7 @@ public sealed class ProgramsEndpointTests : ApiTestBase
         await StartAsync(Configured);
 
         await PostJsonAsync("/api/v1/programs/worker/restart");
+        await WaitForAsync(AllRunning); // the answer comes once the old process exited; the new one may not run yet
 
         var instance = (await ProgramAsync("worker")).GetProperty("instances")[0];
         Assert.Equal(2, instance.GetProperty("currentTry").GetInt32());
