@@ -22,7 +22,7 @@ public sealed partial class ProcessEngine
                     }
 
                     var (next, produced) = Reducer.Reduce(state, message);
-                    applied.Add(new AppliedMessage(message, state, next));
+                    applied.Add(new AppliedMessage(message, state, next, produced));
                     effects.AddRange(produced);
                     state = next;
                 }

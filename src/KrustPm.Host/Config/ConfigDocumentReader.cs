@@ -139,6 +139,12 @@ internal static class ConfigDocumentReader
             return null;
         }
 
+        if (token.Trim().Length != token.Length)
+        {
+            problems.AddKey(line, null, "auth_token", "a token must not start or end with spaces (no client could send it)");
+            return null;
+        }
+
         return token;
     }
 

@@ -18,14 +18,15 @@ internal static class EventsFromTransitions
                 events.AddRange(load.Programs.Where(p => applied.After.Find(p.Name) is not null && applied.Before.Find(p.Name) is null)
                     .Select(p => new EngineEvent(0, at, "program.loaded") { Program = p.Name, Instances = p.Instances }));
                 break;
-            case Message.Scale scale when applied.After.Find(scale.Program) is { } program && !ReferenceEquals(program, applied.Before.Find(scale.Program)):
+            case Message.Scale scale when !applied.Refused && applied.After.Find(scale.Program) is { } program
+                && program.Instances.Length != applied.Before.Find(scale.Program)?.Instances.Length:
                 events.Add(new EngineEvent(0, at, "program.scaled") { Program = scale.Program, Instances = program.Instances.Length });
                 break;
             case Message.Shutdown when !applied.Before.ShuttingDown:
                 events.Add(new EngineEvent(0, at, "krust-pm.stopping"));
                 break;
             case Message.StopInstances or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance or Message.SignalInstances
-                when Accepted(applied):
+                when !applied.Refused:
                 events.Add(Command(applied.Message, at));
                 break;
         }
@@ -43,15 +44,6 @@ internal static class EventsFromTransitions
 
         return events;
     }
-
-    /// <summary>
-    /// Whether the engine accepted the command. The states cannot tell: every message makes a new state (its version
-    /// grows), a refused command changes nothing else, and neither does an accepted signal. The reducer is pure, so
-    /// applying the message to the same state again gives the very answer the engine gave; a command answered later
-    /// (a stop waits for exits) has no answer yet, and was accepted.
-    /// </summary>
-    private static bool Accepted(AppliedMessage applied) =>
-        Reducer.Reduce(applied.Before, applied.Message).Effects.OfType<Effect.Reply>().All(reply => reply.Result.Accepted);
 
     private static EngineEvent Command(Message message, DateTimeOffset at) => message switch
     {

@@ -195,6 +195,19 @@ public sealed class EventsEndpointTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_scale_that_changes_nothing_produces_no_scaled_event()
+    {
+        await StartAsync(TwoPrograms);
+        await SettledLastIdAsync();
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events");
+
+        await GetJsonAsync("/ps?name=web&to=2"); // web already has 2
+        await PostJsonAsync("/api/v1/programs/web/signal", """{"signal": "USR1", "instance": 0}""");
+
+        Assert.Equal("command signal USR1 web.0", Summary(await stream.NextAsync()));
+    }
+
+    [Fact]
     public async Task A_since_older_than_the_history_starts_with_a_gap_event_saying_how_many_were_missed()
     {
         await StartAsync(TwoPrograms);

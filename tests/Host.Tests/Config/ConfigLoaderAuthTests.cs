@@ -42,6 +42,18 @@ public class ConfigLoaderAuthTests
     }
 
     [Theory]
+    [InlineData(" 0123456789abcdef")]
+    [InlineData("0123456789abcdef ")]
+    public void A_token_with_spaces_around_it_is_a_problem_since_no_client_could_send_it(string token)
+    {
+        var problem = Problem($"auth_token = \"{token}\"" + Program);
+
+        Assert.Equal((1, "auth_token"), (problem.Line, problem.Key));
+        Assert.Contains("must not start or end with spaces", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(token.Trim(), problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("auth_token = 1234567890123456", "got integer 1234567890123456")]
     [InlineData("auth_token = true", "got boolean true")]
     [InlineData("auth_token = [\"0123456789abcdef\"]", "got an array")]
