@@ -51,15 +51,11 @@ public sealed class ProgramCommandsModule : ICarterModule
 
     private static async Task<IResult> ScaleAsync(string name, HttpContext context, ProcessEngine engine)
     {
-        if (RequestChecks.Program(engine.State, name, out var program) is { } problem)
+        var (program, body, problem) = await RequestChecks.ProgramAndBodyAsync(
+            engine.State, name, context.Request, ApiJson.Context.ScaleRequest, "{\"instances\": 3}");
+        if (problem is not null)
         {
             return problem;
-        }
-
-        var (body, bodyProblem) = await RequestChecks.BodyAsync(context.Request, ApiJson.Context.ScaleRequest, "{\"instances\": 3}");
-        if (body is null)
-        {
-            return bodyProblem!;
         }
 
         if (body.Instances is not { } wanted || wanted < 0 || wanted > program.Spec.MaxInstances)
@@ -82,15 +78,11 @@ public sealed class ProgramCommandsModule : ICarterModule
 
     private static async Task<IResult> SignalAsync(string name, HttpContext context, ProcessEngine engine)
     {
-        if (RequestChecks.Program(engine.State, name, out var program) is { } problem)
+        var (program, body, problem) = await RequestChecks.ProgramAndBodyAsync(
+            engine.State, name, context.Request, ApiJson.Context.SignalRequest, "{\"signal\": \"HUP\"}");
+        if (problem is not null)
         {
             return problem;
-        }
-
-        var (body, bodyProblem) = await RequestChecks.BodyAsync(context.Request, ApiJson.Context.SignalRequest, "{\"signal\": \"HUP\"}");
-        if (body is null)
-        {
-            return bodyProblem!;
         }
 
         if (body.Signal is not { } signalName || !Signals.TryParse(signalName, out var signal))

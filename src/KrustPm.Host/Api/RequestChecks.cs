@@ -30,6 +30,20 @@ internal static class RequestChecks
             : Problems.NotFound("id", $"Program '{program.Name}' has no instance {id}.");
     }
 
+    /// <summary>Checks the program, then reads the body: the problem of the first that fails, or both.</summary>
+    public static async Task<(ProgramState Program, T Body, IResult? Problem)> ProgramAndBodyAsync<T>(
+        EngineState state, string name, HttpRequest request, JsonTypeInfo<T> type, string example)
+        where T : class
+    {
+        if (Program(state, name, out var program) is { } problem)
+        {
+            return (program, null!, problem);
+        }
+
+        var (body, bodyProblem) = await BodyAsync(request, type, example);
+        return (program, body!, bodyProblem);
+    }
+
     /// <summary>Reads a JSON body (source-generated, no reflection); a missing or malformed body is a 400.</summary>
     public static async Task<(T? Body, IResult? Problem)> BodyAsync<T>(HttpRequest request, JsonTypeInfo<T> type, string example)
         where T : class
