@@ -56,7 +56,7 @@ internal static class KrustPmApp
         {
             document.Info = new() { Title = "krust-pm", Version = "v1", Description = "Control a krust-pm process manager." };
             return Task.CompletedTask;
-        }));
+        }).AddDocumentTransformer(OpenApiQueryParameters.AddAsync));
         builder.Services.AddSingleton<ApiGuard>();
 
         var app = builder.Build();

@@ -61,6 +61,34 @@ public sealed class OpenApiAndHealthTests : ApiTestBase
         }
     }
 
+    [Theory]
+    [InlineData("/", "get", "status")]
+    [InlineData("/ps", "get", "name,to")]
+    [InlineData("/api/v1/programs/{name}/restart", "post", "rolling")]
+    [InlineData("/api/v1/programs/{name}/logs", "get", "instance,stream,tail,follow")]
+    [InlineData("/api/v1/events", "get", "since")]
+    public async Task The_query_parameters_the_handlers_read_are_documented(string path, string method, string names)
+    {
+        await StartAsync();
+
+        var operation = (await GetJsonAsync("/openapi/v1.json")).GetProperty("paths").GetProperty(path).GetProperty(method);
+        var query = operation.GetProperty("parameters").EnumerateArray()
+            .Where(p => p.GetProperty("in").GetString() == "query")
+            .Select(p => p.GetProperty("name").GetString());
+
+        Assert.Equal(names.Split(','), query);
+    }
+
+    [Fact]
+    public async Task The_document_declares_the_bearer_token_scheme()
+    {
+        await StartAsync();
+
+        var scheme = (await GetJsonAsync("/openapi/v1.json")).GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+
+        Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
+    }
+
     [Fact]
     public async Task The_document_names_krust_pm_and_version_v1()
     {
