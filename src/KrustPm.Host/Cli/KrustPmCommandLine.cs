@@ -1,5 +1,4 @@
 using System.CommandLine;
-using KrustPm.Engine.Logs;
 using KrustPm.Host.Config;
 using KrustPm.Host.Hosting;
 
@@ -40,10 +39,24 @@ internal static class KrustPmCommandLine
             attachOption,
             logFormatOption,
         };
-        root.SetAction((parse, _) => RunAsync(
+        Func<ParseResult, CancellationToken, Task<int>> run = (parse, _) => RunAsync(
             parse.GetValue(configOption),
             new Overrides(parse.GetValue(attachOption), parse.GetValue(logFormatOption)),
-            hostArgs));
+            hostArgs);
+        root.SetAction(run);
+
+        // `krust-pm run` is the same as `krust-pm`: its options are the root's, given after the word.
+        var runCommand = new Command("run", "Run the supervisor (the same as krust-pm without a command).");
+        runCommand.SetAction(run);
+        root.Subcommands.Add(runCommand);
+        foreach (var option in new Option[] { configOption, attachOption, logFormatOption })
+        {
+            option.Recursive = true;
+        }
+
+        var check = new Command("check", "Check a configuration without starting anything: every problem with file, line, program and key; exit 0 only when valid.");
+        check.SetAction((parse, _) => CheckAsync(parse.GetValue(configOption)));
+        root.Subcommands.Add(check);
 
         var parse = root.Parse(commandLine);
         if (parse.Errors.Count > 0)
@@ -64,52 +77,8 @@ internal static class KrustPmCommandLine
 
     private static async Task<int> RunAsync(string? explicitConfig, Overrides overrides, string[] hostArgs)
     {
-        var location = ConfigLocator.Locate(explicitConfig, Environment.CurrentDirectory);
-        if (location.Path is null)
+        if (await StartChecks.PrepareAsync(explicitConfig, overrides.Apply, forRun: true) is not { } config)
         {
-            await Console.Error.WriteLineAsync($"krust-pm: {location.Error}");
-            return ExitUsage;
-        }
-
-        var loaded = ConfigLoader.Load(location.Path);
-        if (loaded.Config is not { } config)
-        {
-            foreach (var problem in loaded.Problems)
-            {
-                await Console.Error.WriteLineAsync($"krust-pm: {problem}");
-            }
-
-            await Console.Error.WriteLineAsync($"krust-pm: {loaded.Problems.Length} problem(s) in the configuration; nothing was started.");
-            return ExitUsage;
-        }
-
-        config = overrides.Apply(config);
-        if (Environment.GetEnvironmentVariable("KRUST_PM_TOKEN") is { Length: > 0 } token)
-        {
-            // The same rule as auth_token in the file: the variable must not be a way around it.
-            if (token.Length < ConfigDocumentReader.MinTokenLength)
-            {
-                await Console.Error.WriteLineAsync(
-                    $"krust-pm: KRUST_PM_TOKEN must be at least {ConfigDocumentReader.MinTokenLength} characters long " +
-                    "(a shorter token can be guessed); nothing was started.");
-                return ExitUsage;
-            }
-
-            config = config with { AuthToken = token };
-        }
-
-        if (config.AuthToken is null && !config.Server.IsLoopback)
-        {
-            await Console.Error.WriteLineAsync(
-                $"krust-pm: {config.Path}: server-port {config.Server} is reachable from other machines; set auth_token " +
-                "(or KRUST_PM_TOKEN) so that not anyone can control your processes, or listen on localhost; nothing was started.");
-            return ExitUsage;
-        }
-
-        if (OutputStore.CheckWritable(config.LogDirectory) is { } unwritable)
-        {
-            await Console.Error.WriteLineAsync(
-                $"krust-pm: {config.Path}: log_dir {config.LogDirectory} cannot be written: {unwritable}; nothing was started.");
             return ExitUsage;
         }
 
@@ -127,8 +96,22 @@ internal static class KrustPmCommandLine
         }
     }
 
+    /// <summary><c>krust-pm check</c>: every check <c>run</c> makes before starting anything, and nothing else.</summary>
+    private static async Task<int> CheckAsync(string? explicitConfig)
+    {
+        if (await StartChecks.PrepareAsync(explicitConfig, config => config, forRun: false) is not { } config)
+        {
+            return ExitUsage;
+        }
+
+        var names = string.Join(", ", config.Programs.Select(p => $"{p.Name} ({p.Instances})"));
+        await Console.Out.WriteLineAsync(
+            $"{config.Path}: valid; {config.Programs.Length} program(s){(names.Length > 0 ? ": " + names : string.Empty)}; API on {config.Server}");
+        return ExitOk;
+    }
+
     /// <summary>Command-line options that override the configuration file.</summary>
-    private sealed record Overrides(bool Attach, string? LogFormat)
+    internal sealed record Overrides(bool Attach, string? LogFormat)
     {
         public KrustConfig Apply(KrustConfig config) => config with
         {
