@@ -58,6 +58,29 @@ internal static class KrustPmCommandLine
         check.SetAction((parse, _) => CheckAsync(parse.GetValue(configOption)));
         root.Subcommands.Add(check);
 
+        var urlOption = new Option<string?>("--url")
+        {
+            Description = "The running krust-pm's address (default: KRUST_PM_URL, else server-port of the config file).",
+            HelpName = "URL",
+        };
+        var nameArgument = new Argument<string?>("NAME") { Description = "One program (default: all).", Arity = ArgumentArity.ZeroOrOne };
+        var jsonOption = new Option<bool>("--json") { Description = "Print the API's JSON instead of the table." };
+        var status = new Command("status", "Show the running krust-pm's programs and instances: name, id, status, pid, uptime, tries, last exit.")
+        {
+            nameArgument,
+            jsonOption,
+            urlOption,
+        };
+        status.SetAction(async (parse, _) =>
+            await ApiConnection.ResolveAsync(parse.GetValue(urlOption), parse.GetValue(configOption)) is { } connection
+                ? await StatusCommand.RunAsync(connection, parse.GetValue(nameArgument), parse.GetValue(jsonOption), Console.Out, TimeProvider.System)
+                : ExitUsage);
+        root.Subcommands.Add(status);
+
+        var version = new Command("version", "Print krust-pm's version.");
+        version.SetAction(_ => Console.Out.WriteLine($"krust-pm {Version()}"));
+        root.Subcommands.Add(version);
+
         var parse = root.Parse(commandLine);
         if (parse.Errors.Count > 0)
         {
@@ -109,6 +132,12 @@ internal static class KrustPmCommandLine
             $"{config.Path}: valid; {config.Programs.Length} program(s){(names.Length > 0 ? ": " + names : string.Empty)}; API on {config.Server}");
         return ExitOk;
     }
+
+    private static string Version() =>
+        typeof(KrustPmCommandLine).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>()
+            .FirstOrDefault()?.InformationalVersion ?? "unknown";
 
     /// <summary>Command-line options that override the configuration file.</summary>
     internal sealed record Overrides(bool Attach, string? LogFormat)

@@ -10,10 +10,10 @@ namespace KrustPm.Host.Cli;
 /// </summary>
 internal static class StartChecks
 {
-    /// <returns>The configuration ready to run, or <see langword="null"/> after reporting why not.</returns>
-    public static async Task<KrustConfig?> PrepareAsync(string? explicitConfig, Func<KrustConfig, KrustConfig> adjust, bool forRun)
+    /// <summary>Finds and loads the configuration, reporting every problem.</summary>
+    /// <returns>The configuration, or <see langword="null"/> after reporting why not.</returns>
+    public static async Task<KrustConfig?> LoadAsync(string? explicitConfig, string consequence)
     {
-        var consequence = forRun ? "nothing was started" : "the configuration is not valid";
         var location = ConfigLocator.Locate(explicitConfig, Environment.CurrentDirectory);
         if (location.Path is null)
         {
@@ -30,6 +30,18 @@ internal static class StartChecks
             }
 
             await Console.Error.WriteLineAsync($"krust-pm: {loaded.Problems.Length} problem(s) in the configuration; {consequence}.");
+            return null;
+        }
+
+        return config;
+    }
+
+    /// <returns>The configuration ready to run, or <see langword="null"/> after reporting why not.</returns>
+    public static async Task<KrustConfig?> PrepareAsync(string? explicitConfig, Func<KrustConfig, KrustConfig> adjust, bool forRun)
+    {
+        var consequence = forRun ? "nothing was started" : "the configuration is not valid";
+        if (await LoadAsync(explicitConfig, consequence) is not { } config)
+        {
             return null;
         }
 

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace KrustPm.Host.Cli;
+
+/// <summary>
+/// <c>krust-pm status [NAME] [--json]</c>: the running krust-pm's programs and instances, as a plain, stable,
+/// greppable table (one line per instance) or as the API's JSON.
+/// </summary>
+internal static class StatusCommand
+{
+    public const int ExitUnreachable = 3;
+
+    private static readonly string[] Header = ["NAME", "ID", "STATUS", "PID", "UPTIME", "TRIES", "LAST EXIT"];
+
+    public static async Task<int> RunAsync(ApiConnection connection, string? program, bool json, TextWriter output, TimeProvider time)
+    {
+        using var client = connection.CreateClient();
+        var path = program is null ? "api/v1/programs" : $"api/v1/programs/{Uri.EscapeDataString(program)}";
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.GetAsync(path);
+        }
+        catch (HttpRequestException error)
+        {
+            await Console.Error.WriteLineAsync(
+                $"krust-pm: cannot reach krust-pm at {connection.Describe}: {error.Message}. Is it running? Start it with: krust-pm run");
+            return ExitUnreachable;
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.NotFound && program is not null)
+            {
+                await Console.Error.WriteLineAsync($"krust-pm: there is no program named '{program}'.");
+                return KrustPmCommandLine.ExitFailed;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                await Console.Error.WriteLineAsync($"krust-pm: {connection.BaseAddress} answered {(int)response.StatusCode}: {Detail(body)}");
+                return KrustPmCommandLine.ExitFailed;
+            }
+
+            if (json)
+            {
+                await output.WriteLineAsync(body);
+                return KrustPmCommandLine.ExitOk;
+            }
+
+            using var document = JsonDocument.Parse(body);
+            var programs = program is null ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
+            await output.WriteAsync(Table(programs, time.GetUtcNow()));
+            return KrustPmCommandLine.ExitOk;
+        }
+    }
+
+    /// <summary>One line per instance, columns padded to the widest value, so it reads well and greps well.</summary>
+    public static string Table(IEnumerable<JsonElement> programs, DateTimeOffset now)
+    {
+        var rows = new List<string[]> { Header.ToArray() };
+        foreach (var program in programs)
+        {
+            var name = program.GetProperty("name").GetString() ?? "?";
+            var instances = program.GetProperty("instances");
+            if (instances.GetArrayLength() == 0)
+            {
+                rows.Add([name, "-", "(no instances)", "-", "-", "-", "-"]);
+            }
+
+            foreach (var instance in instances.EnumerateArray())
+            {
+                rows.Add(
+                [
+                    name,
+                    instance.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture),
+                    instance.GetProperty("status").GetString() ?? "?",
+                    instance.TryGetProperty("pid", out var pid) ? pid.GetInt32().ToString(CultureInfo.InvariantCulture) : "-",
+                    instance.TryGetProperty("pid", out _) && instance.TryGetProperty("startedAt", out var started)
+                        ? Duration(now - started.GetDateTimeOffset())
+                        : "-",
+                    instance.GetProperty("currentTry").GetInt32().ToString(CultureInfo.InvariantCulture),
+                    LastExit(instance),
+                ]);
+            }
+        }
+
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in rows)
+        {
+            text.AppendLine(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
+        }
+
+        return text.ToString();
+    }
+
+    private static string LastExit(JsonElement instance) =>
+        instance.TryGetProperty("lastError", out var error) ? $"could not start: {error.GetString()}"
+        : instance.TryGetProperty("lastExitCode", out var code) ? code.GetInt32().ToString(CultureInfo.InvariantCulture)
+        : "-";
+
+    /// <summary>A compact duration: 45s, 12m05s, 3h07m, 2d04h.</summary>
+    public static string Duration(TimeSpan span) => span switch
+    {
+        { TotalSeconds: < 0 } => "0s",
+        { TotalMinutes: < 1 } => $"{(int)span.TotalSeconds}s",
+        { TotalHours: < 1 } => $"{span.Minutes}m{span.Seconds:00}s",
+        { TotalDays: < 1 } => $"{span.Hours}h{span.Minutes:00}m",
+        _ => $"{(int)span.TotalDays}d{span.Hours:00}h",
+    };
+
+    private static string Detail(string body)
+    {
+        try
+        {
+            using var problem = JsonDocument.Parse(body);
+            return problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() ?? body : body;
+        }
+        catch (JsonException)
+        {
+            return body;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using KrustPm.Host.Cli;
+
+namespace KrustPm.Host.Tests.Cli;
+
+/// <summary>The plain status table: stable columns, one line per instance, greppable.</summary>
+public sealed class StatusTableTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_table_has_one_padded_line_per_instance_with_uptime_tries_and_last_exit()
+    {
+        var programs = JsonDocument.Parse("""
+            [
+              { "name": "web", "instances": [
+                  { "id": 0, "currentTry": 1, "status": "Running", "pid": 4242, "startedAt": "2026-11-26T11:57:55+00:00" },
+                  { "id": 3, "currentTry": 4, "status": "RetriesExceeded", "lastExitCode": 3 } ] },
+              { "name": "ghost", "instances": [
+                  { "id": 0, "currentTry": 2, "status": "Backoff", "lastError": "no such file: './x'" } ] },
+              { "name": "idle", "instances": [] }
+            ]
+            """).RootElement.EnumerateArray();
+
+        var table = StatusCommand.Table(programs, Now);
+
+        Assert.Equal(
+            """
+            NAME   ID  STATUS           PID   UPTIME  TRIES  LAST EXIT
+            web    0   Running          4242  2m05s   1      -
+            web    3   RetriesExceeded  -     -       4      3
+            ghost  0   Backoff          -     -       2      could not start: no such file: './x'
+            idle   -   (no instances)   -     -       -      -
+
+            """.ReplaceLineEndings("\n"),
+            table.ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData(-5, "0s")]
+    [InlineData(45, "45s")]
+    [InlineData(725, "12m05s")]
+    [InlineData(11_220, "3h07m")]
+    [InlineData(187_200, "2d04h")]
+    public void Durations_are_compact(int seconds, string expected) =>
+        Assert.Equal(expected, StatusCommand.Duration(TimeSpan.FromSeconds(seconds)));
+}

@@ -1,0 +1,64 @@
+namespace KrustPm.Host.Tests.EndToEnd;
+
+/// <summary><c>krust-pm status</c> against a running krust-pm, and the exit codes when it cannot answer.</summary>
+public sealed class StatusCommandTests(PublishedKrustPm krustPm) : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("krust-status-").FullName;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Status_prints_the_running_instances_as_a_table_or_the_API_JSON()
+    {
+        var config = await WriteAsync("""
+            server-port = "127.0.0.1:{port}"
+            [sleepy]
+            command = "sleep 300"
+            instances = 2
+            """);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+        var programs = await krust.WaitForAsync(p => p[0].GetProperty("instances").EnumerateArray().All(i => i.GetProperty("status").GetString() == "Running"));
+        var pid = programs[0].GetProperty("instances")[0].GetProperty("pid").GetInt32();
+
+        var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "status");
+        var (jsonExit, json) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "status", "sleepy", "--json");
+        var (missingExit, missing) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "status", "nope");
+
+        Assert.Equal(0, exitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["NAME", "ID", "STATUS", "PID", "UPTIME", "TRIES", "LAST", "EXIT"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["sleepy", "0", "Running", $"{pid}"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..4]);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(0, jsonExit);
+        Assert.Contains("\"name\": \"sleepy\"", json, StringComparison.Ordinal);
+        Assert.Equal(1, missingExit);
+        Assert.Contains("there is no program named 'nope'", missing, StringComparison.Ordinal);
+        Assert.Equal(0, await krust.TerminateAsync());
+        await krust.AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task Status_exits_3_naming_the_address_it_tried_when_krust_pm_is_not_running()
+    {
+        var port = 1 + Random.Shared.Next(40_000, 60_000);
+        var config = await WriteAsync($"server-port = \"127.0.0.1:{port}\"\n");
+
+        var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "status", "-c", config);
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains($"cannot reach krust-pm at http://127.0.0.1:{port}/ (server-port of {config})", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_url_that_is_not_http_is_a_usage_error() =>
+        Assert.Equal(2, (await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "status", "--url", "ftp://x")).ExitCode);
+
+    private async Task<string> WriteAsync(string toml)
+    {
+        var path = Path.Combine(_folder, "krust-pm.toml");
+        await File.WriteAllTextAsync(path, toml, Token);
+        return path;
+    }
+}
