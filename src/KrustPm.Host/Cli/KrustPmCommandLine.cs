@@ -76,6 +76,7 @@ internal static class KrustPmCommandLine
                 ? await StatusCommand.RunAsync(connection, parse.GetValue(nameArgument), parse.GetValue(jsonOption), Console.Out, TimeProvider.System)
                 : ExitUsage);
         root.Subcommands.Add(status);
+        ControlCommands.Add(root, configOption, urlOption);
 
         var version = new Command("version", "Print krust-pm's version.");
         version.SetAction(_ => Console.Out.WriteLine($"krust-pm {Version()}"));

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 
@@ -11,52 +10,27 @@ namespace KrustPm.Host.Cli;
 /// </summary>
 internal static class StatusCommand
 {
-    public const int ExitUnreachable = 3;
-
     private static readonly string[] Header = ["NAME", "ID", "STATUS", "PID", "UPTIME", "TRIES", "LAST EXIT"];
 
     public static async Task<int> RunAsync(ApiConnection connection, string? program, bool json, TextWriter output, TimeProvider time)
     {
-        using var client = connection.CreateClient();
         var path = program is null ? "api/v1/programs" : $"api/v1/programs/{Uri.EscapeDataString(program)}";
-        HttpResponseMessage response;
-        try
+        var (body, exit) = await ApiCall.SendAsync(connection, HttpMethod.Get, path);
+        if (body is null)
         {
-            response = await client.GetAsync(path);
-        }
-        catch (HttpRequestException error)
-        {
-            await Console.Error.WriteLineAsync(
-                $"krust-pm: cannot reach krust-pm at {connection.Describe}: {error.Message}. Is it running? Start it with: krust-pm run");
-            return ExitUnreachable;
+            return exit;
         }
 
-        using (response)
+        if (json)
         {
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == HttpStatusCode.NotFound && program is not null)
-            {
-                await Console.Error.WriteLineAsync($"krust-pm: there is no program named '{program}'.");
-                return KrustPmCommandLine.ExitFailed;
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                await Console.Error.WriteLineAsync($"krust-pm: {connection.BaseAddress} answered {(int)response.StatusCode}: {Detail(body)}");
-                return KrustPmCommandLine.ExitFailed;
-            }
-
-            if (json)
-            {
-                await output.WriteLineAsync(body);
-                return KrustPmCommandLine.ExitOk;
-            }
-
-            using var document = JsonDocument.Parse(body);
-            var programs = program is null ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
-            await output.WriteAsync(Table(programs, time.GetUtcNow()));
+            await output.WriteLineAsync(body);
             return KrustPmCommandLine.ExitOk;
         }
+
+        using var document = JsonDocument.Parse(body);
+        var programs = program is null ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
+        await output.WriteAsync(Table(programs, time.GetUtcNow()));
+        return KrustPmCommandLine.ExitOk;
     }
 
     /// <summary>One line per instance, columns padded to the widest value, so it reads well and greps well.</summary>
@@ -113,17 +87,4 @@ internal static class StatusCommand
         { TotalDays: < 1 } => $"{span.Hours}h{span.Minutes:00}m",
         _ => $"{(int)span.TotalDays}d{span.Hours:00}h",
     };
-
-    private static string Detail(string body)
-    {
-        try
-        {
-            using var problem = JsonDocument.Parse(body);
-            return problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() ?? body : body;
-        }
-        catch (JsonException)
-        {
-            return body;
-        }
-    }
 }

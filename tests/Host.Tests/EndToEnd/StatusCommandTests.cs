@@ -34,7 +34,7 @@ public sealed class StatusCommandTests(PublishedKrustPm krustPm) : IDisposable
         Assert.Equal(0, jsonExit);
         Assert.Contains("\"name\": \"sleepy\"", json, StringComparison.Ordinal);
         Assert.Equal(1, missingExit);
-        Assert.Contains("there is no program named 'nope'", missing, StringComparison.Ordinal);
+        Assert.Contains("krust-pm: There is no program named 'nope'.", missing, StringComparison.Ordinal);
         Assert.Equal(0, await krust.TerminateAsync());
         await krust.AssertNothingLeftAsync();
     }
@@ -49,6 +49,40 @@ public sealed class StatusCommandTests(PublishedKrustPm krustPm) : IDisposable
 
         Assert.Equal(3, exitCode);
         Assert.Contains($"cannot reach krust-pm at http://127.0.0.1:{port}/ (server-port of {config})", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scale_stop_start_restart_signal_and_rm_change_the_running_krust_pm()
+    {
+        var config = await WriteAsync("""
+            server-port = "127.0.0.1:{port}"
+            [sleepy]
+            command = "sleep 300"
+            """);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+        await krust.WaitForAsync(p => p[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running");
+
+        async Task<string> Run(int expectedExit, params string[] args)
+        {
+            var (exit, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, args);
+            Assert.True(expectedExit == exit, $"krust-pm {string.Join(' ', args)} exited {exit}: {output}");
+            return output.Trim();
+        }
+
+        Assert.Equal("sleepy: 3 instance(s) (+2 -0)", await Run(0, "scale", "sleepy", "3"));
+        Assert.Equal("sleepy.1: stop, 1 instance(s) affected", await Run(0, "stop", "sleepy:1"));
+        Assert.Equal("sleepy: start, 1 instance(s) affected", await Run(0, "start", "sleepy"));
+        Assert.Equal("sleepy: restart, 3 instance(s) affected", await Run(0, "restart", "sleepy", "--rolling"));
+        Assert.Equal("sleepy.0: signal, 1 instance(s) affected", await Run(0, "signal", "sleepy:0", "USR1"));
+        Assert.Equal("sleepy.2: delete, 1 instance(s) affected", await Run(0, "rm", "sleepy:2"));
+        Assert.Contains("is not NAME:ID", await Run(2, "rm", "sleepy"), StringComparison.Ordinal);
+        Assert.Contains("There is no program named 'nope'.", await Run(1, "stop", "nope"), StringComparison.Ordinal);
+        Assert.Contains("max_instances", await Run(1, "scale", "sleepy", "5000"), StringComparison.Ordinal);
+
+        var programs = await krust.GetProgramsAsync();
+        Assert.Equal([0L, 1L], programs[0].GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+        Assert.Equal(0, await krust.TerminateAsync());
+        await krust.AssertNothingLeftAsync();
     }
 
     [Fact]
