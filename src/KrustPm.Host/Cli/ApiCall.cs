@@ -50,7 +50,8 @@ internal static class ApiCall
         }
     }
 
-    private static string Detail(string body)
+    /// <summary>The <c>detail</c> of a problem+json answer, or the body as it is.</summary>
+    public static string Detail(string body)
     {
         try
         {

@@ -77,6 +77,7 @@ internal static class KrustPmCommandLine
                 : ExitUsage);
         root.Subcommands.Add(status);
         ControlCommands.Add(root, configOption, urlOption);
+        StreamCommands.Add(root, configOption, urlOption);
 
         var version = new Command("version", "Print krust-pm's version.");
         version.SetAction(_ => Console.Out.WriteLine($"krust-pm {Version()}"));
