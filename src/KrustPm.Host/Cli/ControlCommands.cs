@@ -10,13 +10,14 @@ namespace KrustPm.Host.Cli;
 /// </summary>
 internal static class ControlCommands
 {
-    public static void Add(RootCommand root, Option<string?> configOption, Option<string?> urlOption)
+
+    public static void Add(RootCommand root, Option<string?> configOption, Option<string?> urlOption, Option<bool> jsonOption)
     {
         var scaleTarget = new Argument<string>("NAME") { Description = "The program." };
         var scaleCount = new Argument<int>("N") { Description = "The number of instances wanted." };
-        var scale = new Command("scale", "Set the number of instances of a program.") { scaleTarget, scaleCount, urlOption };
+        var scale = new Command("scale", "Set the number of instances of a program.") { scaleTarget, scaleCount, urlOption, jsonOption };
         scale.SetAction((parse, _) => RunAsync(parse, configOption, urlOption, connection =>
-            Send(connection, HttpMethod.Post, $"api/v1/programs/{Escape(parse.GetValue(scaleTarget)!)}/scale",
+            Send(parse.GetValue(jsonOption), connection, HttpMethod.Post, $"api/v1/programs/{Escape(parse.GetValue(scaleTarget)!)}/scale",
                 $"{{\"instances\": {parse.GetValue(scaleCount).ToString(CultureInfo.InvariantCulture)}}}",
                 answer => $"{answer.GetProperty("program").GetString()}: {answer.GetProperty("instances").GetInt32()} instance(s) " +
                     $"(+{answer.GetProperty("added").GetInt32()} -{answer.GetProperty("removed").GetInt32()})")));
@@ -26,7 +27,7 @@ internal static class ControlCommands
         {
             var target = new Argument<string>("NAME[:ID]") { Description = "The program, or one instance of it." };
             var rolling = new Option<bool>("--rolling") { Description = "Restart one instance at a time." };
-            var command = new Command(action, $"{char.ToUpperInvariant(action[0])}{action[1..]} a program's instances, or one (NAME:ID).") { target, urlOption };
+            var command = new Command(action, $"{char.ToUpperInvariant(action[0])}{action[1..]} a program's instances, or one (NAME:ID).") { target, urlOption, jsonOption };
             if (action == "restart")
             {
                 command.Options.Add(rolling);
@@ -34,26 +35,26 @@ internal static class ControlCommands
 
             command.SetAction((parse, _) => RunAsync(parse, configOption, urlOption, connection =>
                 Target.TryParse(parse.GetValue(target)!, out var name, out var id)
-                    ? Send(connection, HttpMethod.Post, Path(name, id, action) + (parse.GetValue(rolling) ? "?rolling=true" : string.Empty), null, Summary)
+                    ? Send(parse.GetValue(jsonOption), connection, HttpMethod.Post, Path(name, id, action) + (parse.GetValue(rolling) ? "?rolling=true" : string.Empty), null, Summary)
                     : Usage($"'{parse.GetValue(target)}' is not NAME or NAME:ID.")));
             root.Subcommands.Add(command);
         }
 
         var signalTarget = new Argument<string>("NAME[:ID]") { Description = "The program, or one instance of it." };
         var signalName = new Argument<string>("SIG") { Description = "HUP, INT, QUIT, KILL, USR1, USR2, TERM (SIG prefix allowed)." };
-        var signal = new Command("signal", "Send a signal to a program's running instances, or one (NAME:ID).") { signalTarget, signalName, urlOption };
+        var signal = new Command("signal", "Send a signal to a program's running instances, or one (NAME:ID).") { signalTarget, signalName, urlOption, jsonOption };
         signal.SetAction((parse, _) => RunAsync(parse, configOption, urlOption, connection =>
             Target.TryParse(parse.GetValue(signalTarget)!, out var name, out var id)
-                ? Send(connection, HttpMethod.Post, $"api/v1/programs/{Escape(name)}/signal",
+                ? Send(parse.GetValue(jsonOption), connection, HttpMethod.Post, $"api/v1/programs/{Escape(name)}/signal",
                     JsonSerializer.Serialize(new Api.SignalRequest(parse.GetValue(signalName), id), Api.ApiJson.Compact.SignalRequest), Summary)
                 : Usage($"'{parse.GetValue(signalTarget)}' is not NAME or NAME:ID.")));
         root.Subcommands.Add(signal);
 
         var removeTarget = new Argument<string>("NAME:ID") { Description = "The instance to stop and remove." };
-        var remove = new Command("rm", "Stop one instance and remove it from its program.") { removeTarget, urlOption };
+        var remove = new Command("rm", "Stop one instance and remove it from its program.") { removeTarget, urlOption, jsonOption };
         remove.SetAction((parse, _) => RunAsync(parse, configOption, urlOption, connection =>
             Target.TryParse(parse.GetValue(removeTarget)!, out var name, out var id) && id is not null
-                ? Send(connection, HttpMethod.Delete, Path(name, id, null), null, Summary)
+                ? Send(parse.GetValue(jsonOption), connection, HttpMethod.Delete, Path(name, id, null), null, Summary)
                 : Usage($"'{parse.GetValue(removeTarget)}' is not NAME:ID.")));
         root.Subcommands.Add(remove);
     }
@@ -63,10 +64,14 @@ internal static class ControlCommands
             ? await send(connection)
             : KrustPmCommandLine.ExitUsage;
 
-    private static async Task<int> Send(ApiConnection connection, HttpMethod method, string path, string? body, Func<JsonElement, string> describe)
+    private static async Task<int> Send(bool json, ApiConnection connection, HttpMethod method, string path, string? body, Func<JsonElement, string> describe)
     {
         var (answer, exit) = await ApiCall.SendAsync(connection, method, path, body);
-        if (answer is not null)
+        if (answer is not null && json)
+        {
+            await Console.Out.WriteLineAsync(answer);
+        }
+        else if (answer is not null)
         {
             using var document = JsonDocument.Parse(answer);
             await Console.Out.WriteLineAsync(describe(document.RootElement));

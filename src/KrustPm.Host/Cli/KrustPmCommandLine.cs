@@ -64,7 +64,7 @@ internal static class KrustPmCommandLine
             HelpName = "URL",
         };
         var nameArgument = new Argument<string?>("NAME") { Description = "One program (default: all).", Arity = ArgumentArity.ZeroOrOne };
-        var jsonOption = new Option<bool>("--json") { Description = "Print the API's JSON instead of the table." };
+        var jsonOption = new Option<bool>("--json") { Description = "Print the API's JSON answer instead of text (for scripts)." };
         var status = new Command("status", "Show the running krust-pm's programs and instances: name, id, status, pid, uptime, tries, last exit.")
         {
             nameArgument,
@@ -76,7 +76,7 @@ internal static class KrustPmCommandLine
                 ? await StatusCommand.RunAsync(connection, parse.GetValue(nameArgument), parse.GetValue(jsonOption), Console.Out, TimeProvider.System)
                 : ExitUsage);
         root.Subcommands.Add(status);
-        ControlCommands.Add(root, configOption, urlOption);
+        ControlCommands.Add(root, configOption, urlOption, jsonOption);
         StreamCommands.Add(root, configOption, urlOption);
 
         var version = new Command("version", "Print krust-pm's version.");

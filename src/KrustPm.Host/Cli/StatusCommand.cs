@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Spectre.Console;
 
 namespace KrustPm.Host.Cli;
 
@@ -29,7 +30,15 @@ internal static class StatusCommand
 
         using var document = JsonDocument.Parse(body);
         var programs = program is null ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
-        await output.WriteAsync(Table(programs, time.GetUtcNow()));
+        if (ReferenceEquals(output, Console.Out) && Terminal.Fancy)
+        {
+            AnsiConsole.Write(Terminal.Table(Rows(programs, time.GetUtcNow())));
+        }
+        else
+        {
+            await output.WriteAsync(Table(programs, time.GetUtcNow()));
+        }
+
         return KrustPmCommandLine.ExitOk;
     }
 
@@ -37,6 +46,24 @@ internal static class StatusCommand
     public static string Table(IEnumerable<JsonElement> programs, DateTimeOffset now)
     {
         var rows = new List<string[]> { Header.ToArray() };
+        rows.AddRange(Rows(programs, now));
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in rows)
+        {
+            text.AppendLine(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The columns: name, id, status, pid, uptime, tries, last exit.</summary>
+    public static IReadOnlyList<string> Columns => Header;
+
+    /// <summary>One row per instance (a program without instances gets one row saying so).</summary>
+    public static List<string[]> Rows(IEnumerable<JsonElement> programs, DateTimeOffset now)
+    {
+        var rows = new List<string[]>();
         foreach (var program in programs)
         {
             var name = program.GetProperty("name").GetString() ?? "?";
@@ -63,14 +90,7 @@ internal static class StatusCommand
             }
         }
 
-        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        var text = new StringBuilder();
-        foreach (var row in rows)
-        {
-            text.AppendLine(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
-        }
-
-        return text.ToString();
+        return rows;
     }
 
     private static string LastExit(JsonElement instance) =>

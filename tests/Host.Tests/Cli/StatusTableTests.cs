@@ -36,6 +36,24 @@ public sealed class StatusTableTests
             table.ReplaceLineEndings("\n"));
     }
 
+    [Fact]
+    public void The_table_of_the_seed_example_matches_its_snapshot()
+    {
+        var programs = JsonDocument.Parse("""
+            [
+              { "name": "good_sleeper", "instances": [
+                  { "id": 0, "currentTry": 1, "status": "Running", "pid": 20395, "startedAt": "2026-11-26T11:59:58+00:00" },
+                  { "id": 1, "currentTry": 1, "status": "Running", "pid": 20398, "startedAt": "2026-11-26T11:00:00+00:00" } ] },
+              { "name": "bad_sleeper", "instances": [
+                  { "id": 0, "currentTry": 3, "status": "RetriesExceeded", "lastExitCode": 3 } ] }
+            ]
+            """).RootElement.EnumerateArray();
+
+        // Snapshooter stores the text as a JSON string; a changed table fails here, and under CI=true a missing
+        // snapshot fails too (.ci/run sets SNAPSHOOTER_STRICT_MODE).
+        Snapshooter.Xunit3.Snapshot.Match(StatusCommand.Table(programs, Now).Split('\n'));
+    }
+
     [Theory]
     [InlineData(-5, "0s")]
     [InlineData(45, "45s")]

@@ -45,6 +45,24 @@ public sealed class CheckCommandTests(PublishedKrustPm krustPm) : IDisposable
         Assert.Contains("krust-pm: 3 problem(s) in the configuration; the configuration is not valid.", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("[web\ncommand = \"x\"\n", ":1: syntax error:")]
+    [InlineData("[web]\n", ":1: program 'web': missing required key 'command'")]
+    [InlineData("[web]\ncommand = \"x\"\nmax_retries = \"three\"\n", ":3: program 'web': key 'max_retries': expected a non-negative integer, got string \"three\"")]
+    [InlineData("[web]\ncommand = \"x\"\ninstances = -1\n", ":3: program 'web': key 'instances': expected a non-negative integer, got integer -1")]
+    [InlineData("[web]\ncommand = \"x\"\nretries = 1\n", ":3: program 'web': unknown key 'retries'")]
+    [InlineData("server-port = \"x\"\n", ":1: key 'server-port': invalid address")]
+    public async Task Each_kind_of_broken_config_exits_2_naming_file_line_program_and_key(string toml, string expected)
+    {
+        var path = await WriteAsync(toml);
+
+        var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "check");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"krust-pm: {path}{expected}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Check_refuses_an_address_other_machines_can_reach_without_a_token_as_run_would()
     {

@@ -78,6 +78,7 @@ public sealed class StatusCommandTests(PublishedKrustPm krustPm) : IDisposable
         Assert.Contains("is not NAME:ID", await Run(2, "rm", "sleepy"), StringComparison.Ordinal);
         Assert.Contains("There is no program named 'nope'.", await Run(1, "stop", "nope"), StringComparison.Ordinal);
         Assert.Contains("max_instances", await Run(1, "scale", "sleepy", "5000"), StringComparison.Ordinal);
+        Assert.Contains("\"instances\": 2", await Run(0, "scale", "sleepy", "2", "--json"), StringComparison.Ordinal);
 
         var programs = await krust.GetProgramsAsync();
         Assert.Equal([0L, 1L], programs[0].GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
