@@ -44,9 +44,6 @@ internal sealed class Guardian : IDisposable
         _flush = new Timer(_ => Flush(), null, Timeout.Infinite, Timeout.Infinite);
     }
 
-    /// <summary>The guardian's pid (for tests).</summary>
-    public int Pid => _process.Id;
-
     /// <summary>Adds a process group to kill if krust-pm dies.</summary>
     public void Add(int group) => Change(() => _groups.Add(group));
 

@@ -59,9 +59,6 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
     /// <summary>How many runs this launcher has started that have not exited yet.</summary>
     public int LiveRuns => _runs.Count;
 
-    /// <summary>The guardian process's pid, when there is one.</summary>
-    public int? GuardianPid => _guardian?.Pid;
-
     /// <inheritdoc />
     public void Launch(LaunchRequest request, IProcessEvents events) => _thread.Post(() =>
     {

@@ -23,7 +23,4 @@ public static class ProgramNames
             ? null
             : "use only ASCII letters, digits, '_', '-' and '.' (the name is used in URL paths)";
     }
-
-    /// <summary>Whether <paramref name="name"/> is a valid program name.</summary>
-    public static bool IsValid(string name) => Validate(name) is null;
 }
