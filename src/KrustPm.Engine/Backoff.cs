@@ -1,7 +1,7 @@
 namespace KrustPm.Engine;
 
 /// <summary>The wait before an instance's next try: exponential in its consecutive failures, capped, with jitter.</summary>
-public static class Backoff
+internal static class Backoff
 {
     /// <summary>How far jitter moves a delay: up to 20 % shorter or longer.</summary>
     public const double JitterFraction = 0.2;

@@ -22,7 +22,7 @@ public sealed record EngineState(ImmutableArray<ProgramState> Programs)
     public bool ShuttingDown { get; init; }
 
     /// <summary>Requests whose answer waits for processes to exit (a scale-down, the shutdown).</summary>
-    public ImmutableArray<PendingReply> PendingReplies { get; init; } = [];
+    internal ImmutableArray<PendingReply> PendingReplies { get; init; } = [];
 
     /// <summary>Whether any OS launch is still in flight or alive, in any program.</summary>
     public bool HasLiveRuns => Programs.Any(p => p.Instances.Any(i => i.IsLive) || p.Retiring.Any(i => i.IsLive));
@@ -57,4 +57,4 @@ public sealed record EngineState(ImmutableArray<ProgramState> Programs)
 /// <param name="RequestId">The request to answer.</param>
 /// <param name="AwaitedRuns">The runs that must end first.</param>
 /// <param name="Result">The answer to send then.</param>
-public sealed record PendingReply(long RequestId, ImmutableHashSet<long> AwaitedRuns, CommandResult Result);
+internal sealed record PendingReply(long RequestId, ImmutableHashSet<long> AwaitedRuns, CommandResult Result);
