@@ -15,8 +15,8 @@ ProgramSpec[] programs =
 await using var console = new ConsoleLines();
 using var stop = new StopSignal();
 
-// Each instance's stdout and stderr go to rotating files in a folder of ours, and are shown as they come.
-var logs = Directory.CreateTempSubdirectory("krust-pm-embedded-").FullName;
+// Each instance's stdout and stderr go to rotating files (bounded: 5 x 10 MiB each), and are shown as they come.
+var logs = Path.Combine(AppContext.BaseDirectory, "logs");
 using var output = new OutputStore(logs);
 using var printer = new OutputPrinter(output, console);
 using var launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default, output);

@@ -23,8 +23,9 @@ public sealed class EmbeddedSampleTests(PackedEngine engine)
         AssertRestoredFromTheFeed();
 
         var environment = Dotnet.Environment(engine.Work);
-        environment["TMPDIR"] = engine.Work.Folder("sample-tmp"); // its log folder and the guardian's list go there
-        await using var sample = RunningSample.Start(Path.Combine(project, "bin", "Release", "net10.0", "Embedded"), project, environment);
+        environment["TMPDIR"] = engine.Work.Folder("sample-tmp"); // the launcher's guardian keeps its list there
+        var bin = Path.Combine(project, "bin", "Release", "net10.0");
+        await using var sample = RunningSample.Start(Path.Combine(bin, "Embedded"), project, environment);
 
         int[] instances =
         [
@@ -46,6 +47,11 @@ public sealed class EmbeddedSampleTests(PackedEngine engine)
         var exitCode = await sample.SignalAndWaitAsync(RunningSample.SigInt, Bound);
 
         Assert.True(exitCode == 0, $"the sample exited {exitCode}:\n{sample.Output}");
+        foreach (var child in sample.Children)
+        {
+            Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(child, TimeSpan.FromSeconds(5))); // nothing it started is left
+        }
+
         var output = sample.Output;
         Assert.Contains("SIGINT: stopping every instance", output, StringComparison.Ordinal);
         foreach (var instance in new[] { "ticker.0", "worker.0", "worker.1", "worker.2" })
@@ -54,18 +60,19 @@ public sealed class EmbeddedSampleTests(PackedEngine engine)
         }
 
         Assert.EndsWith("stopped; processes left: 0", output, StringComparison.Ordinal);
-        foreach (var child in sample.Children)
-        {
-            Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(child, TimeSpan.FromSeconds(5)));
-        }
+
+        // The OutputStore kept the ticker's output in its log file, as well as showing it.
+        var log = await File.ReadAllLinesAsync(Path.Combine(bin, "logs", "ticker.0.stdout.log"), TestContext.Current.CancellationToken);
+        Assert.StartsWith("--- krust-pm: ticker.0 try 1 started", log[0], StringComparison.Ordinal);
+        Assert.Contains("tick", log);
     }
 
     private static int Pid(System.Text.RegularExpressions.Match line) => int.Parse(line.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Copies samples/Embedded with the samples folder's build files (which stop MSBuild's search for the
-    /// repository's), leaving out any bin and obj, and replaces its nuget.config with one whose only source is the
-    /// test's feed.
+    /// Copies the files of samples/Embedded (not its folders: no bin or obj of a local build) with the samples folder's
+    /// build files (which stop MSBuild's search for the repository's), and replaces its nuget.config with one whose only
+    /// source is the test's feed.
     /// </summary>
     private string CopySample()
     {

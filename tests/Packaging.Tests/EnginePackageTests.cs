@@ -60,6 +60,7 @@ public sealed class EnginePackageTests(PackedEngine engine)
     {
         using var package = new NuGetPackage(engine.Package);
         var readme = package.ReadText("README.md");
+        // One block, one Program.cs: a second block would need a project of its own here.
         var block = Assert.Single(Regex.Matches(readme, "^```csharp\n(.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline));
 
         var folder = engine.Work.Folder("readme");
