@@ -10,7 +10,8 @@ public sealed class DotnetToolTests(PackedEngine engine)
     {
         var work = engine.Work;
         var feed = work.Folder("tool-feed");
-        await Dotnet.SucceedAsync(work, Repository.Root, "pack", Repository.Path("src", "KrustPm.Host"), "-c", "Release", "-o", feed, "--artifacts-path", work.Build);
+        var pack = await Dotnet.PackAsync(work, Repository.Path("src", "KrustPm.Host"), feed);
+        Assert.True(pack.ExitCode == 0, pack.ToString());
 
         using (var package = new NuGetPackage(Path.Combine(feed, $"krust-pm.{engine.Version}.nupkg")))
         {

@@ -28,8 +28,7 @@ public sealed class PackedEngine : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Pack = await Dotnet.RunAsync(
-            Work, Repository.Root, "pack", Repository.Path("src", "KrustPm.Engine"), "-c", "Release", "-o", Work.Feed, "--artifacts-path", Work.Build);
+        Pack = await Dotnet.PackAsync(Work, Repository.Path("src", "KrustPm.Engine"), Work.Feed);
         var packages = Directory.GetFiles(Work.Feed, "KrustPm.Engine.*.nupkg");
         if (Pack.ExitCode != 0 || packages.Length != 1)
         {
