@@ -17,7 +17,8 @@ internal static class ApiModules
         .AddSingleton<ICarterModule, ProgramCommandsModule>()
         .AddSingleton<ICarterModule, InstanceCommandsModule>()
         .AddSingleton<ICarterModule, HealthModule>()
-        .AddSingleton<ICarterModule, EventsModule>();
+        .AddSingleton<ICarterModule, EventsModule>()
+        .AddSingleton<ICarterModule, OpenApiModule>();
 
     public static void MapApiModules(this WebApplication app)
     {

@@ -52,11 +52,6 @@ internal static class KrustPmApp
         builder.Services.AddHostedService<EngineService>();
 
         builder.Services.AddApiModules();
-        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info = new() { Title = "krust-pm", Version = "v1", Description = "Control a krust-pm process manager." };
-            return Task.CompletedTask;
-        }).AddDocumentTransformer(OpenApiQueryParameters.AddAsync));
         builder.Services.AddSingleton<ApiGuard>();
 
         var app = builder.Build();
@@ -64,7 +59,6 @@ internal static class KrustPmApp
         app.UseStatusCodePages();
         app.UseMiddleware<ApiGuard>();
         app.MapApiModules();
-        app.MapOpenApi(); // GET /openapi/v1.json
         return app;
     }
 
