@@ -10,6 +10,7 @@ namespace KrustPm.Host.Api;
 internal static class ApiModules
 {
     public static IServiceCollection AddApiModules(this IServiceCollection services) => services
+        .AddSingleton<SnapshotJson>()
         .AddSingleton<ICarterModule, RootModule>()
         .AddSingleton<ICarterModule, ScaleModule>()
         .AddSingleton<ICarterModule, LogsModule>()

@@ -8,15 +8,15 @@ namespace KrustPm.Host.Api;
 public sealed class RootModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app) =>
-        app.MapGet("/", (HttpRequest request, ProcessEngine engine) => List(request, engine.State))
+        app.MapGet("/", (HttpRequest request, ProcessEngine engine, SnapshotJson cache) => List(request, engine.State, cache))
             .WithName("ListPrograms");
 
-    private static IResult List(HttpRequest request, EngineState state)
+    private static IResult List(HttpRequest request, EngineState state, SnapshotJson cache)
     {
         var statuses = request.Query["status"];
         if (statuses.Count == 0)
         {
-            return Json(StateProjection.Programs(state));
+            return TypedResults.Bytes(cache.AllPrograms(state), "application/json; charset=utf-8");
         }
 
         if (statuses.Count > 1)
