@@ -6,7 +6,8 @@
 #   - RSS: krust-pm's VmRSS, 2 s after every instance runs;
 #   - GET /: median time_total of CURLS (default 20) sequential curls (after one warm-up), and the body's size;
 #   - restart: KILLS (default 5) times, SIGKILL one instance's pid, then poll GET / until that instance is Running
-#     again with a new pid; the median (resolution: one GET / at that N);
+#     again with a new pid; the median (resolution: one GET / and its parsing at that N, ~15 ms at 5000; the shared
+#     harness, bench/peers.sh, measures restarts at 10 instances to the millisecond through /proc);
 #   - stop: SIGTERM until krust-pm has exited (it stops every instance first).
 # Then checks that none of the processes krust-pm had started is left. Prints one table.
 #   bench/growth.sh [BINARY]   (default: publishes the Native AOT build into a temporary folder first)
@@ -91,10 +92,12 @@ if [ -z "$binary" ]; then
   dotnet publish "$root/src/KrustPm.Host" -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" --nologo >/dev/null
   binary=$work/aot/krust-pm
 fi
+[ -x "$binary" ] || { echo "not an executable: $binary" >&2; exit 1; }
 
-# Each instance holds pipes in krust-pm (its output is read even with log = false): allow 4 descriptors per instance.
+# krust-pm holds two pipe ends per instance (stdout and stderr are read even with log = false): allow 3 descriptors
+# per instance, and room for the server.
 max_n=$(printf '%s\n' "${ns[@]}" | sort -n | tail -n 1)
-want=$(( 4 * max_n + 1024 ))
+want=$(( 3 * max_n + 1024 ))
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want" ]; then
   ulimit -n "$want" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
   if [ "$(ulimit -n)" -lt "$want" ]; then
