@@ -152,6 +152,7 @@ TOML
   echo "N=$n: GET / x $curls" >&2
   curl -sf -o /dev/null "$url"
   get=$(for _ in $(seq "$curls"); do curl -sf -o /dev/null -w '%{time_total}\n' "$url"; done | awk '{ print $1 * 1000 }' | median)
+  get=$(printf '%.2f' "$get")
   size=$(curl -sf -o /dev/null -w '%{size_download}' "$url")
 
   echo "N=$n: restart x $kills" >&2
