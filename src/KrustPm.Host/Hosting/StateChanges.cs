@@ -120,18 +120,21 @@ internal static class StateChanges
 
             var shorter = Math.Min(before.Length, after.Length);
             var head = 0;
-            while (head < shorter && before[head].Id == after[head].Id)
+            while (head < shorter && SameId(before[head], after[head]))
             {
                 head++;
             }
 
             var tail = 0;
-            while (tail < shorter - head && before[before.Length - 1 - tail].Id == after[after.Length - 1 - tail].Id)
+            while (tail < shorter - head && SameId(before[before.Length - 1 - tail], after[after.Length - 1 - tail]))
             {
                 tail++;
             }
 
             return new Alignment(before, after, head, tail);
         }
+
+        /// <summary>The same instance, or another state of it; the reference test first spares reading every record.</summary>
+        private static bool SameId(InstanceState before, InstanceState after) => ReferenceEquals(before, after) || before.Id == after.Id;
     }
 }
