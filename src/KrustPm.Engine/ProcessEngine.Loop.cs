@@ -11,8 +11,9 @@ public sealed partial class ProcessEngine
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                // Apply everything already queued, publish once, then act: a burst costs one publish, and every
-                // effect (a reply in particular) is carried out only after the state that caused it is visible.
+                // Apply what is already queued (a bounded batch), publish once, then act: a burst costs one publish
+                // per batch, and every effect (a reply in particular) is carried out only after the state that caused
+                // it is visible.
                 var state = State;
                 var keptPerMessage = Math.Max(1, InstanceSlots(state));
                 var (count, kept) = (0, 0L);
