@@ -85,8 +85,12 @@ internal sealed unsafe class ChildReaper
         }
     }
 
-    private static void Finish(int pidfd, Action exited)
+    private void Finish(int pidfd, Action exited)
     {
+        // Removed explicitly: close alone does not remove it while a copy of the descriptor lives on, and one does
+        // in every child being spawned at that moment (until it execs). The stale entry, still readable, would
+        // then report this number again once it belongs to another child's pidfd.
+        NativeMethods.EpollControl(_epoll, NativeMethods.EpollDelete, pidfd, null);
         try
         {
             exited();
@@ -98,7 +102,6 @@ internal sealed unsafe class ChildReaper
         }
         finally
         {
-            // Closing it also removes it from the epoll set.
             NativeMethods.Close(pidfd);
         }
     }

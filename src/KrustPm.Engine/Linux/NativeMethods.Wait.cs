@@ -11,6 +11,9 @@ internal static unsafe partial class NativeMethods
     /// <summary>epoll_ctl(2) operation: add a file descriptor.</summary>
     public const int EpollAdd = 1;
 
+    /// <summary>epoll_ctl(2) operation: remove a file descriptor.</summary>
+    public const int EpollDelete = 2;
+
     /// <summary>epoll event: readable (a pidfd is readable once its process has exited).</summary>
     public const uint EpollIn = 1;
 
