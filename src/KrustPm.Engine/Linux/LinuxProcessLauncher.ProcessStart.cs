@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.IO.Pipes;
 using System.Runtime.InteropServices;
 
 namespace KrustPm.Engine.Linux;
@@ -63,7 +64,7 @@ public sealed partial class LinuxProcessLauncher
             stdin = process.StandardInput;
             var output = _output is null
                 ? Task.CompletedTask
-                : CopyOutput(request, process.Id, process.StandardOutput.BaseStream, process.StandardError.BaseStream);
+                : CopyOutput(request, process.Id, (PipeStream)process.StandardOutput.BaseStream, (PipeStream)process.StandardError.BaseStream);
             _runs[request.RunId] = new ProcessRun(process, output);
             _guardian?.Add(process.Id);
             events.Started(request.RunId, process.Id);

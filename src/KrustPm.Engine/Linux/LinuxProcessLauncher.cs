@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Pipes;
 using KrustPm.Engine.Logs;
 
 namespace KrustPm.Engine.Linux;
@@ -106,14 +107,14 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     }
 
     /// <summary>Starts copying the run's stdout and stderr into its sinks, after the previous try's output.</summary>
-    private Task CopyOutput(LaunchRequest request, int pid, Stream stdout, Stream stderr)
+    private Task CopyOutput(LaunchRequest request, int pid, PipeStream stdout, PipeStream stderr)
     {
         var spec = request.Program;
         var marker = $"--- krust-pm: {spec.Name}.{request.InstanceId} try {request.Try} started, pid {pid}, " +
             $"{DateTimeOffset.UtcNow:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} ---";
         return Task.WhenAll(Copy(OutputKind.Stdout, stdout), Copy(OutputKind.Stderr, stderr));
 
-        Task Copy(OutputKind kind, Stream pipe)
+        Task Copy(OutputKind kind, PipeStream pipe)
         {
             var sink = spec.Log.Enabled ? _output!.Sink(spec.Name, request.InstanceId, kind, spec.Log) : null;
 

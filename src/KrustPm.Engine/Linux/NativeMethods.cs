@@ -44,6 +44,19 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
+    /// <summary>ioctl(2) request: bytes that can be read without blocking (the same value on x86-64 and arm64).</summary>
+    private const nuint Fionread = 0x541B;
+
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     public static unsafe partial int Pipe2(int* fds, int flags);
+
+    /// <summary>How many bytes a pipe holds (0 if that cannot be told).</summary>
+    public static unsafe int BytesAvailable(nint fd)
+    {
+        var count = 0;
+        return IoctlInt((int)fd, Fionread, &count) == 0 ? count : 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "ioctl")]
+    private static unsafe partial int IoctlInt(int fd, nuint request, int* value);
 }
