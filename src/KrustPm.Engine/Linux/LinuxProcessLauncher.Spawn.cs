@@ -36,10 +36,16 @@ public sealed partial class LinuxProcessLauncher
         }
 
         _guardian?.Add(child.Pid);
-        events.Started(request.RunId, child.Pid);
-
-        // Only now: an exit, however early, is then reported after the start.
-        reaper.Watch(pidfd, () => Ended(request.RunId, child.Pid, run.Reap(), events));
+        try
+        {
+            events.Started(request.RunId, child.Pid);
+        }
+        finally
+        {
+            // Only now: an exit, however early, is then reported after the start. Even if reporting the start
+            // failed: the child must still be reaped.
+            reaper.Watch(pidfd, () => Ended(request.RunId, child.Pid, run.Reap(), events));
+        }
     }
 
     /// <summary>
