@@ -1,84 +1,91 @@
-using System.Diagnostics;
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 
 namespace KrustPm.Engine.Linux;
 
 /// <summary>
-/// Turns a program's specification into the exact <see cref="ProcessStartInfo"/> to start, or into the reason it
-/// cannot be started (missing working directory, executable or user; not allowed to switch users).
+/// What one try of a program executes, worked out before anything is started: the argv to exec, its environment and
+/// working directory. <see cref="Argv"/>[0] is the file to exec: the program itself, or <c>setpriv</c> in front of it
+/// when the program must die with krust-pm (<c>--pdeathsig KILL</c>) or run as another user (<c>--reuid --regid
+/// --groups</c>), both in the one wrapper. The reasons a program cannot be started (missing working directory,
+/// executable or user; not allowed to switch users) are found here, as readable start failures.
 /// </summary>
-internal sealed record LaunchPlan(ProcessStartInfo? StartInfo, string Executable, string? Error)
+/// <param name="Program">The program's executable, resolved (what the user's messages name).</param>
+/// <param name="Argv">What to exec: the file first, as an absolute path.</param>
+/// <param name="Environment">The complete environment of the child.</param>
+/// <param name="WorkingDirectory">The child's working directory (it exists).</param>
+internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Environment, string WorkingDirectory)
 {
-    private const string SetsidPath = "/usr/bin/setsid";
-    private const string SetprivPath = "/usr/bin/setpriv";
-    private const string EnvPath = "/usr/bin/env";
+    /// <summary>The one wrapper (util-linux): it sets the parent-death signal and switches users, then execs in place.</summary>
+    public const string SetprivPath = "/usr/bin/setpriv";
 
-    /// <summary>The tools every launch goes through.</summary>
-    public static IReadOnlyList<string> Tools { get; } = [SetsidPath, SetprivPath, EnvPath];
-
-    public static LaunchPlan Create(ProgramSpec spec, LinuxProcessLauncherOptions options, bool captureOutput)
+    public static bool TryCreate(ProgramSpec spec, LinuxProcessLauncherOptions options, [NotNullWhen(true)] out LaunchPlan? plan, [NotNullWhen(false)] out string? error)
     {
-        var workingDirectory = spec.WorkingDirectory ?? Environment.CurrentDirectory;
+        plan = null;
+        var workingDirectory = spec.WorkingDirectory ?? System.Environment.CurrentDirectory;
         if (!Directory.Exists(workingDirectory))
         {
-            return Failed($"working directory does not exist: '{workingDirectory}'");
+            error = $"working directory does not exist: '{workingDirectory}'";
+            return false;
         }
 
-        var info = new ProcessStartInfo(SetsidPath)
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!spec.ClearEnvironment)
         {
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = captureOutput,
-            RedirectStandardError = captureOutput,
-        };
-
-        if (spec.ClearEnvironment)
-        {
-            info.Environment.Clear();
+            // .NET keeps its own copy of the environment (SetEnvironmentVariable does not change libc's environ).
+            foreach (DictionaryEntry variable in System.Environment.GetEnvironmentVariables())
+            {
+                environment[(string)variable.Key] = (string?)variable.Value ?? string.Empty;
+            }
         }
 
-        if (spec.User is { } user && RunAs(info, user) is { } userError)
+        var credentials = new List<string>();
+        if (spec.User is { } user && (error = RunAs(user, environment, credentials)) is not null)
         {
-            return Failed(userError);
+            return false;
         }
 
         foreach (var (name, value) in spec.Environment)
         {
-            info.Environment[name] = value;
+            environment[name] = value;
         }
 
-        info.Environment.TryGetValue("PATH", out var searchPath);
-        if (!ExecutableLookup.TryResolve(spec.Argv[0], workingDirectory, searchPath, out var executable, out var error))
+        environment.TryGetValue("PATH", out var searchPath);
+        if (!ExecutableLookup.TryResolve(spec.Argv[0], workingDirectory, searchPath, out var executable, out error))
         {
-            return Failed(error);
+            return false;
         }
 
-        if (options.KillWithParent)
+        var argv = new List<string>(spec.Argv.Length + credentials.Count + 4);
+        if (options.KillWithParent || credentials.Count > 0)
         {
-            info.ArgumentList.Add(SetprivPath);
-            info.ArgumentList.Add("--pdeathsig");
-            info.ArgumentList.Add("KILL");
+            argv.Add(SetprivPath);
+            if (options.KillWithParent)
+            {
+                // Set last by setpriv, after the credentials: a change of user would clear it.
+                argv.AddRange(["--pdeathsig", "KILL"]);
+            }
+
+            argv.AddRange(credentials);
+            argv.Add("--");
         }
 
-        // env would read a path containing '=' as a variable assignment; such a program keeps SIGPIPE ignored.
-        if (!executable.Contains('=', StringComparison.Ordinal))
-        {
-            info.ArgumentList.Add(EnvPath);
-            info.ArgumentList.Add("--default-signal");
-        }
-
-        info.ArgumentList.Add(executable);
-        foreach (var argument in spec.Argv.AsSpan()[1..])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return new LaunchPlan(info, executable, null);
+        argv.Add(executable);
+        argv.AddRange(spec.Argv.AsSpan()[1..]);
+        plan = new LaunchPlan(executable, argv, environment, workingDirectory);
+        return true;
     }
 
-    /// <summary>Runs the program as <paramref name="user"/>, with that user's HOME, USER and LOGNAME.</summary>
+    /// <summary>The environment as <c>NAME=value</c> strings (an envp).</summary>
+    public List<string> EnvironmentBlock() => [.. Environment.Select(variable => $"{variable.Key}={variable.Value}")];
+
+    /// <summary>
+    /// Runs the program as <paramref name="user"/>: its uid, its primary gid and its supplementary groups (as
+    /// <c>initgroups</c> gives them, like <c>ProcessStartInfo.UserName</c> did), with its HOME, USER and LOGNAME.
+    /// </summary>
     /// <returns>Why that is impossible, or <see langword="null"/>.</returns>
-    private static string? RunAs(ProcessStartInfo info, string user)
+    private static string? RunAs(string user, Dictionary<string, string> environment, List<string> credentials)
     {
         if (UserAccounts.Find(user) is not { } account)
         {
@@ -91,12 +98,29 @@ internal sealed record LaunchPlan(ProcessStartInfo? StartInfo, string Executable
             return $"cannot run as user '{user}': krust-pm runs as uid {self}, and only root can switch users";
         }
 
-        info.UserName = account.Name;
-        info.Environment["HOME"] = account.Home;
-        info.Environment["USER"] = account.Name;
-        info.Environment["LOGNAME"] = account.Name;
+        environment["HOME"] = account.Home;
+        environment["USER"] = account.Name;
+        environment["LOGNAME"] = account.Name;
+        if (self != 0)
+        {
+            return null; // Already that user; without privileges there is nothing more to set (nor any way to).
+        }
+
+        if (!UserAccounts.CanSwitchUsers)
+        {
+            return $"cannot run as user '{user}': krust-pm is not allowed to switch users (it runs as root without CAP_SETUID and CAP_SETGID)";
+        }
+
+        if (UserAccounts.Groups(account) is not { } groups)
+        {
+            return $"cannot run as user '{user}': its groups cannot be determined";
+        }
+
+        credentials.AddRange([
+            "--reuid", account.Uid.ToString(CultureInfo.InvariantCulture),
+            "--regid", account.Gid.ToString(CultureInfo.InvariantCulture),
+            "--groups", string.Join(',', groups.Select(group => group.ToString(CultureInfo.InvariantCulture))),
+        ]);
         return null;
     }
-
-    private static LaunchPlan Failed(string error) => new(null, string.Empty, error);
 }

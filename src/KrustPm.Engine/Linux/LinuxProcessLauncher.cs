@@ -1,25 +1,29 @@
 using System.Collections.Concurrent;
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Runtime.InteropServices;
+using System.IO.Pipes;
 using KrustPm.Engine.Logs;
 
 namespace KrustPm.Engine.Linux;
 
 /// <summary>
-/// Starts and signals real processes on Linux. Each run is started as
-/// <c>setsid setpriv --pdeathsig KILL env --default-signal PROGRAM ARGS...</c>, each of which execs in place (the pid
-/// stays the program's): the run leads its own session and process group, so a signal reaches the whole tree it
-/// started and never krust-pm; it dies with krust-pm's launch thread, even if krust-pm is killed with SIGKILL; and
-/// it starts with default signal dispositions (.NET leaves SIGPIPE ignored). The .NET runtime reaps every child, so
-/// no zombie is left behind.
+/// Starts and signals real processes on Linux. Each run is started with one posix_spawn(3) of the program itself,
+/// or, when it must die with krust-pm or run as another user, of <c>setpriv --pdeathsig KILL [--reuid --regid
+/// --groups] -- PROGRAM ARGS...</c>, which execs the program in place (the pid stays the program's). The run leads
+/// its own session and process group, so a signal reaches the whole tree it started and never krust-pm; it dies
+/// with krust-pm's launch thread, even if krust-pm is killed with SIGKILL (<see
+/// cref="LinuxProcessLauncherOptions.KillWithParent"/>); and it starts with default signal dispositions (.NET leaves
+/// SIGPIPE ignored). Exits are noticed through pid file descriptors on one reaper thread, which reaps every child,
+/// so no zombie is left behind. Where the kernel has no pidfd_open (before Linux 5.3) or libc no
+/// posix_spawn_file_actions_addchdir_np (before glibc 2.29), runs are started with
+/// <see cref="System.Diagnostics.Process"/> instead, through <c>setsid env --default-signal</c>, and the .NET
+/// runtime reaps them.
 /// </summary>
-public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
+public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
 {
     private readonly ConcurrentDictionary<long, Run> _runs = new();
     private readonly LinuxProcessLauncherOptions _options;
     private readonly OutputStore? _output;
     private readonly Guardian? _guardian;
+    private readonly ChildReaper? _reaper;
     private readonly LaunchThread _thread = LaunchThread.Instance;
 
     /// <summary>Creates a launcher with <see cref="LinuxProcessLauncherOptions.Default"/>; output is not captured.</summary>
@@ -43,7 +47,8 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
             throw new PlatformNotSupportedException("The krust-pm launcher runs on Linux only.");
         }
 
-        foreach (var tool in LaunchPlan.Tools)
+        _reaper = options.UseProcessStart || !ChildSpawner.IsSupported ? null : ChildReaper.Shared;
+        foreach (var tool in _reaper is null ? [LaunchPlan.SetprivPath, SetsidPath, EnvPath] : new[] { LaunchPlan.SetprivPath })
         {
             if (!File.Exists(tool))
             {
@@ -78,94 +83,40 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
     {
         if (_runs.TryGetValue(runId, out var run))
         {
-            SignalGroup(run.Process.Id, signal);
+            run.Signal(signal);
         }
     });
 
     /// <summary>Lets the guardian go (it kills any group still listed, normally none).</summary>
     public void Dispose() => _guardian?.Dispose();
 
-    /// <summary>
-    /// Signals the process group led by <paramref name="pid"/>. Right after the start, before <c>setsid</c> ran,
-    /// the group does not exist yet: then the process itself is signalled.
-    /// </summary>
-    private static void SignalGroup(int pid, int signal)
-    {
-        if (NativeMethods.Kill(-pid, signal) != 0 && Marshal.GetLastPInvokeError() == NativeMethods.Esrch)
-        {
-            NativeMethods.Kill(pid, signal);
-        }
-    }
-
     private void LaunchNow(LaunchRequest request, IProcessEvents events)
     {
-        var plan = LaunchPlan.Create(request.Program, _options, captureOutput: _output is not null);
-        if (plan.StartInfo is null)
+        if (!LaunchPlan.TryCreate(request.Program, _options, out var plan, out var error))
         {
-            events.StartFailed(request.RunId, plan.Error ?? "cannot start");
-            return;
+            events.StartFailed(request.RunId, error);
         }
-
-        var process = new Process { StartInfo = plan.StartInfo, EnableRaisingEvents = true };
-        process.Exited += (_, _) => OnExited(request.RunId, process, events);
-
-        // Held until Started is reported, so that an instant exit is always reported after the start.
-        StreamWriter stdin;
-        lock (process)
+        else if (_reaper is not null)
         {
-            try
-            {
-                process.Start();
-            }
-            catch (Exception failure) when (failure is Win32Exception or InvalidOperationException or IOException)
-            {
-                process.Dispose();
-                events.StartFailed(request.RunId, StartFailure(request.Program, plan.Executable, failure));
-                return;
-            }
-
-            // Taken now: once the lock is released, an instant exit may dispose the process object at any moment.
-            stdin = process.StandardInput;
-            _runs[request.RunId] = new Run(process, CopyOutput(request, process));
-            _guardian?.Add(process.Id);
-            events.Started(request.RunId, process.Id);
+            Spawn(request, plan, _reaper, events);
         }
-
-        // The child gets an empty stdin (end of file), never krust-pm's own.
-        try
+        else
         {
-            stdin.Close();
-        }
-        catch (IOException)
-        {
-            // The child already exited and closed its end.
+            StartProcess(request, plan, events);
         }
     }
 
-    private static string StartFailure(ProgramSpec spec, string executable, Exception failure) => failure switch
-    {
-        Win32Exception { NativeErrorCode: 1 } when spec.User is not null =>
-            $"cannot run as user '{spec.User}': krust-pm is not allowed to switch users (it must run as root)",
-        _ when spec.User is not null => $"cannot start '{executable}' as user '{spec.User}': {failure.Message}",
-        _ => $"cannot start '{executable}': {failure.Message}",
-    };
-
     /// <summary>Starts copying the run's stdout and stderr into its sinks, after the previous try's output.</summary>
-    private Task CopyOutput(LaunchRequest request, Process process)
+    private Task CopyOutput(LaunchRequest request, int pid, PipeStream stdout, PipeStream stderr)
     {
-        if (_output is null)
-        {
-            return Task.CompletedTask;
-        }
-
         var spec = request.Program;
-        var marker = $"--- krust-pm: {spec.Name}.{request.InstanceId} try {request.Try} started, pid {process.Id}, " +
+        var marker = $"--- krust-pm: {spec.Name}.{request.InstanceId} try {request.Try} started, pid {pid}, " +
             $"{DateTimeOffset.UtcNow:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} ---";
-        var copies = new List<Task>(2);
-        foreach (var kind in new[] { OutputKind.Stdout, OutputKind.Stderr })
+        return Task.WhenAll(Copy(OutputKind.Stdout, stdout), Copy(OutputKind.Stderr, stderr));
+
+        Task Copy(OutputKind kind, PipeStream pipe)
         {
-            var sink = spec.Log.Enabled ? _output.Sink(spec.Name, request.InstanceId, kind, spec.Log) : null;
-            var pipe = kind == OutputKind.Stdout ? process.StandardOutput.BaseStream : process.StandardError.BaseStream;
+            var sink = spec.Log.Enabled ? _output!.Sink(spec.Name, request.InstanceId, kind, spec.Log) : null;
 
             // Only the launch thread starts copies, so LastCopy is never raced.
             var copy = OutputCopy.RunAsync(pipe, sink, sink?.LastCopy ?? Task.CompletedTask, marker);
@@ -174,31 +125,22 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
                 sink.LastCopy = copy;
             }
 
-            copies.Add(copy);
+            return copy;
         }
-
-        return Task.WhenAll(copies);
     }
 
-    private void OnExited(long runId, Process process, IProcessEvents events)
+    /// <summary>Reports the end of a run whose process has been reaped, and whose group has been killed.</summary>
+    private void Ended(long runId, int pid, int exitCode, IProcessEvents events)
     {
-        int exitCode;
-        Run? run;
-        lock (process)
-        {
-            exitCode = process.ExitCode;
-            _runs.TryRemove(runId, out run);
-        }
-
-        // Whatever the leader left behind in its group belongs to a run that is over: no orphans. That also
-        // closes the last writers of the output pipes, so the copies reach end of file.
-        NativeMethods.Kill(-process.Id, Signals.Kill);
-        _guardian?.Remove(process.Id);
+        _runs.TryRemove(runId, out _);
+        _guardian?.Remove(pid);
         events.Exited(runId, exitCode);
-
-        // The pipes belong to the process object: it is disposed only once its output is all copied.
-        (run?.Output ?? Task.CompletedTask).ContinueWith(_ => process.Dispose(), TaskScheduler.Default);
     }
 
-    private sealed record Run(Process Process, Task Output);
+    /// <summary>A run that has been started and has not been reported exited.</summary>
+    private abstract class Run
+    {
+        /// <summary>Sends a signal to the run's process group; nothing once the run has ended.</summary>
+        public abstract void Signal(int signal);
+    }
 }

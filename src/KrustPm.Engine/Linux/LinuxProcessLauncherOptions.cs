@@ -18,4 +18,10 @@ public sealed record LinuxProcessLauncherOptions
     /// included. Defaults to <see langword="true"/>.
     /// </summary>
     public bool Guardian { get; init; } = true;
+
+    /// <summary>
+    /// Start runs with <see cref="System.Diagnostics.Process"/> (the fallback for kernels without pidfd_open) even
+    /// where posix_spawn and pid file descriptors are available. For tests of that path.
+    /// </summary>
+    internal bool UseProcessStart { get; init; }
 }

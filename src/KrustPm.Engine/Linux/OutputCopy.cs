@@ -1,11 +1,13 @@
 using System.Buffers;
+using System.IO.Pipes;
 
 namespace KrustPm.Engine.Linux;
 
 /// <summary>
 /// Copies one output pipe of a run into its <see cref="Logs.OutputSink"/>: bytes, in chunks of up to 64 KiB, never
-/// re-encoded. An idle pipe holds no buffer (a zero-byte read waits for data first), so thousands of quiet instances
-/// cost no memory.
+/// re-encoded. An idle pipe holds no chunk: the copy waits for data with a one-byte read (a zero-byte read on a
+/// pipe completes at once instead of waiting), then takes what the pipe holds (FIONREAD), so thousands of quiet
+/// instances cost no memory.
 /// </summary>
 internal static class OutputCopy
 {
@@ -19,33 +21,38 @@ internal static class OutputCopy
     private static readonly TimeSpan PreviousWait = TimeSpan.FromSeconds(2);
 
     /// <summary>Copies <paramref name="source"/> to <paramref name="sink"/> until end of file, after <paramref name="previous"/>.</summary>
-    /// <param name="source">The pipe.</param>
+    /// <param name="source">The pipe (disposed at the end).</param>
     /// <param name="sink">Where the bytes go (<see langword="null"/>: read and discarded).</param>
     /// <param name="previous">The previous try's copy: this one's bytes come after all of its (see <see cref="PreviousWait"/>).</param>
     /// <param name="marker">The line written to the file before this try's output.</param>
     /// <returns>A task that completes at end of file; it never faults.</returns>
-    public static async Task RunAsync(Stream source, Logs.OutputSink? sink, Task previous, string marker)
+    public static async Task RunAsync(PipeStream source, Logs.OutputSink? sink, Task previous, string marker)
     {
         // Never on the caller's thread: that is the launch thread, holding the run's lock. There, a write waiting
         // for the sink, or a pipe that already holds output (read synchronously for as long as the program keeps
-        // it full), would hold up the start report, every other launch and every signal.
-        await Task.WhenAny(previous, Task.Delay(PreviousWait)).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        // it full), would hold up the start report, every other launch and every signal. The timer only when
+        // the previous copy is still running (rarely): a restart loop would otherwise keep two alive per try.
+        await (previous.IsCompleted ? previous : Task.WhenAny(previous, Task.Delay(PreviousWait))).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         sink?.Mark(marker);
         try
         {
-            while (true)
+            var fd = source.SafePipeHandle.DangerousGetHandle();
+            var first = new byte[1];
+            while (await source.ReadAsync(first).ConfigureAwait(false) != 0)
             {
-                await source.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
                 var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
                 try
                 {
-                    var read = await source.ReadAsync(buffer.AsMemory(0, ChunkSize)).ConfigureAwait(false);
-                    if (read == 0)
+                    buffer[0] = first[0];
+                    var length = 1;
+                    var available = Math.Min(NativeMethods.BytesAvailable(fd), ChunkSize - 1);
+                    if (available > 0)
                     {
-                        return;
+                        // Completes at once: the bytes are in the pipe.
+                        length += await source.ReadAsync(buffer.AsMemory(1, available)).ConfigureAwait(false);
                     }
 
-                    sink?.Write(buffer.AsSpan(0, read));
+                    sink?.Write(buffer.AsSpan(0, length));
                 }
                 finally
                 {

@@ -2,16 +2,45 @@ using System.Runtime.InteropServices;
 
 namespace KrustPm.Engine.Linux;
 
-/// <summary>Looks up OS users (getpwnam_r, so NSS sources count) and krust-pm's own effective uid.</summary>
+/// <summary>
+/// Looks up OS users and their groups (getpwnam_r and getgrouplist, so NSS sources count), krust-pm's own effective
+/// uid and whether it may switch users.
+/// </summary>
 internal static unsafe partial class UserAccounts
 {
     private const int ErrorRange = 34;
+    private const ulong SwitchUserCapabilities = (1UL << 6) | (1UL << 7); // CAP_SETGID, CAP_SETUID
 
     /// <summary>An OS user as the password database gives it.</summary>
     public sealed record Account(string Name, uint Uid, uint Gid, string Home);
 
     /// <summary>krust-pm's effective user id.</summary>
     public static uint EffectiveUid => GetEffectiveUid();
+
+    /// <summary>Whether krust-pm holds CAP_SETUID and CAP_SETGID (root normally does; root in a restricted container may not).</summary>
+    public static bool CanSwitchUsers => (EffectiveCapabilities() & SwitchUserCapabilities) == SwitchUserCapabilities;
+
+    /// <summary>The user's supplementary groups (its primary group included), as initgroups(3) would set them.</summary>
+    public static uint[]? Groups(Account account)
+    {
+        var count = 64;
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var groups = new uint[count];
+            fixed (uint* start = groups)
+            {
+                var found = count;
+                if (GetGroupList(account.Name, account.Gid, start, ref found) >= 0)
+                {
+                    return groups[..found];
+                }
+
+                count = Math.Max(found, count * 2);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Finds a user by name; <see langword="null"/> when there is none.</summary>
     public static Account? Find(string name)
@@ -46,6 +75,29 @@ internal static unsafe partial class UserAccounts
 
     [LibraryImport("libc", EntryPoint = "getpwnam_r", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int GetPasswordEntry(string name, Passwd* entry, byte* buffer, nuint size, out nint result);
+
+    [LibraryImport("libc", EntryPoint = "getgrouplist", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int GetGroupList(string user, uint group, uint* groups, ref int count);
+
+    /// <summary>CapEff from /proc/self/status (none when it cannot be read).</summary>
+    private static ulong EffectiveCapabilities()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("CapEff:", StringComparison.Ordinal))
+                {
+                    return ulong.Parse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUid();

@@ -1,5 +1,6 @@
 using KrustPm.Engine.Linux;
 using KrustPm.Engine.Logs;
+using KrustPm.Tests.Shared;
 
 namespace KrustPm.Engine.Tests.Linux;
 
@@ -37,14 +38,17 @@ public sealed class InstantExitTests : IAsyncDisposable
         Assert.Equal(0, launcher.LiveRuns);
     }
 
-    /// <summary>Reports a start only once the process is gone (reaped): its exit then waits on the launcher's lock.</summary>
+    /// <summary>
+    /// Reports a start only once the process has exited (a zombie, or already reaped by the runtime on the
+    /// Process path): its exit is then ready to be reported before its start is.
+    /// </summary>
     private sealed class StartReportedAfterExit : IProcessEvents
     {
         private readonly RecordingEvents _inner = new();
 
         public void Started(long runId, int pid)
         {
-            SpinWait.SpinUntil(() => !Directory.Exists($"/proc/{pid}"), TimeSpan.FromSeconds(5));
+            SpinWait.SpinUntil(() => !ProcFs.IsAlive(pid), TimeSpan.FromSeconds(5));
             _inner.Started(runId, pid);
         }
 

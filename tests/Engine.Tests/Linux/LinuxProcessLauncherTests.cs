@@ -6,12 +6,19 @@ using KrustPm.Tests.Shared;
 namespace KrustPm.Engine.Tests.Linux;
 
 /// <summary>The real launcher against real, short-lived processes. Each test bounds its time and checks that
-/// nothing it started is left.</summary>
-public sealed class LinuxProcessLauncherTests : IAsyncDisposable
+/// nothing it started is left. <see cref="ProcessStartFallbackTests"/> runs them all on the fallback path too.</summary>
+public class LinuxProcessLauncherTests : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("krust-launcher-").FullName;
-    private readonly LinuxProcessLauncher _launcher = new();
+    private readonly LinuxProcessLauncher _launcher;
     private readonly RecordingEvents _events = new();
+
+    public LinuxProcessLauncherTests()
+        : this(LinuxProcessLauncherOptions.Default)
+    {
+    }
+
+    protected LinuxProcessLauncherTests(LinuxProcessLauncherOptions options) => _launcher = new(options);
 
     /// <summary>After every test: every run started has left no process behind (each run is its own session).</summary>
     public async ValueTask DisposeAsync()
@@ -24,6 +31,7 @@ public sealed class LinuxProcessLauncherTests : IAsyncDisposable
         Assert.Equal(0, _launcher.LiveRuns);
         _launcher.Dispose();
         Directory.Delete(_folder, recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -153,12 +161,14 @@ public sealed class LinuxProcessLauncherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_program_runs_as_another_user_with_that_users_HOME_USER_and_LOGNAME()
+    public async Task A_program_runs_as_another_user_with_that_users_groups_HOME_USER_and_LOGNAME_and_no_capabilities()
     {
         Assert.SkipUnless(UserAccounts.EffectiveUid == 0, "switching users needs root; this test runs as uid " + UserAccounts.EffectiveUid);
         var nobody = UserAccounts.Find("nobody")!;
 
-        LaunchSpec(12, Spec($"test \"$(id -u)/$USER/$LOGNAME/$HOME\" = '{nobody.Uid}/nobody/nobody/{nobody.Home}'") with
+        LaunchSpec(12, Spec(
+            $"test \"$(id -u)/$(id -g)/$USER/$LOGNAME/$HOME\" = '{nobody.Uid}/{nobody.Gid}/nobody/nobody/{nobody.Home}' && " +
+            "test \"$(id -G)\" = \"$(id -G nobody)\" && grep -q '^CapEff:[[:space:]]*0*$' /proc/self/status") with
         {
             User = "nobody",
             WorkingDirectory = "/",

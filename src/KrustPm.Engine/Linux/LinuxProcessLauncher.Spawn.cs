@@ -1,0 +1,117 @@
+using System.IO.Pipes;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace KrustPm.Engine.Linux;
+
+/// <summary>The default path: posix_spawn, a pidfd per run, and the reaper thread.</summary>
+public sealed partial class LinuxProcessLauncher
+{
+    private void Spawn(LaunchRequest request, LaunchPlan plan, ChildReaper reaper, IProcessEvents events)
+    {
+        var error = ChildSpawner.Spawn(plan, captureOutput: _output is not null, out var child);
+        if (error != 0)
+        {
+            events.StartFailed(request.RunId, SpawnFailure(request.Program, plan, error));
+            return;
+        }
+
+        var run = new SpawnedRun(child.Pid);
+        var pidfd = ChildReaper.Open(child.Pid);
+        if (pidfd < 0)
+        {
+            // Out of file descriptors: a child krust-pm cannot watch must not run.
+            error = Marshal.GetLastPInvokeError();
+            run.Reap();
+            NativeMethods.Close(child.Stdout);
+            NativeMethods.Close(child.Stderr);
+            events.StartFailed(request.RunId, $"cannot start '{plan.Program}': cannot watch it: {Marshal.GetPInvokeErrorMessage(error)}");
+            return;
+        }
+
+        _runs[request.RunId] = run;
+        if (_output is not null)
+        {
+            _ = CopyOutput(request, child.Pid, OpenPipe(child.Stdout), OpenPipe(child.Stderr)); // Each copy disposes its pipe.
+        }
+
+        _guardian?.Add(child.Pid);
+        try
+        {
+            events.Started(request.RunId, child.Pid);
+        }
+        finally
+        {
+            // Only now: an exit, however early, is then reported after the start. Even if reporting the start
+            // failed: the child must still be reaped.
+            reaper.Watch(pidfd, () => Ended(request.RunId, child.Pid, run.Reap(), events));
+        }
+    }
+
+    /// <summary>
+    /// A pipe's read end as a stream. PipeStream reads asynchronously through the runtime's epoll engine, so a
+    /// pending read holds no thread (a FileStream would block a thread-pool thread per pipe).
+    /// </summary>
+    private static AnonymousPipeClientStream OpenPipe(int fd) =>
+        new(PipeDirection.In, new SafePipeHandle(fd, ownsHandle: true));
+
+    private static string SpawnFailure(ProgramSpec spec, LaunchPlan plan, int error)
+    {
+        if (error is NativeMethods.Enoent or NativeMethods.Enotdir && !Directory.Exists(plan.WorkingDirectory))
+        {
+            return $"working directory does not exist: '{plan.WorkingDirectory}'";
+        }
+
+        var what = spec.User is null ? $"'{plan.Program}'" : $"'{plan.Program}' as user '{spec.User}'";
+        var file = plan.Argv[0] == plan.Program ? string.Empty : $" ({plan.Argv[0]})";
+        return $"cannot start {what}{file}: {Marshal.GetPInvokeErrorMessage(error)}";
+    }
+
+    /// <summary>A run started by posix_spawn: krust-pm reaps it itself.</summary>
+    private sealed class SpawnedRun(int pid) : Run
+    {
+        private readonly Lock _lock = new();
+        private bool _reaped;
+
+        /// <summary>
+        /// Signals the group, unless the leader has been reaped: from then on its pid may belong to someone else.
+        /// Before that, a group led by a zombie still keeps its id.
+        /// </summary>
+        public override void Signal(int signal)
+        {
+            lock (_lock)
+            {
+                if (!_reaped)
+                {
+                    NativeMethods.Kill(-pid, signal);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Kills whatever the leader left in its group (a run that is over leaves no orphans, and that also closes
+        /// the last writers of its output pipes), then reaps the leader.
+        /// </summary>
+        /// <returns>The exit code; 128 + N when killed by signal N (as .NET's Process reports it); -1 if someone else reaped it.</returns>
+        public unsafe int Reap()
+        {
+            lock (_lock)
+            {
+                NativeMethods.Kill(-pid, Signals.Kill);
+                var status = 0;
+                while (NativeMethods.WaitPid(pid, &status, 0) < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() != NativeMethods.Eintr)
+                    {
+                        _reaped = true;
+                        return -1; // ECHILD: only a waitpid(-1) elsewhere in the process can have taken it.
+                    }
+                }
+
+                _reaped = true;
+                var signal = status & 0x7f;
+                return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+            }
+        }
+    }
+}
