@@ -11,10 +11,13 @@ public sealed partial class ProcessEngine
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                // Apply everything already queued, publish once, then act: a burst costs one publish, and every
-                // effect (a reply in particular) is carried out only after the state that caused it is visible.
+                // Apply what is already queued (a bounded batch), publish once, then act: a burst costs one publish
+                // per batch, and every effect (a reply in particular) is carried out only after the state that caused
+                // it is visible.
                 var state = State;
-                while (applied.Count < MaxBatch && reader.TryRead(out var message))
+                var keptPerMessage = Math.Max(1, InstanceSlots(state));
+                var (count, kept) = (0, 0L);
+                while (count < MaxBatch && kept < MaxKeptSlots && reader.TryRead(out var message))
                 {
                     if (IsCommand(message))
                     {
@@ -22,9 +25,18 @@ public sealed partial class ProcessEngine
                     }
 
                     var (next, produced) = Reducer.Reduce(state, message);
-                    applied.Add(new AppliedMessage(message, state, next, produced));
+
+                    // Each kept before/after pair holds its states alive until the batch is published: keep them only
+                    // while someone listens, and publish sooner when the states are large.
+                    if (Applied is not null)
+                    {
+                        applied.Add(new AppliedMessage(message, state, next, produced));
+                        kept += keptPerMessage;
+                    }
+
                     effects.AddRange(produced);
                     state = next;
+                    count++;
                 }
 
                 Publish(state);
@@ -64,6 +76,18 @@ public sealed partial class ProcessEngine
     private static bool IsCommand(Message message) => message is Message.Load or Message.Scale or Message.Shutdown
         or Message.StopInstances or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance
         or Message.SignalInstances;
+
+    /// <summary>How many instances (current and retiring) a state holds: what one more state can copy at most.</summary>
+    private static int InstanceSlots(EngineState state)
+    {
+        var slots = 0;
+        foreach (var program in state.Programs)
+        {
+            slots += program.Instances.Length + program.Retiring.Length;
+        }
+
+        return slots;
+    }
 
     private void Publish(EngineState state)
     {

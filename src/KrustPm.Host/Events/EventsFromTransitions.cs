@@ -1,10 +1,11 @@
 using KrustPm.Engine;
+using KrustPm.Host.Hosting;
 
 namespace KrustPm.Host.Events;
 
 /// <summary>
-/// Derives events from one applied message by comparing the state before and after it. Only programs whose state
-/// object changed are compared (unchanged ones are the same immutable object), so a message costs what it touched.
+/// Derives events from one applied message by comparing the state before and after it, through
+/// <see cref="StateChanges"/>: a message costs what it touched, not what the state holds.
 /// </summary>
 internal static class EventsFromTransitions
 {
@@ -31,14 +32,8 @@ internal static class EventsFromTransitions
                 break;
         }
 
-        foreach (var after in applied.After.Programs)
+        foreach (var (before, after) in StateChanges.Programs(applied.Before, applied.After))
         {
-            var before = applied.Before.Find(after.Name);
-            if (before is not null && ReferenceEquals(before, after))
-            {
-                continue;
-            }
-
             Compare(before, after, at, events);
         }
 
@@ -64,14 +59,9 @@ internal static class EventsFromTransitions
 
     private static void Compare(ProgramState? before, ProgramState after, DateTimeOffset at, List<EngineEvent> events)
     {
-        var previous = before is null
-            ? []
-            : before.Instances.Concat(before.Retiring).GroupBy(i => i.Id).ToDictionary(g => g.Key, g => g.First());
-        var now = new HashSet<long>();
-        foreach (var instance in after.Instances.Concat(after.Retiring))
+        var changes = StateChanges.Instances(before, after);
+        foreach (var (was, instance) in changes.Changed)
         {
-            now.Add(instance.Id);
-            previous.TryGetValue(instance.Id, out var was);
             if (was is not null && was.Status == instance.Status && was.RunId == instance.RunId && was.Pid == instance.Pid)
             {
                 continue;
@@ -80,7 +70,7 @@ internal static class EventsFromTransitions
             events.Add(Status(after.Name, was, instance, at));
         }
 
-        foreach (var gone in previous.Values.Where(i => !now.Contains(i.Id)))
+        foreach (var gone in changes.Gone)
         {
             events.Add(new EngineEvent(0, at, "instance.removed")
             {

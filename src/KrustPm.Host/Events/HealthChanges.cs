@@ -1,4 +1,5 @@
 using KrustPm.Engine;
+using KrustPm.Host.Hosting;
 
 namespace KrustPm.Host.Events;
 
@@ -25,31 +26,25 @@ internal enum HealthChangeKind
 internal readonly record struct HealthChange(HealthChangeKind Kind, string Program, InstanceState Instance);
 
 /// <summary>
-/// Finds the dependency and health changes one applied message made, for the event feed and the lifecycle log.
-/// Only programs with <c>depends_on</c>, a probe or <c>ready_log_line</c> whose state object changed are looked at,
-/// so programs without them cost one check per message.
+/// Finds the dependency and health changes one applied message made, for the event feed and the lifecycle log,
+/// through <see cref="StateChanges"/> (a message costs what it touched). Only programs with <c>depends_on</c>, a
+/// probe or <c>ready_log_line</c> are compared, so programs without them cost nothing more than before.
 /// </summary>
 internal static class HealthChanges
 {
     public static List<HealthChange>? Of(AppliedMessage applied)
     {
         List<HealthChange>? changes = null;
-        var programs = applied.After.Programs;
-        for (var index = 0; index < programs.Length; index++)
+        foreach (var (before, after) in StateChanges.Programs(applied.Before, applied.After))
         {
-            var after = programs[index];
             if (!HasHealth(after.Spec))
             {
                 continue;
             }
 
-            // Programs keep their place (they are only added at the end): look there first.
-            var before = index < applied.Before.Programs.Length && applied.Before.Programs[index].Name == after.Name
-                ? applied.Before.Programs[index]
-                : applied.Before.Find(after.Name);
-            if (!ReferenceEquals(before, after))
+            foreach (var (was, now) in StateChanges.Instances(before, after).Changed)
             {
-                Compare(before, after, ref changes);
+                Add(after.Name, was, now, ref changes);
             }
         }
 
@@ -60,41 +55,8 @@ internal static class HealthChanges
     public static bool HasHealth(ProgramSpec spec) =>
         !spec.DependsOn.IsEmpty || spec.Readiness is not null || spec.Liveness is not null || spec.ReadyLogLine is not null;
 
-    private static void Compare(ProgramState? before, ProgramState after, ref List<HealthChange>? changes)
-    {
-        Dictionary<long, InstanceState>? previous = null;
-        if (before is not null)
-        {
-            previous = new Dictionary<long, InstanceState>(before.Instances.Length + before.Retiring.Length);
-            foreach (var instance in before.Instances)
-            {
-                previous.TryAdd(instance.Id, instance);
-            }
-
-            foreach (var instance in before.Retiring)
-            {
-                previous.TryAdd(instance.Id, instance);
-            }
-        }
-
-        foreach (var instance in after.Instances)
-        {
-            Add(after.Name, previous?.GetValueOrDefault(instance.Id), instance, ref changes);
-        }
-
-        foreach (var instance in after.Retiring)
-        {
-            Add(after.Name, previous?.GetValueOrDefault(instance.Id), instance, ref changes);
-        }
-    }
-
     private static void Add(string program, InstanceState? was, InstanceState now, ref List<HealthChange>? changes)
     {
-        if (ReferenceEquals(was, now))
-        {
-            return;
-        }
-
         if (now.Status is InstanceStatus.Waiting or InstanceStatus.Blocked && was?.Status != now.Status)
         {
             (changes ??= []).Add(new(now.Status == InstanceStatus.Waiting ? HealthChangeKind.Waiting : HealthChangeKind.Blocked, program, now));

@@ -53,7 +53,7 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     private static string Outcome(AppliedMessage applied, string program, DateTimeOffset at, InstanceState instance) => instance switch
     {
-        _ when applied.After.Find(program)?.Instances.Any(i => i.Id == instance.Id) != true => "stopped and removed",
+        _ when !IsInstance(applied.After.Find(program), instance.Id) => "stopped and removed",
         { Status: InstanceStatus.Backoff, NextTryAt: { } due } =>
             $"restart in {(long)(due - at).TotalMilliseconds} ms (try {instance.CurrentTry}, {instance.ConsecutiveFailures} failure(s) in a row)",
         { Status: InstanceStatus.Started } => $"restarting now (try {instance.CurrentTry})",
@@ -63,15 +63,17 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
         _ => instance.Status.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>Whether the program still has the instance; a binary search, as instance ids grow (oldest first).</summary>
+    private static bool IsInstance(ProgramState? program, long id) =>
+        program is not null && program.Instances.AsSpan().BinarySearch(new IdOrder(id)) >= 0;
+
     /// <summary>Logs the instances this message asked to stop.</summary>
     private void LogStopping(AppliedMessage applied)
     {
-        foreach (var program in applied.After.Programs)
+        foreach (var (before, program) in StateChanges.Programs(applied.Before, applied.After))
         {
-            var before = applied.Before.Find(program.Name);
-            foreach (var instance in program.Instances.Concat(program.Retiring))
+            foreach (var (was, instance) in StateChanges.Instances(before, program).Changed)
             {
-                var was = before?.Instances.Concat(before.Retiring).FirstOrDefault(i => i.Id == instance.Id);
                 if (instance.Status == InstanceStatus.Stopping && was?.Status != InstanceStatus.Stopping)
                 {
                     var signal = Signals.NameOf(program.Spec.StopSignal);
@@ -79,6 +81,12 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
                 }
             }
         }
+    }
+
+    /// <summary>Orders instances by id, for a binary search of one id.</summary>
+    private readonly struct IdOrder(long id) : IComparable<InstanceState>
+    {
+        public int CompareTo(InstanceState? other) => other is null ? 1 : id.CompareTo(other.Id);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} started, pid {Pid} (try {Try})")]

@@ -17,7 +17,7 @@ public sealed class HealthEventsTests
         var before = State(Program(Db, Running(0, 1, ready: false)), Program(Web, new InstanceState(0, 1, InstanceStatus.Stopped)));
         var after = before with { Programs = before.Programs.SetItem(1, Program(Web, Waiting(0))) };
 
-        var status = Assert.Single(EventsFromTransitions.Derive(Applied(before, after)));
+        var status = Assert.Single(EventsFromTransitions.Derive(Change(before, after)));
 
         Assert.Equal(("instance.status", "web", 0L), (status.Type, status.Program, status.Instance));
         Assert.Equal(("Waiting", "Stopped"), (status.Status, status.PreviousStatus));
@@ -31,7 +31,7 @@ public sealed class HealthEventsTests
         var before = State(Program(Web, Waiting(0)));
         var after = State(Program(Web, Blocked(0)));
 
-        var status = Assert.Single(EventsFromTransitions.Derive(Applied(before, after)));
+        var status = Assert.Single(EventsFromTransitions.Derive(Change(before, after)));
 
         Assert.Equal(("Blocked", "Waiting"), (status.Status, status.PreviousStatus));
         Assert.Equal("dependency 'db' (healthy) can no longer be met: db.0 RetriesExceeded", status.Reason);
@@ -44,7 +44,7 @@ public sealed class HealthEventsTests
         var before = State(Program(Db, Running(0, 1, ready: false)));
         var after = State(Program(Db, Running(0, 1, ready: true) with { LastReadiness = new ProbeOutcome(true, "HTTP 200", At) }));
 
-        var ready = Assert.Single(EventsFromTransitions.Derive(Applied(before, after)));
+        var ready = Assert.Single(EventsFromTransitions.Derive(Change(before, after)));
 
         Assert.Equal(("instance.ready", "db", 0L, 1), (ready.Type, ready.Program, ready.Instance, ready.Try));
         Assert.Equal("HTTP 200", ready.Reason);
@@ -57,7 +57,7 @@ public sealed class HealthEventsTests
         var before = State(Program(Db, Running(0, 1, ready: true)));
         var after = State(Program(Db, Running(0, 1, ready: false) with { LastReadiness = new ProbeOutcome(false, "HTTP 503", At), ReadinessFailures = 3 }));
 
-        var notReady = Assert.Single(EventsFromTransitions.Derive(Applied(before, after)));
+        var notReady = Assert.Single(EventsFromTransitions.Derive(Change(before, after)));
 
         Assert.Equal(("instance.not-ready", "db", 0L), (notReady.Type, notReady.Program, notReady.Instance));
         Assert.Equal("HTTP 503", notReady.Reason);
@@ -69,7 +69,7 @@ public sealed class HealthEventsTests
         var before = State(Program(Db, Running(0, 1, ready: true)));
         var after = State(Program(Db, new InstanceState(0, 2, InstanceStatus.Started) { RunId = 2, Ready = false }));
 
-        var events = EventsFromTransitions.Derive(Applied(before, after));
+        var events = EventsFromTransitions.Derive(Change(before, after));
 
         Assert.Equal(["instance.status"], events.Select(e => e.Type));
     }
@@ -80,7 +80,7 @@ public sealed class HealthEventsTests
         var before = State(Program(Db, Running(0, 1, ready: true)));
         var after = State(Program(Db, Running(0, 1, ready: true) with { ReadinessFailures = 1, LastReadiness = new ProbeOutcome(false, "HTTP 503", At) }));
 
-        Assert.Empty(EventsFromTransitions.Derive(Applied(before, after)));
+        Assert.Empty(EventsFromTransitions.Derive(Change(before, after)));
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class HealthEventsTests
         var before = State(Program(Db, Running(0, 1, ready: true)));
         var after = State(Program(Db, Running(0, 1, ready: true) with { Status = InstanceStatus.Stopping, FailingBecause = Because, LivenessFailures = 3 }));
 
-        var status = Assert.Single(EventsFromTransitions.Derive(Applied(before, after)));
+        var status = Assert.Single(EventsFromTransitions.Derive(Change(before, after)));
 
         Assert.Equal(("instance.status", "Stopping", "Running"), (status.Type, status.Status, status.PreviousStatus));
         Assert.Equal(Because, status.Reason);
@@ -103,7 +103,7 @@ public sealed class HealthEventsTests
         var before = State(Program(Db, Running(0, 1) with { Status = InstanceStatus.Stopping, FailingBecause = Because }));
         var after = State(Program(Db, new InstanceState(0, 2, InstanceStatus.Backoff) { LastExitCode = 143, LastError = Because, NextTryAt = At }));
 
-        var status = Assert.Single(EventsFromTransitions.Derive(Applied(before, after)));
+        var status = Assert.Single(EventsFromTransitions.Derive(Change(before, after)));
 
         Assert.Equal(("Backoff", 143, Because), (status.Status, status.ExitCode, status.Reason));
     }
@@ -114,10 +114,10 @@ public sealed class HealthEventsTests
         var before = State(Program(Plain, Running(0, 1)));
         var after = State(Program(Plain, new InstanceState(0, 2, InstanceStatus.Backoff) { LastExitCode = 1, NextTryAt = At }));
 
-        var status = Assert.Single(EventsFromTransitions.Derive(Applied(before, after)));
+        var status = Assert.Single(EventsFromTransitions.Derive(Change(before, after)));
 
         Assert.Null(status.Reason);
         Assert.Null(status.WaitingFor);
-        Assert.Null(HealthChanges.Of(Applied(before, after)));
+        Assert.Null(HealthChanges.Of(Change(before, after)));
     }
 }

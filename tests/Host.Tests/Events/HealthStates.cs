@@ -44,6 +44,6 @@ internal static class HealthStates
     /// <summary>A message that derives no event of its own (only the state changes do).</summary>
     public static Message Neutral => new Message.ProbeResult(1, ProbeKind.Readiness, new ProbeOutcome(true, "HTTP 200", At), At);
 
-    public static AppliedMessage Applied(EngineState before, EngineState after, Message? message = null) =>
+    public static AppliedMessage Change(EngineState before, EngineState after, Message? message = null) =>
         new(message ?? Neutral, before, after, []);
 }

@@ -20,7 +20,7 @@ public sealed class HealthLogTests
                 "Information: web.0 waiting for db (healthy)",
                 "Warning: web.1 blocked: dependency 'db' (healthy) can no longer be met: db.0 RetriesExceeded",
             ],
-            Log(Applied(before, after)));
+            Log(Change(before, after)));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class HealthLogTests
             Running(0, 1, ready: true) with { LastReadiness = new ProbeOutcome(true, "HTTP 200", At) },
             Running(1, 2, ready: false) with { LastReadiness = new ProbeOutcome(false, "timed out after 500 ms", At) }));
 
-        Assert.Equal(["Information: db.0 ready", "Warning: db.1 not ready: timed out after 500 ms"], Log(Applied(before, after)));
+        Assert.Equal(["Information: db.0 ready", "Warning: db.1 not ready: timed out after 500 ms"], Log(Change(before, after)));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class HealthLogTests
 
         Assert.Equal(
             ["Warning: db.0 liveness probe failed 3 times in a row: connection refused; restarting"],
-            Log(Applied(before, after)));
+            Log(Change(before, after)));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class HealthLogTests
         var before = State(Program(Db, Running(0, 1, ready: true)), Program(Web, Waiting(0)));
         var after = State(Program(Db, Running(0, 1, ready: true) with { LastReadiness = new ProbeOutcome(true, "HTTP 200", At) }), before.Programs[1]);
 
-        Assert.Empty(Log(Applied(before, after)));
+        Assert.Empty(Log(Change(before, after)));
     }
 
     private static List<string> Log(AppliedMessage applied)

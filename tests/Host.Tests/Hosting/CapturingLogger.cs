@@ -1,0 +1,18 @@
+using KrustPm.Host.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KrustPm.Host.Tests.Hosting;
+
+/// <summary>A logger of <see cref="EngineEventLog"/> that keeps every formatted line.</summary>
+internal sealed class CapturingLogger : ILogger<EngineEventLog>
+{
+    public List<string> Lines { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Lines.Add(formatter(state, exception));
+}
