@@ -114,6 +114,9 @@ internal static class StatusCommand
     {
         _ when Is(instance, "Waiting") => $"waiting for {WaitingFor(instance)}",
         _ when Is(instance, "Blocked") => $"blocked: {(instance.TryGetProperty("lastError", out var why) ? why.GetString() : WaitingFor(instance))}",
+        _ when instance.TryGetProperty("lastError", out var error) && instance.TryGetProperty("lastExitCode", out var exit)
+            && error.GetString() is { } reason && reason.StartsWith("liveness probe failed", StringComparison.Ordinal) =>
+            $"{exit.GetInt32().ToString(CultureInfo.InvariantCulture)} ({reason})",
         _ when instance.TryGetProperty("lastError", out var error) => $"could not start: {error.GetString()}",
         _ when instance.TryGetProperty("lastExitCode", out var code) => code.GetInt32().ToString(CultureInfo.InvariantCulture),
         _ => "-",

@@ -107,6 +107,20 @@ public sealed class StatusTableTests
     }
 
     [Fact]
+    public void An_instance_restarted_by_its_liveness_probe_shows_its_exit_and_why()
+    {
+        var programs = JsonDocument.Parse("""
+            [ { "name": "db", "instances": [
+                  { "id": 0, "currentTry": 2, "status": "Backoff", "lastExitCode": 143,
+                    "lastError": "liveness probe failed 3 times in a row: connection refused" } ] } ]
+            """).RootElement.EnumerateArray().ToList();
+
+        var row = Assert.Single(StatusCommand.Rows(programs, Now));
+
+        Assert.Equal("143 (liveness probe failed 3 times in a row: connection refused)", row[^1]);
+    }
+
+    [Fact]
     public void A_ready_log_line_alone_also_shows_the_ready_column()
     {
         var programs = JsonDocument.Parse("""
