@@ -50,6 +50,25 @@ public sealed class HealthLogTests
     }
 
     [Fact]
+    public void During_a_shutdown_a_program_stopped_after_its_dependents_exited_is_logged_as_stopping()
+    {
+        var web = Running(0, 5) with { Status = InstanceStatus.Stopping, StopRequested = true };
+        var before = State(Program(Db, Running(0, 1, ready: true)), Program(Web, web)) with { ShuttingDown = true };
+        var after = State(
+            Program(Db, Running(0, 1, ready: true) with { Status = InstanceStatus.Stopping, StopRequested = true }),
+            Program(Web, new InstanceState(0, 1, InstanceStatus.Stopped) { LastExitCode = 143, ExitedAt = At })) with { ShuttingDown = true };
+
+        var lines = Log(Change(before, after, new Message.Exited(5, 143, At)));
+
+        Assert.Equal(
+            [
+                "Information: web.0 killed by signal 15 (SIGTERM); stopped",
+                "Information: db.0 stopping: SIGTERM to its process group, SIGKILL after 10000 ms",
+            ],
+            lines);
+    }
+
+    [Fact]
     public void Nothing_is_logged_about_health_when_nothing_about_it_changed()
     {
         var before = State(Program(Db, Running(0, 1, ready: true)), Program(Web, Waiting(0)));
