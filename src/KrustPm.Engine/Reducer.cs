@@ -31,6 +31,9 @@ public static partial class Reducer
             case Message.UptimeReached m: UptimeReached(t, m); break;
             case Message.RetryDue m: RetryDue(t, m); break;
             case Message.StopTimeoutElapsed m: StopTimeoutElapsed(t, m); break;
+            case Message.ProbeDue m: ProbeDue(t, m); break;
+            case Message.ProbeResult m: ProbeResult(t, m); break;
+            case Message.ReadyLineSeen m: ReadyLineSeen(t, m); break;
             default: throw new ArgumentOutOfRangeException(nameof(message), message, "Unknown message type.");
         }
 
