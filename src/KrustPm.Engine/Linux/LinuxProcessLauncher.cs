@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using KrustPm.Engine.Health;
 using KrustPm.Engine.Logs;
 
 namespace KrustPm.Engine.Linux;
@@ -33,7 +34,8 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
     /// <param name="options">Which protections against krust-pm's own death to use.</param>
     /// <param name="output">
     /// Where every instance's stdout and stderr go (each program's <see cref="ProgramSpec.Log"/> applies);
-    /// <see langword="null"/> lets children write to krust-pm's own stdout and stderr.
+    /// <see langword="null"/> lets children write to krust-pm's own stdout and stderr (then no
+    /// <see cref="ProgramSpec.ReadyLogLine"/> is ever seen: the output is not read).
     /// </param>
     /// <exception cref="PlatformNotSupportedException">Not on Linux, or a needed util-linux/coreutils tool is missing.</exception>
     public LinuxProcessLauncher(LinuxProcessLauncherOptions options, OutputStore? output = null)
@@ -107,6 +109,12 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
         }
 
         var process = new Process { StartInfo = plan.StartInfo, EnableRaisingEvents = true };
+        if (!TryWatchReadyLine(request, process, events, out var ready))
+        {
+            process.Dispose();
+            return;
+        }
+
         process.Exited += (_, _) => OnExited(request.RunId, process, events);
 
         // Held until Started is reported, so that an instant exit is always reported after the start.
@@ -126,7 +134,7 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
 
             // Taken now: once the lock is released, an instant exit may dispose the process object at any moment.
             stdin = process.StandardInput;
-            _runs[request.RunId] = new Run(process, CopyOutput(request, process));
+            _runs[request.RunId] = new Run(process, CopyOutput(request, process, ready), ready);
             _guardian?.Add(process.Id);
             events.Started(request.RunId, process.Id);
         }
@@ -150,8 +158,42 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
         _ => $"cannot start '{executable}': {failure.Message}",
     };
 
+    /// <summary>
+    /// Makes the watcher of the run's ready line, when its program has one and output is read. A match is reported
+    /// only after <see cref="IProcessEvents.Started"/> (the launch holds the process's lock until then) and never
+    /// after <see cref="IProcessEvents.Exited"/> (<see cref="OnExited"/> stops the watcher first).
+    /// </summary>
+    /// <returns>Whether the run can start: not if the pattern is invalid (reported as a start failure).</returns>
+    private bool TryWatchReadyLine(LaunchRequest request, Process process, IProcessEvents events, out ReadyLineWatcher? ready)
+    {
+        ready = null;
+        if (_output is null || request.Program.ReadyLogLine is not { } pattern)
+        {
+            return true;
+        }
+
+        try
+        {
+            ready = new ReadyLineWatcher(pattern, line =>
+            {
+                lock (process)
+                {
+                    // Nothing: only waits for the start to be reported.
+                }
+
+                events.ReadyLineSeen(request.RunId, line);
+            });
+            return true;
+        }
+        catch (ArgumentException invalid)
+        {
+            events.StartFailed(request.RunId, $"ready_log_line is not a valid regular expression: {invalid.Message}");
+            return false;
+        }
+    }
+
     /// <summary>Starts copying the run's stdout and stderr into its sinks, after the previous try's output.</summary>
-    private Task CopyOutput(LaunchRequest request, Process process)
+    private Task CopyOutput(LaunchRequest request, Process process, ReadyLineWatcher? ready)
     {
         if (_output is null)
         {
@@ -168,7 +210,7 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
             var pipe = kind == OutputKind.Stdout ? process.StandardOutput.BaseStream : process.StandardError.BaseStream;
 
             // Only the launch thread starts copies, so LastCopy is never raced.
-            var copy = OutputCopy.RunAsync(pipe, sink, sink?.LastCopy ?? Task.CompletedTask, marker);
+            var copy = OutputCopy.RunAsync(pipe, sink, sink?.LastCopy ?? Task.CompletedTask, marker, ready, kind);
             if (sink is not null)
             {
                 sink.LastCopy = copy;
@@ -194,11 +236,12 @@ public sealed class LinuxProcessLauncher : IProcessLauncher, IDisposable
         // closes the last writers of the output pipes, so the copies reach end of file.
         NativeMethods.Kill(-process.Id, Signals.Kill);
         _guardian?.Remove(process.Id);
+        run?.Ready?.Stop(); // outside the process's lock: the watcher's callback takes it
         events.Exited(runId, exitCode);
 
         // The pipes belong to the process object: it is disposed only once its output is all copied.
         (run?.Output ?? Task.CompletedTask).ContinueWith(_ => process.Dispose(), TaskScheduler.Default);
     }
 
-    private sealed record Run(Process Process, Task Output);
+    private sealed record Run(Process Process, Task Output, ReadyLineWatcher? Ready);
 }
