@@ -81,13 +81,14 @@ internal static class ExecProbe
         if (!await ProbeRunner.WithinAsync(exited.Task, timeout).ConfigureAwait(false))
         {
             // Reported once it is gone (SIGKILL takes a moment): the process object is disposed only after that.
-            KillGroup(pid);
+            KillGroup(pid, process);
             await ProbeRunner.WithinAsync(exited.Task, Grace).ConfigureAwait(false);
             return ProbeVerdict.Fail(ProbeRunner.TimedOut(timeout));
         }
 
         // Whatever the probe left running in its group goes with it; that also closes the last writers of its pipes.
-        KillGroup(pid);
+        // Only the group: the probe's own pid is reaped, and may already be another process's.
+        NativeMethods.Kill(-pid, Signals.Kill);
         var exitCode = process.ExitCode;
         await ProbeRunner.WithinAsync(Task.WhenAll(stdout, stderr), Grace).ConfigureAwait(false);
         var text = OneLine(Text(stdout), Text(stderr));
@@ -95,12 +96,24 @@ internal static class ExecProbe
         return exitCode == 0 ? ProbeVerdict.Pass(detail) : ProbeVerdict.Fail(detail);
     }
 
-    /// <summary>Kills the process group led by <paramref name="pid"/>, or the process alone before setsid made the group.</summary>
-    private static void KillGroup(int pid)
+    /// <summary>
+    /// Kills the process group led by <paramref name="pid"/>; right after the start, before setsid made the group, the
+    /// process alone (through <see cref="Process.Kill()"/>, which does nothing to a process the runtime has reaped).
+    /// </summary>
+    private static void KillGroup(int pid, Process process)
     {
-        if (NativeMethods.Kill(-pid, Signals.Kill) != 0 && Marshal.GetLastPInvokeError() == NativeMethods.Esrch)
+        if (NativeMethods.Kill(-pid, Signals.Kill) == 0 || Marshal.GetLastPInvokeError() != NativeMethods.Esrch)
         {
-            NativeMethods.Kill(pid, Signals.Kill);
+            return;
+        }
+
+        try
+        {
+            process.Kill();
+        }
+        catch (Exception error) when (error is InvalidOperationException or Win32Exception)
+        {
+            // It has exited meanwhile.
         }
     }
 
