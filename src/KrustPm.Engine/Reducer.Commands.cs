@@ -23,6 +23,13 @@ public static partial class Reducer
             }
         }
 
+        if (DependencyProblems(t.State, m.Programs) is { } problems)
+        {
+            t.Reply(m.RequestId, CommandResult.Rejected(RejectionKind.Invalid, problems));
+            return;
+        }
+
+        // A program that depends on one listed after it waits for now: the pass after this message sees them all.
         var added = 0;
         foreach (var spec in m.Programs)
         {
@@ -33,13 +40,25 @@ public static partial class Reducer
             }
 
             added += spec.Instances;
-            t.State = t.State with
-            {
-                Programs = t.State.Programs.Add(new ProgramState(spec, instances.MoveToImmutable(), spec.Instances)),
-            };
+            t.AddProgram(new ProgramState(spec, instances.MoveToImmutable(), spec.Instances));
         }
 
         t.Reply(m.RequestId, CommandResult.Ok(added));
+    }
+
+    /// <summary>What is wrong with the dependencies of the programs, loaded and new together; <see langword="null"/> when nothing.</summary>
+    private static string? DependencyProblems(EngineState state, ImmutableArray<ProgramSpec> programs)
+    {
+        if (programs.All(p => p.DependsOn.Count == 0))
+        {
+            return null; // Programs already loaded cannot depend on new ones: they were checked without them.
+        }
+
+        var problems = Health.DependencyGraph.Check([.. state.Programs.Select(p => p.Spec), .. programs]);
+        return problems.Count == 0
+            ? null
+            : "The dependencies cannot be met: "
+                + string.Join("; ", problems.Select(p => $"program '{p.Program}' depends on '{p.Dependency}': {p.Message}")) + ".";
     }
 
     /// <summary>What makes a specification unusable, or <see langword="null"/> when it is fine.</summary>
@@ -136,43 +155,5 @@ public static partial class Reducer
             Retiring = retiring.ToImmutable(),
         });
         return awaited.ToImmutable();
-    }
-
-    private static void Shutdown(Transition t, Message.Shutdown m)
-    {
-        t.State = t.State with { ShuttingDown = true };
-        var awaited = ImmutableHashSet.CreateBuilder<long>();
-        for (var index = 0; index < t.State.Programs.Length; index++)
-        {
-            var program = t.Program(index);
-            var instances = program.Instances.ToBuilder();
-            for (var i = 0; i < instances.Count; i++)
-            {
-                var instance = instances[i];
-                if (!instance.IsLive)
-                {
-                    instances[i] = instance.Status is InstanceStatus.Backoff
-                        ? instance with { Status = InstanceStatus.Stopped, NextTryAt = null }
-                        : instance;
-                    continue;
-                }
-
-                awaited.Add(instance.RunId!.Value);
-                if (!instance.StopRequested)
-                {
-                    instances[i] = t.Stop(program.Spec, instance, m.At);
-                }
-            }
-
-            awaited.UnionWith(program.Retiring.Where(r => r.IsLive).Select(r => r.RunId!.Value));
-            if (program.Rolling is { } rolling)
-            {
-                t.Reply(rolling.RequestId, CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."));
-            }
-
-            t.SetProgram(index, program with { Instances = instances.ToImmutable(), Rolling = null });
-        }
-
-        t.ReplyWhenEnded(m.RequestId, awaited.ToImmutable(), CommandResult.Ok());
     }
 }
