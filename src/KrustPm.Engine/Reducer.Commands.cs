@@ -71,8 +71,29 @@ public static partial class Reducer
         _ when spec.Instances > spec.MaxInstances =>
             $"Program '{spec.Name}' allows at most {spec.MaxInstances} instances (got {spec.Instances}).",
         { MaxRetries: < 0 } => $"Program '{spec.Name}': max retries must not be negative (got {spec.MaxRetries}).",
-        _ => null,
+        _ => ProbeProblem(spec.Name, "readiness", spec.Readiness) ?? ProbeProblem(spec.Name, "liveness", spec.Liveness),
     };
+
+    /// <summary>What makes a probe unusable (a zero period would probe without pause), or <see langword="null"/>.</summary>
+    private static string? ProbeProblem(string program, string kind, Health.ProbeSpec? probe)
+    {
+        if (probe is null)
+        {
+            return null;
+        }
+
+        var targets = (probe.Exec.IsDefaultOrEmpty ? 0 : 1) + (probe.Http is null ? 0 : 1) + (probe.Tcp is null ? 0 : 1);
+        return probe switch
+        {
+            _ when targets != 1 => $"Program '{program}': the {kind} probe needs exactly one of exec, http and tcp (got {targets}).",
+            { Period.Ticks: <= 0 } => $"Program '{program}': the {kind} probe's period must be positive (got {probe.Period.TotalMilliseconds} ms).",
+            { Timeout.Ticks: <= 0 } => $"Program '{program}': the {kind} probe's timeout must be positive (got {probe.Timeout.TotalMilliseconds} ms).",
+            { FailureThreshold: < 1 } => $"Program '{program}': the {kind} probe's failure threshold must be at least 1 (got {probe.FailureThreshold}).",
+            { InitialDelay.Ticks: < 0 } =>
+                $"Program '{program}': the {kind} probe's initial delay must not be negative (got {probe.InitialDelay.TotalMilliseconds} ms).",
+            _ => null,
+        };
+    }
 
     private static void Scale(Transition t, Message.Scale m)
     {
