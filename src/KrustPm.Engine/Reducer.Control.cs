@@ -218,7 +218,10 @@ public static partial class Reducer
             return null;
         }
 
-        SetInstance(t, index, t.Stop(program.Spec, instance, at) with { RestartRequested = true });
+        // A rolling restart can reach an instance already being stopped for failing its liveness probe: it is
+        // restarted on purpose now (no second signal, and its end is no longer a failure).
+        var stopping = instance.StopRequested ? instance : t.Stop(program.Spec, instance, at);
+        SetInstance(t, index, stopping with { RestartRequested = true, FailingBecause = null });
         return instance.RunId;
     }
 

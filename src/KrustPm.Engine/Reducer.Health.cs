@@ -90,11 +90,16 @@ public static partial class Reducer
         });
     }
 
-    /// <summary>The running instance a probe of <paramref name="runId"/> is about, with its program's probe of that kind; or nothing.</summary>
+    /// <summary>
+    /// The running instance a probe of <paramref name="runId"/> is about, with its program's probe of that kind; or
+    /// nothing. Nothing during the shutdown: a failing liveness probe must not stop a run that its dependents still
+    /// need, and whether a run is ready no longer starts anything.
+    /// </summary>
     private static (RunLocation At, ProgramSpec Spec, ProbeSpec Probe, InstanceState Instance)? RunningProbeTarget(
         Transition t, long runId, ProbeKind kind)
     {
-        if (FindRun(t.State, runId) is not { } at || at.Get(t.State) is not { Status: InstanceStatus.Running } instance)
+        if (t.State.ShuttingDown
+            || FindRun(t.State, runId) is not { } at || at.Get(t.State) is not { Status: InstanceStatus.Running } instance)
         {
             return null;
         }
