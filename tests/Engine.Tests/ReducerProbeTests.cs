@@ -272,6 +272,41 @@ public class ReducerProbeTests
         Assert.Equal((InstanceStatus.Stopped, null), (then.Instance(0).Status, then.Instance(0).FailingBecause));
     }
 
+    [Fact]
+    public void Probes_are_ignored_during_the_shutdown_so_a_held_run_is_not_stopped_early()
+    {
+        var db = Spec("db") with { Liveness = Probe(failureThreshold: 1) };
+        var web = Spec("web").DependingOn(("db", DependencyCondition.Started));
+        var given = Scenario.Given(Load(db, web), Started(1, at: 10), Started(2, at: 20), ProbeDue(1, ProbeKind.Liveness, at: 30));
+
+        var stopping = given.When(Shutdown(request: 2, at: 40));
+        Assert.Equal<Effect>(StopEffects(2, 40), stopping.Effects);
+
+        foreach (var probe in new Message[] { Failed(1, ProbeKind.Liveness, at: 50), ProbeDue(1, ProbeKind.Liveness, at: 60) })
+        {
+            var then = stopping.When(probe);
+            Assert.Empty(then.Effects);
+            Scenario.AssertUnchanged(stopping, then);
+        }
+    }
+
+    [Fact]
+    public void A_rolling_restart_that_reaches_an_instance_stopping_for_its_liveness_probe_restarts_it_on_purpose()
+    {
+        var web = Spec("web", instances: 2) with { Liveness = Probe(failureThreshold: 1) };
+        var rolling = Scenario.Given(Load(web), Started(1, at: 10), Started(2, at: 10), RestartInstances("web", null, request: 2, at: 100, rolling: true));
+        var failing = rolling.When(ProbeDue(2, ProbeKind.Liveness, at: 110), Failed(2, ProbeKind.Liveness, at: 120, "HTTP 500"));
+        Assert.Equal(InstanceStatus.Stopping, failing.Instance(1).Status);
+
+        var reached = failing.When(Exited(1, 143, at: 130), Started(3, at: 140));
+        Assert.Equal<Effect>([ScheduleUptime(3, 1_140), ScheduleProbe(3, ProbeKind.Liveness, 140)], reached.Effects); // no second signal
+        Assert.Equal((true, null), (reached.Instance(1).RestartRequested, reached.Instance(1).FailingBecause));
+
+        var then = reached.When(Exited(2, 143, at: 150));
+        Assert.Equal<Effect>([Launch(4, web, 1, 2)], then.Effects);
+        Assert.Equal((0, null), (then.Instance(1).ConsecutiveFailures, then.Instance(1).LastError));
+    }
+
     [Theory]
     [InlineData(0, 1, 3, 0, "the readiness probe's period must be positive (got 0 ms)")]
     [InlineData(1, 0, 3, 0, "the readiness probe's timeout must be positive (got 0 ms)")]
