@@ -205,7 +205,7 @@ public partial class ReducerPropertyTests
                     break;
                 case Message.ProbeDue t:
                     var probed = RunOwner(_state, t.RunId);
-                    var probe = t.Kind is Health.ProbeKind.Readiness ? probed?.Program.Spec.Readiness : probed?.Program.Spec.Liveness;
+                    var probe = t.Kind is KrustPm.Engine.Health.ProbeKind.Readiness ? probed?.Program.Spec.Readiness : probed?.Program.Spec.Liveness;
                     var delay = message switch
                     {
                         Message.Started started when started.RunId == t.RunId => probe?.InitialDelay,
@@ -249,15 +249,15 @@ public partial class ReducerPropertyTests
         private static bool IsGated(InstanceState instance) => instance.Status is InstanceStatus.Waiting or InstanceStatus.Blocked;
 
         /// <summary>Whether a probe timer (or result) is about a running run whose probe of that kind is (or is not) in flight.</summary>
-        private static bool ProbeApplies(EngineState before, long run, Health.ProbeKind kind, bool inFlight)
+        private static bool ProbeApplies(EngineState before, long run, KrustPm.Engine.Health.ProbeKind kind, bool inFlight)
         {
             if (before.ShuttingDown || RunOwner(before, run) is not { Instance.Status: InstanceStatus.Running } owner)
             {
                 return false;
             }
 
-            var flag = kind is Health.ProbeKind.Readiness ? Health.ProbeKinds.Readiness : Health.ProbeKinds.Liveness;
-            var configured = (kind is Health.ProbeKind.Readiness ? owner.Program.Spec.Readiness : owner.Program.Spec.Liveness) is not null;
+            var flag = kind is KrustPm.Engine.Health.ProbeKind.Readiness ? KrustPm.Engine.Health.ProbeKinds.Readiness : KrustPm.Engine.Health.ProbeKinds.Liveness;
+            var configured = (kind is KrustPm.Engine.Health.ProbeKind.Readiness ? owner.Program.Spec.Readiness : owner.Program.Spec.Liveness) is not null;
             return configured && owner.Instance.ProbesInFlight.HasFlag(flag) == inFlight;
         }
 
