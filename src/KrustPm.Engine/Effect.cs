@@ -27,6 +27,10 @@ public abstract record Effect
     /// <param name="RequestId">The request.</param>
     /// <param name="Result">The answer.</param>
     public sealed record Reply(long RequestId, CommandResult Result) : Effect;
+
+    /// <summary>Run a probe off the engine loop; its outcome comes back as <see cref="Message.ProbeResult"/>.</summary>
+    /// <param name="Request">The probe.</param>
+    public sealed record RunProbe(Health.ProbeRequest Request) : Effect;
 }
 
 /// <summary>What the launcher needs to start one try of one instance.</summary>

@@ -37,4 +37,12 @@ public interface IProcessEvents
     /// <param name="runId">The run.</param>
     /// <param name="exitCode">Its exit code; 128 + N when killed by signal N.</param>
     void Exited(long runId, int exitCode);
+
+    /// <summary>
+    /// A line of the run's output matched its program's <see cref="ProgramSpec.ReadyLogLine"/> (reported at most
+    /// once per run, between <see cref="Started"/> and <see cref="Exited"/>).
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="line">The line that matched.</param>
+    void ReadyLineSeen(long runId, string line);
 }

@@ -39,6 +39,40 @@ public sealed record InstanceState(long Id, int CurrentTry, InstanceStatus Statu
     /// <summary>Whether the instance is being restarted: once its process has exited, a new try starts at once.</summary>
     public bool RestartRequested { get; init; }
 
+    /// <summary>
+    /// While <see cref="InstanceStatus.Waiting"/> or <see cref="InstanceStatus.Blocked"/>: the dependencies not met,
+    /// as <c>name (condition)</c>, in the program's order; empty otherwise.
+    /// </summary>
+    public System.Collections.Immutable.ImmutableArray<string> WaitingFor { get; init; } = [];
+
+    /// <summary>
+    /// Whether the current run is ready: its readiness probe passed (or its output matched
+    /// <see cref="ProgramSpec.ReadyLogLine"/>). <see langword="null"/> when the program has neither; then a
+    /// <see cref="InstanceStatus.Running"/> instance counts as ready. Reset to <see langword="false"/> by each new run.
+    /// </summary>
+    public bool? Ready { get; init; }
+
+    /// <summary>The result of the last readiness probe of the current run, if any ran.</summary>
+    public Health.ProbeOutcome? LastReadiness { get; init; }
+
+    /// <summary>The result of the last liveness probe of the current run, if any ran.</summary>
+    public Health.ProbeOutcome? LastLiveness { get; init; }
+
+    /// <summary>Readiness probes failed in a row in the current run.</summary>
+    public int ReadinessFailures { get; init; }
+
+    /// <summary>Liveness probes failed in a row in the current run.</summary>
+    public int LivenessFailures { get; init; }
+
+    /// <summary>Which probes of the current run are running now (never two of the same kind at once).</summary>
+    public Health.ProbeKinds ProbesInFlight { get; init; }
+
+    /// <summary>
+    /// Why krust-pm is stopping this instance to restart it as a failure (its liveness probe failed), or
+    /// <see langword="null"/>. Its exit then counts as a failure for backoff and retries, with this reason.
+    /// </summary>
+    public string? FailingBecause { get; init; }
+
     /// <summary>Whether an OS launch is in flight or alive for this instance.</summary>
     public bool IsLive => RunId is not null;
 }

@@ -29,4 +29,17 @@ public enum InstanceStatus
 
     /// <summary>The instance was stopped on purpose and is not running.</summary>
     Stopped,
+
+    /// <summary>
+    /// Not started yet: a dependency of its program does not meet its condition yet
+    /// (see <see cref="InstanceState.WaitingFor"/>).
+    /// </summary>
+    Waiting,
+
+    /// <summary>
+    /// Not started, and will not be on its own: a dependency can no longer meet its condition (it ran out of
+    /// retries, or completed with a failure). <see cref="InstanceState.LastError"/> says which and why. It starts
+    /// once the dependency is started again and meets its condition.
+    /// </summary>
+    Blocked,
 }

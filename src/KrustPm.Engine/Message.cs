@@ -122,4 +122,23 @@ public abstract record Message
     /// <param name="RunId">The run.</param>
     /// <param name="At">When it fell due.</param>
     public sealed record StopTimeoutElapsed(long RunId, DateTimeOffset At) : Message;
+
+    /// <summary>Timer: a probe of a run is due (ignored if the run ended or the same probe is still running).</summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="Kind">Which probe.</param>
+    /// <param name="At">When it fell due.</param>
+    public sealed record ProbeDue(long RunId, Health.ProbeKind Kind, DateTimeOffset At) : Message;
+
+    /// <summary>Event: a probe of a run finished (ignored if the run ended meanwhile).</summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="Kind">Which probe.</param>
+    /// <param name="Outcome">Whether it passed, and what it saw.</param>
+    /// <param name="At">When the engine received it.</param>
+    public sealed record ProbeResult(long RunId, Health.ProbeKind Kind, Health.ProbeOutcome Outcome, DateTimeOffset At) : Message;
+
+    /// <summary>Event: a line of a run's output matched its program's <see cref="ProgramSpec.ReadyLogLine"/>.</summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="Line">The line (possibly cut short).</param>
+    /// <param name="At">When the engine received it.</param>
+    public sealed record ReadyLineSeen(long RunId, string Line, DateTimeOffset At) : Message;
 }

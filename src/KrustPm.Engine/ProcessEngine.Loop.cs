@@ -130,6 +130,10 @@ public sealed partial class ProcessEngine
             case Effect.Schedule schedule:
                 Schedule(schedule.Message);
                 break;
+            case Effect.RunProbe probe:
+                _probes.Run(probe.Request, (request, outcome) =>
+                    Post(new Message.ProbeResult(request.RunId, request.Kind, outcome, _time.GetUtcNow())));
+                break;
             case Effect.Reply reply:
                 if (_requests.TryRemove(reply.RequestId, out var answer))
                 {
@@ -185,5 +189,8 @@ public sealed partial class ProcessEngine
 
         public void Exited(long runId, int exitCode) =>
             engine.Post(new Message.Exited(runId, exitCode, engine._time.GetUtcNow()) { Jitter = engine.NextJitter() });
+
+        public void ReadyLineSeen(long runId, string line) =>
+            engine.Post(new Message.ReadyLineSeen(runId, line, engine._time.GetUtcNow()));
     }
 }

@@ -32,6 +32,7 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<long, TaskCompletionSource<CommandResult>> _requests = new();
     private readonly ConcurrentDictionary<long, TimerSlot> _timers = new();
     private readonly IProcessLauncher _launcher;
+    private readonly Health.IProbeRunner _probes;
     private readonly TimeProvider _time;
     private readonly LauncherEvents _events;
     private readonly Lock _startLock = new();
@@ -48,9 +49,11 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     /// <param name="launcher">Carries out launches and signals.</param>
     /// <param name="time">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="random">The source of backoff jitter; a shared one when <see langword="null"/>.</param>
-    public ProcessEngine(IProcessLauncher launcher, TimeProvider? time = null, Random? random = null)
+    /// <param name="probes">Runs readiness and liveness probes; <see cref="Health.ProbeRunner"/> when <see langword="null"/>.</param>
+    public ProcessEngine(IProcessLauncher launcher, TimeProvider? time = null, Random? random = null, Health.IProbeRunner? probes = null)
     {
         _launcher = launcher;
+        _probes = probes ?? new Health.ProbeRunner(time ?? TimeProvider.System);
         _time = time ?? TimeProvider.System;
         _random = random;
         _events = new LauncherEvents(this);

@@ -71,6 +71,36 @@ public sealed record ProgramSpec(string Name, string Command, ImmutableArray<str
     /// <summary>What happens to the program's output: kept in rotating files by default.</summary>
     public Logs.LogPolicy Log { get; init; } = Logs.LogPolicy.Default;
 
+    /// <summary>
+    /// The programs this one waits for before any of its instances starts, each with the condition it must meet
+    /// (see <see cref="Health.DependencyCondition"/>). Names must exist and the graph must have no cycle
+    /// (<see cref="Health.DependencyGraph.Check"/>). At shutdown a program stops only after every program that
+    /// depends on it has stopped.
+    /// </summary>
+    public ImmutableSortedDictionary<string, Health.DependencyCondition> DependsOn { get; init; } =
+        ImmutableSortedDictionary<string, Health.DependencyCondition>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether a restart of a program this one depends on (through a command) restarts this program's instances
+    /// too; they then wait for the dependency's condition again. Defaults to <see langword="false"/>.
+    /// </summary>
+    public bool RestartWith { get; init; }
+
+    /// <summary>The readiness probe: decides <see cref="InstanceState.Ready"/>; <see langword="null"/> for none.</summary>
+    public Health.ProbeSpec? Readiness { get; init; }
+
+    /// <summary>
+    /// The liveness probe: after <see cref="Health.ProbeSpec.FailureThreshold"/> failures in a row the instance is
+    /// restarted, counted as a failure; <see langword="null"/> for none.
+    /// </summary>
+    public Health.ProbeSpec? Liveness { get; init; }
+
+    /// <summary>
+    /// A regular expression: a run is ready once a line of its stdout or stderr matches it (needs a launcher that
+    /// captures output). <see langword="null"/> for none.
+    /// </summary>
+    public string? ReadyLogLine { get; init; }
+
     /// <summary>Whether retries never run out (<see cref="MaxRetries"/> is 0).</summary>
     public bool RetriesForever => MaxRetries == 0;
 }

@@ -23,6 +23,13 @@ public static partial class Reducer
             }
         }
 
+        if (DependencyProblems(t.State, m.Programs) is { } problems)
+        {
+            t.Reply(m.RequestId, CommandResult.Rejected(RejectionKind.Invalid, problems));
+            return;
+        }
+
+        // A program that depends on one listed after it waits for now: the pass after this message sees them all.
         var added = 0;
         foreach (var spec in m.Programs)
         {
@@ -33,13 +40,25 @@ public static partial class Reducer
             }
 
             added += spec.Instances;
-            t.State = t.State with
-            {
-                Programs = t.State.Programs.Add(new ProgramState(spec, instances.MoveToImmutable(), spec.Instances)),
-            };
+            t.AddProgram(new ProgramState(spec, instances.MoveToImmutable(), spec.Instances));
         }
 
         t.Reply(m.RequestId, CommandResult.Ok(added));
+    }
+
+    /// <summary>What is wrong with the dependencies of the programs, loaded and new together; <see langword="null"/> when nothing.</summary>
+    private static string? DependencyProblems(EngineState state, ImmutableArray<ProgramSpec> programs)
+    {
+        if (programs.All(p => p.DependsOn.Count == 0))
+        {
+            return null; // Programs already loaded cannot depend on new ones: they were checked without them.
+        }
+
+        var problems = Health.DependencyGraph.Check([.. state.Programs.Select(p => p.Spec), .. programs]);
+        return problems.Count == 0
+            ? null
+            : "The dependencies cannot be met: "
+                + string.Join("; ", problems.Select(p => $"program '{p.Program}' depends on '{p.Dependency}': {p.Message}")) + ".";
     }
 
     /// <summary>What makes a specification unusable, or <see langword="null"/> when it is fine.</summary>
@@ -52,8 +71,29 @@ public static partial class Reducer
         _ when spec.Instances > spec.MaxInstances =>
             $"Program '{spec.Name}' allows at most {spec.MaxInstances} instances (got {spec.Instances}).",
         { MaxRetries: < 0 } => $"Program '{spec.Name}': max retries must not be negative (got {spec.MaxRetries}).",
-        _ => null,
+        _ => ProbeProblem(spec.Name, "readiness", spec.Readiness) ?? ProbeProblem(spec.Name, "liveness", spec.Liveness),
     };
+
+    /// <summary>What makes a probe unusable (a zero period would probe without pause), or <see langword="null"/>.</summary>
+    private static string? ProbeProblem(string program, string kind, Health.ProbeSpec? probe)
+    {
+        if (probe is null)
+        {
+            return null;
+        }
+
+        var targets = (probe.Exec.IsDefaultOrEmpty ? 0 : 1) + (probe.Http is null ? 0 : 1) + (probe.Tcp is null ? 0 : 1);
+        return probe switch
+        {
+            _ when targets != 1 => $"Program '{program}': the {kind} probe needs exactly one of exec, http and tcp (got {targets}).",
+            { Period.Ticks: <= 0 } => $"Program '{program}': the {kind} probe's period must be positive (got {probe.Period.TotalMilliseconds} ms).",
+            { Timeout.Ticks: <= 0 } => $"Program '{program}': the {kind} probe's timeout must be positive (got {probe.Timeout.TotalMilliseconds} ms).",
+            { FailureThreshold: < 1 } => $"Program '{program}': the {kind} probe's failure threshold must be at least 1 (got {probe.FailureThreshold}).",
+            { InitialDelay.Ticks: < 0 } =>
+                $"Program '{program}': the {kind} probe's initial delay must not be negative (got {probe.InitialDelay.TotalMilliseconds} ms).",
+            _ => null,
+        };
+    }
 
     private static void Scale(Transition t, Message.Scale m)
     {
@@ -136,43 +176,5 @@ public static partial class Reducer
             Retiring = retiring.ToImmutable(),
         });
         return awaited.ToImmutable();
-    }
-
-    private static void Shutdown(Transition t, Message.Shutdown m)
-    {
-        t.State = t.State with { ShuttingDown = true };
-        var awaited = ImmutableHashSet.CreateBuilder<long>();
-        for (var index = 0; index < t.State.Programs.Length; index++)
-        {
-            var program = t.Program(index);
-            var instances = program.Instances.ToBuilder();
-            for (var i = 0; i < instances.Count; i++)
-            {
-                var instance = instances[i];
-                if (!instance.IsLive)
-                {
-                    instances[i] = instance.Status is InstanceStatus.Backoff
-                        ? instance with { Status = InstanceStatus.Stopped, NextTryAt = null }
-                        : instance;
-                    continue;
-                }
-
-                awaited.Add(instance.RunId!.Value);
-                if (!instance.StopRequested)
-                {
-                    instances[i] = t.Stop(program.Spec, instance, m.At);
-                }
-            }
-
-            awaited.UnionWith(program.Retiring.Where(r => r.IsLive).Select(r => r.RunId!.Value));
-            if (program.Rolling is { } rolling)
-            {
-                t.Reply(rolling.RequestId, CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."));
-            }
-
-            t.SetProgram(index, program with { Instances = instances.ToImmutable(), Rolling = null });
-        }
-
-        t.ReplyWhenEnded(m.RequestId, awaited.ToImmutable(), CommandResult.Ok());
     }
 }

@@ -26,12 +26,19 @@ public static partial class Reducer
             if (instance.IsLive)
             {
                 awaited.Add(instance.RunId!.Value);
+                // A stop on purpose, even of a run being restarted for failing its liveness probe.
                 var stopping = instance.StopRequested ? instance : t.Stop(program.Spec, instance, m.At);
-                SetInstance(t, target.Index, stopping with { RestartRequested = false });
+                SetInstance(t, target.Index, stopping with { RestartRequested = false, FailingBecause = null });
             }
             else
             {
-                SetInstance(t, target.Index, instance with { Status = InstanceStatus.Stopped, NextTryAt = null });
+                // A waiting or blocked instance no longer waits.
+                SetInstance(t, target.Index, instance with
+                {
+                    Status = InstanceStatus.Stopped,
+                    NextTryAt = null,
+                    WaitingFor = ImmutableArray<string>.Empty,
+                });
             }
         }
 
@@ -79,6 +86,7 @@ public static partial class Reducer
                 }
             }
 
+            RestartDependents(t, m);
             t.ReplyWhenEnded(m.RequestId, awaited.ToImmutable(), CommandResult.Ok(target.Ids.Length));
             return;
         }
@@ -86,6 +94,12 @@ public static partial class Reducer
         var rolling = new RollingRestart(m.RequestId, target.Ids[0], ImmutableQueue.CreateRange(target.Ids.Skip(1)), target.Ids.Length);
         t.SetProgram(target.Index, t.Program(target.Index) with { Rolling = rolling });
         RestartOne(t, target.Index, rolling.Current, m.At);
+        if (IsGated(t.Program(target.Index).Find(rolling.Current)!))
+        {
+            AdvanceRolling(t, target.Index, rolling.Current, m.At); // it waits for its dependencies: nothing to wait for here
+        }
+
+        RestartDependents(t, m);
     }
 
     private static void RemoveCommand(Transition t, Message.RemoveInstance m)
@@ -149,19 +163,25 @@ public static partial class Reducer
             return null;
         }
 
-        SetInstance(t, index, t.Stop(program.Spec, instance, at) with { RestartRequested = true });
+        // A rolling restart can reach an instance already being stopped for failing its liveness probe: it is
+        // restarted on purpose now (no second signal, and its end is no longer a failure).
+        var stopping = instance.StopRequested ? instance : t.Stop(program.Spec, instance, at);
+        SetInstance(t, index, stopping with { RestartRequested = true, FailingBecause = null });
         return instance.RunId;
     }
 
     /// <summary>A new try for an instance started on purpose: its failure streak starts over.</summary>
     private static InstanceState LaunchAgain(Transition t, ProgramSpec spec, InstanceState instance)
     {
-        // An instance in backoff already counts the try it waits for.
-        var nextTry = instance.Status == InstanceStatus.Backoff ? instance.CurrentTry : instance.CurrentTry + 1;
+        // An instance in backoff, or waiting for its dependencies, already counts the try it waits for.
+        var nextTry = instance.Status is InstanceStatus.Backoff || IsGated(instance) ? instance.CurrentTry : instance.CurrentTry + 1;
         return t.Launch(spec, instance with { ConsecutiveFailures = 0, RestartRequested = false }, nextTry);
     }
 
-    /// <summary>Moves a rolling restart to its next instance once the current one runs again (or failed to).</summary>
+    /// <summary>
+    /// Moves a rolling restart to its next instance once the current one runs again (or failed to, or waits for its
+    /// dependencies: the rolling restart does not wait for them).
+    /// </summary>
     private static void AdvanceRolling(Transition t, int index, long instanceId, DateTimeOffset at)
     {
         var rolling = t.Program(index).Rolling;
@@ -178,7 +198,10 @@ public static partial class Reducer
             {
                 t.SetProgram(index, t.Program(index) with { Rolling = rolling with { Current = next, Remaining = remaining } });
                 RestartOne(t, index, next, at);
-                return;
+                if (!IsGated(t.Program(index).Find(next)!))
+                {
+                    return;
+                }
             }
         }
 

@@ -25,6 +25,8 @@ public static partial class Reducer
             {
                 t.Effects.Add(new Effect.Schedule(new Message.UptimeReached(m.RunId, m.At + spec.MinUptime)));
             }
+
+            ScheduleFirstProbes(t, spec, m.RunId, m.At);
         }
 
         at.Set(t, started);
@@ -65,6 +67,9 @@ public static partial class Reducer
             LastExitCode = exitCode,
             LastError = error,
             ConsecutiveFailures = stable ? 0 : before.ConsecutiveFailures,
+            Ready = InitialReady(spec),
+            ProbesInFlight = Health.ProbeKinds.None,
+            FailingBecause = null,
         };
 
         if (location.Retiring)
@@ -74,6 +79,12 @@ public static partial class Reducer
         else if (instance.RestartRequested && !t.State.ShuttingDown)
         {
             location.Set(t, LaunchAgain(t, spec, instance));
+        }
+        else if (before.FailingBecause is { } reason && !t.State.ShuttingDown)
+        {
+            // Stopped because its liveness probe kept failing: a failed try, whatever its exit code.
+            var failed = instance with { LastError = reason, StopRequested = false, ConsecutiveFailures = instance.ConsecutiveFailures + 1 };
+            location.Set(t, AfterFailure(t, spec, failed, at, jitter));
         }
         else if (instance.StopRequested || t.State.ShuttingDown)
         {
@@ -91,8 +102,9 @@ public static partial class Reducer
             location.Set(t, AfterFailure(t, spec, instance with { ConsecutiveFailures = instance.ConsecutiveFailures + 1 }, at, jitter));
         }
 
-        // A rolling restart moves on when the instance's new try ends too (it failed instead of running).
-        if (!location.Retiring && !before.RestartRequested)
+        // A rolling restart moves on when the instance's new try ends too (it failed instead of running), or when
+        // its new try waits for its dependencies.
+        if (!location.Retiring && (!before.RestartRequested || IsGated(location.Get(t.State))))
         {
             AdvanceRolling(t, location.Program, before.Id, at);
         }

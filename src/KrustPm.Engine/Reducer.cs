@@ -31,9 +31,13 @@ public static partial class Reducer
             case Message.UptimeReached m: UptimeReached(t, m); break;
             case Message.RetryDue m: RetryDue(t, m); break;
             case Message.StopTimeoutElapsed m: StopTimeoutElapsed(t, m); break;
+            case Message.ProbeDue m: ProbeDue(t, m); break;
+            case Message.ProbeResult m: ProbeResult(t, m); break;
+            case Message.ReadyLineSeen m: ReadyLineSeen(t, m); break;
             default: throw new ArgumentOutOfRangeException(nameof(message), message, "Unknown message type.");
         }
 
+        AfterEveryMessage(t, message);
         return (t.State with { Version = state.Version + 1 }, t.Effects.ToImmutable());
     }
 
@@ -41,7 +45,7 @@ public static partial class Reducer
     /// The state being built by one reduction, and the effects it asks for. Mutable only inside
     /// <see cref="Reduce"/>; never escapes it.
     /// </summary>
-    private sealed class Transition(EngineState state)
+    private sealed partial class Transition(EngineState state)
     {
         public EngineState State { get; set; } = state;
 
@@ -49,13 +53,33 @@ public static partial class Reducer
 
         public ProgramState Program(int index) => State.Programs[index];
 
-        public void SetProgram(int index, ProgramState program) =>
+        public void SetProgram(int index, ProgramState program)
+        {
             State = State with { Programs = State.Programs.SetItem(index, program) };
+            ForgetFacts(index);
+        }
+
+        public void AddProgram(ProgramState program)
+        {
+            State = State with { Programs = State.Programs.Add(program) };
+            ForgetIndexes();
+        }
 
         public void Reply(long requestId, CommandResult result) => Effects.Add(new Effect.Reply(requestId, result));
 
-        /// <summary>Asks for a new OS launch of <paramref name="instance"/>'s try <paramref name="attempt"/>.</summary>
+        /// <summary>
+        /// Asks for a new OS launch of <paramref name="instance"/>'s try <paramref name="attempt"/>, if its program's
+        /// dependencies allow it; otherwise the instance waits for them (or is blocked) and keeps that try to make.
+        /// This is the one place a try is launched: the first start, a retry, a restart, a start command, a scale-up.
+        /// </summary>
         public InstanceState Launch(ProgramSpec spec, InstanceState instance, int attempt)
+        {
+            var gate = Gate(spec);
+            return gate.Verdict is GateVerdict.Open ? LaunchNow(spec, instance, attempt) : Hold(spec, instance, attempt, gate);
+        }
+
+        /// <summary>Launches without asking the dependencies: for callers that just did.</summary>
+        public InstanceState LaunchNow(ProgramSpec spec, InstanceState instance, int attempt)
         {
             var runId = State.NextRunId;
             State = State with { NextRunId = runId + 1 };
@@ -68,6 +92,19 @@ public static partial class Reducer
                 Pid = null,
                 NextTryAt = null,
                 StopRequested = false,
+                WaitingFor = ImmutableArray<string>.Empty,
+
+                // A blocked instance's error was the dependency's; the new run has no error yet.
+                LastError = instance.Status is InstanceStatus.Blocked ? null : instance.LastError,
+
+                // Probe state belongs to a run: the new one starts with none.
+                Ready = InitialReady(spec),
+                LastReadiness = null,
+                LastLiveness = null,
+                ReadinessFailures = 0,
+                LivenessFailures = 0,
+                ProbesInFlight = Health.ProbeKinds.None,
+                FailingBecause = null,
             };
         }
 
@@ -77,7 +114,15 @@ public static partial class Reducer
             var runId = instance.RunId ?? throw new InvalidOperationException("Only a live instance can be stopped.");
             Effects.Add(new Effect.SendSignal(runId, spec.StopSignal));
             Effects.Add(new Effect.Schedule(new Message.StopTimeoutElapsed(runId, at + spec.StopTimeout)));
-            return instance with { Status = InstanceStatus.Stopping, StopRequested = true, NextTryAt = null };
+
+            // No probe of a stopping run matters any more: their results are ignored.
+            return instance with
+            {
+                Status = InstanceStatus.Stopping,
+                StopRequested = true,
+                NextTryAt = null,
+                ProbesInFlight = Health.ProbeKinds.None,
+            };
         }
 
         /// <summary>Answers now, or once the awaited runs have ended.</summary>

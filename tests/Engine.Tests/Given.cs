@@ -4,7 +4,7 @@ namespace KrustPm.Engine.Tests;
 /// Builders for reducer tests: specs, and messages stamped at fixed times (milliseconds after <see cref="Epoch"/>),
 /// so every test is deterministic and reads as a list of facts.
 /// </summary>
-internal static class Given
+internal static partial class Given
 {
     public static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 

@@ -168,7 +168,8 @@ public partial class ReducerPropertyTests
             var targeted = message is Message.StartInstances or Message.RestartInstances
                 && ControlTarget(message) is { } c && c.Program == name && (c.Instance is null || c.Instance == r.InstanceId);
 
-            Check(message is not Message.Started || rollingTurn, $"launch of {name}#{r.InstanceId} on {StateView.Describe(message)}, which moves no rolling restart on");
+            var waited = previous?.Status is InstanceStatus.Waiting or InstanceStatus.Blocked;
+            Check(message is not Message.Started || rollingTurn || waited, $"launch of {name}#{r.InstanceId} on {StateView.Describe(message)}, which moves no rolling restart on");
             Check(message is not (Message.StartInstances or Message.RestartInstances) || targeted, $"launch of {name}#{r.InstanceId}, which {StateView.Describe(message)} does not target");
             Check(previous is not { Status: InstanceStatus.Stopped } || targeted || rollingTurn, $"launch of {name}#{r.InstanceId}, Stopped, on {StateView.Describe(message)}");
             coverage.StartsFromStopped += previous is { Status: InstanceStatus.Stopped } ? 1 : 0;
@@ -203,7 +204,8 @@ public partial class ReducerPropertyTests
             {
                 var run = message switch { Message.Started m => m.RunId, Message.Exited m => m.RunId, Message.StartFailed m => m.RunId, _ => -1 };
                 var left = before.Find(program.Name)!.Find(was.Current);
-                Check(left is { RestartRequested: false } && left.RunId == run, $"{program.Name}: the rolling restart moved on from #{was.Current} ({left?.Status}) on {StateView.Describe(message)}");
+                var waits = program.Find(was.Current) is { } now && IsGated(now); // its new try waits for its dependencies
+                Check(left is not null && (!left.RestartRequested || waits) && left.RunId == run, $"{program.Name}: the rolling restart moved on from #{was.Current} ({left?.Status}) on {StateView.Describe(message)}");
             }
         }
 
@@ -226,7 +228,7 @@ public partial class ReducerPropertyTests
                     (Message.StopInstances, false) => after is { Status: InstanceStatus.Stopped, NextTryAt: null, IsLive: false },
                     (Message.StartInstances, true) => after == previous,
                     (Message.StartInstances or Message.RestartInstances, false) =>
-                        after is { Status: InstanceStatus.Started, IsLive: true } || (message is Message.RestartInstances { Rolling: true } && now.Rolling is not null && after == previous),
+                        after is { Status: InstanceStatus.Started, IsLive: true } || (after is not null && IsGated(after)) || (message is Message.RestartInstances { Rolling: true } && now.Rolling is not null && after == previous),
                     (Message.RestartInstances, true) => after is { Status: InstanceStatus.Stopping, RestartRequested: true }
                         || (message is Message.RestartInstances { Rolling: true } && now.Rolling is not null && after == previous),
                     (Message.RemoveInstance, _) => after is null && (retired is { Status: InstanceStatus.Stopping, RestartRequested: false }) == previous.IsLive,

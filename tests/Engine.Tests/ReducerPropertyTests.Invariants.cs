@@ -33,6 +33,8 @@ public partial class ReducerPropertyTests
             }
 
             CheckControlOutcome(before, message);
+            CheckGates();
+            CountHealth(before, message);
 
             // Timers that do not apply (stale, or nothing to do) change nothing at all.
             var applies = message switch
@@ -40,6 +42,9 @@ public partial class ReducerPropertyTests
                 Message.RetryDue m => before.Find(m.Program)?.Instances.Any(i => i.Id == m.InstanceId && i.Status is InstanceStatus.Backoff && i.CurrentTry == m.Try) == true,
                 Message.UptimeReached m => RunOwner(before, m.RunId) is { Retiring: false, Instance: { Status: InstanceStatus.Running, ConsecutiveFailures: > 0 } },
                 Message.StopTimeoutElapsed => false,
+                Message.ProbeDue m => ProbeApplies(before, m.RunId, m.Kind, inFlight: false),
+                Message.ProbeResult m => ProbeApplies(before, m.RunId, m.Kind, inFlight: true),
+                Message.ReadyLineSeen m => RunOwner(before, m.RunId) is { Instance.Status: InstanceStatus.Running, Program.Spec.ReadyLogLine: not null },
                 _ => true,
             };
             Check(applies || _state == before with { Version = _state.Version }, $"{StateView.Describe(message)} should have changed nothing");
@@ -81,6 +86,7 @@ public partial class ReducerPropertyTests
             Check(instance.NextTryAt is not { } next || (instance.ExitedAt is { } exited && next > exited && next - exited <= Max(spec.RestartDelay, spec.RestartDelayMax)), $"{name}: next try at {instance.NextTryAt}, last exit at {instance.ExitedAt}");
 
             CheckControlInstance(program, instance);
+            CheckHealthInstance(program, instance);
             Check(status is not InstanceStatus.Done || (instance.LastExitCode == 0 && failures == 0 && spec.Restart is not RestartPolicy.Always), $"{name}: Done with exit code {instance.LastExitCode}, {failures} failures, policy {spec.Restart}");
             Check(status is not InstanceStatus.Failed || (spec.Restart is RestartPolicy.Never && failures == 1 && (instance.LastError is not null || instance.LastExitCode is not (null or 0))), $"{name}: Failed with policy {spec.Restart}, {failures} failures, exit code {instance.LastExitCode}");
             Check(status is not InstanceStatus.RetriesExceeded || (spec.Restart is not RestartPolicy.Never && !spec.RetriesForever && failures == spec.MaxRetries + 1), $"{name}: RetriesExceeded with {failures} failures, MaxRetries {spec.MaxRetries}, policy {spec.Restart}");
@@ -101,20 +107,29 @@ public partial class ReducerPropertyTests
             var ended = ownRun && message is Message.Exited or Message.StartFailed;
             var stable = previous is { Pid: not null, StartedAt: { } startedAt } && message.At - startedAt >= spec.MinUptime;
             var exitCode = (message as Message.Exited)?.ExitCode;
-            var stopped = previous.StopRequested || before.ShuttingDown;
+
+            // Stopped for failing its liveness probe: its end is a failed try, whatever its exit code.
+            var failing = ended && previous.FailingBecause is not null && !before.ShuttingDown;
+            var stopped = (previous.StopRequested && !failing) || before.ShuttingDown;
+            var cleanExit = exitCode == 0 && !failing;
 
             // Launched on purpose (a start, a restart, a rolling restart's turn): a new try with its failure streak reset.
-            var launchedNow = instance.RunId is { } fresh && fresh >= before.NextRunId;
-            var controlLaunch = launchedNow && message is not Message.RetryDue && (previous.RestartRequested || !ownRun);
+            // Held by the gate instead of launched counts the same. Launched by the dependency pass, it keeps its streak.
+            var waited = IsGated(previous);
+            var launchedNow = (instance.RunId is { } fresh && fresh >= before.NextRunId) || (IsGated(instance) && !waited);
+            var targeted = RollingReached(before, message, spec.Name).Contains(instance.Id) || (message is Message.StartInstances or Message.RestartInstances
+                && ControlTarget(message) is { } c && c.Program == spec.Name && (c.Instance is null || c.Instance == instance.Id));
+            var passLaunch = launchedNow && waited && !targeted;
+            var controlLaunch = launchedNow && !passLaunch && message is not Message.RetryDue && (previous.RestartRequested || !ownRun);
 
             var expectedFailures = previous.ConsecutiveFailures;
-            if (controlLaunch)
+            if (controlLaunch || (targeted && waited && instance.ConsecutiveFailures == 0))
             {
-                expectedFailures = 0;
+                expectedFailures = 0; // a rolling restart resets only the waiting instances it reached
             }
             else if (ended)
             {
-                expectedFailures = exitCode == 0 && !stopped ? 0 : (stable ? 0 : previous.ConsecutiveFailures) + (exitCode == 0 || stopped ? 0 : 1);
+                expectedFailures = cleanExit && !stopped ? 0 : (stable ? 0 : previous.ConsecutiveFailures) + (cleanExit || stopped ? 0 : 1);
             }
             else if (ownRun && ((message is Message.UptimeReached && previous.Status is InstanceStatus.Running)
                 || (message is Message.Started && previous.Status is InstanceStatus.Started && spec.MinUptime == TimeSpan.Zero)))
@@ -123,19 +138,19 @@ public partial class ReducerPropertyTests
             }
 
             Check(instance.ConsecutiveFailures == expectedFailures, $"{name}: {instance.ConsecutiveFailures} consecutive failures after {StateView.Describe(message)}, expected {expectedFailures} (before {previous.ConsecutiveFailures}, stable {stable})");
-            var expectedTry = previous.Status is InstanceStatus.Backoff ? previous.CurrentTry : previous.CurrentTry + 1; // no try skipped
+            var expectedTry = previous.Status is InstanceStatus.Backoff || waited ? previous.CurrentTry : previous.CurrentTry + 1; // no try skipped
             Check(controlLaunch ? instance.CurrentTry == expectedTry : instance.CurrentTry == previous.CurrentTry || (instance.CurrentTry == previous.CurrentTry + 1 && ended && !stopped), $"{name}: CurrentTry went from {previous.CurrentTry} to {instance.CurrentTry} on {StateView.Describe(message)}");
-            Check(instance.Status is not InstanceStatus.Done || previous.Status is InstanceStatus.Done || (ended && exitCode == 0), $"{name}: became Done without its run exiting 0");
+            Check(instance.Status is not InstanceStatus.Done || previous.Status is InstanceStatus.Done || (ended && cleanExit), $"{name}: became Done without its run exiting 0");
 
             if (ended && !stopped)
             {
-                CheckOutcome(message, spec, name, instance, exitCode);
+                CheckOutcome(message, spec, name, instance, failing ? 1 : exitCode);
             }
             else if (ended)
             {
                 // Stopped on purpose: started again at once when a restart asked for it (and no shutdown came), else Stopped.
                 var expected = previous.RestartRequested && !before.ShuttingDown ? InstanceStatus.Started : InstanceStatus.Stopped;
-                Check(instance.Status == expected && !instance.RestartRequested, $"{name}: {instance.Status} after its stopped run ended, expected {expected}");
+                Check((instance.Status == expected || (expected is InstanceStatus.Started && IsGated(instance))) && !instance.RestartRequested, $"{name}: {instance.Status} after its stopped run ended, expected {expected}");
                 coverage.StoppedByCommand += expected is InstanceStatus.Stopped && !before.ShuttingDown ? 1 : 0;
             }
 
@@ -166,7 +181,7 @@ public partial class ReducerPropertyTests
                 status = InstanceStatus.Started; // no delay: relaunched in the same reduction
             }
 
-            Check(instance.Status == status, $"{name}: {instance.Status} after {StateView.Describe(message)}, expected {status}");
+            Check(instance.Status == status || (status is InstanceStatus.Started && IsGated(instance)), $"{name}: {instance.Status} after {StateView.Describe(message)}, expected {status}");
             Check(status is not InstanceStatus.Backoff || instance.NextTryAt == message.At + delay, $"{name}: next try at {instance.NextTryAt}, expected {message.At + delay} (delay {delay})");
             coverage.Backoffs += status is InstanceStatus.Backoff ? 1 : 0;
             coverage.CappedDelays += status is InstanceStatus.Backoff && exitCode != 0 && Backoff.Delay(spec, instance.ConsecutiveFailures, 0.5) >= spec.RestartDelayMax ? 1 : 0;
@@ -188,6 +203,17 @@ public partial class ReducerPropertyTests
                     Check(message is Message.Started s && s.RunId == t.RunId, $"UptimeReached for run {t.RunId} scheduled on {StateView.Describe(message)}");
                     Check(owner is { Program.Spec.MinUptime: var uptime } && uptime > TimeSpan.Zero && t.At == message.At + uptime, $"UptimeReached for run {t.RunId} due at the wrong time");
                     break;
+                case Message.ProbeDue t:
+                    var probed = RunOwner(_state, t.RunId);
+                    var probe = t.Kind is KrustPm.Engine.Health.ProbeKind.Readiness ? probed?.Program.Spec.Readiness : probed?.Program.Spec.Liveness;
+                    var delay = message switch
+                    {
+                        Message.Started started when started.RunId == t.RunId => probe?.InitialDelay,
+                        Message.ProbeResult r when r.RunId == t.RunId && r.Kind == t.Kind => probe?.Period,
+                        _ => null,
+                    };
+                    Check(probed is { Instance.Status: InstanceStatus.Running } && delay is { } d && t.At == message.At + d, $"{StateView.Describe(t)} scheduled on {StateView.Describe(message)}");
+                    break;
                 case Message.StopTimeoutElapsed t:
                     var stopped = RunOwner(_state, t.RunId);
                     Check(stopped is { Instance.StopRequested: true } && t.At == message.At + stopped.Value.Program.Spec.StopTimeout, $"StopTimeoutElapsed for run {t.RunId} is not its stop timeout");
@@ -199,6 +225,41 @@ public partial class ReducerPropertyTests
         }
 
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+        /// <summary>
+        /// The instances a rolling restart moved on to (and restarted) during a message about a run: those it left
+        /// behind as waiting for their dependencies, and the one it is on now.
+        /// </summary>
+        private IEnumerable<long> RollingReached(EngineState before, Message message, string program)
+        {
+            if (message is not (Message.Started or Message.Exited or Message.StartFailed) || before.Find(program)?.Rolling is not { } was)
+            {
+                return [];
+            }
+
+            var now = _state.Find(program)?.Rolling;
+            if (now is null)
+            {
+                return was.Remaining;
+            }
+
+            return now.Current == was.Current ? [] : was.Remaining.TakeWhile(id => id != now.Current).Append(now.Current);
+        }
+
+        private static bool IsGated(InstanceState instance) => instance.Status is InstanceStatus.Waiting or InstanceStatus.Blocked;
+
+        /// <summary>Whether a probe timer (or result) is about a running run whose probe of that kind is (or is not) in flight.</summary>
+        private static bool ProbeApplies(EngineState before, long run, KrustPm.Engine.Health.ProbeKind kind, bool inFlight)
+        {
+            if (before.ShuttingDown || RunOwner(before, run) is not { Instance.Status: InstanceStatus.Running } owner)
+            {
+                return false;
+            }
+
+            var flag = kind is KrustPm.Engine.Health.ProbeKind.Readiness ? KrustPm.Engine.Health.ProbeKinds.Readiness : KrustPm.Engine.Health.ProbeKinds.Liveness;
+            var configured = (kind is KrustPm.Engine.Health.ProbeKind.Readiness ? owner.Program.Spec.Readiness : owner.Program.Spec.Liveness) is not null;
+            return configured && owner.Instance.ProbesInFlight.HasFlag(flag) == inFlight;
+        }
 
         private static InstanceState? Previous(EngineState state, string program, long id) =>
             state.Find(program) is { } p ? p.Instances.Concat(p.Retiring).FirstOrDefault(i => i.Id == id) : null;

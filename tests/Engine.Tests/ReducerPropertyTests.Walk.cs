@@ -74,7 +74,9 @@ public partial class ReducerPropertyTests
             Check(_replied.Contains(shutdown) && !_state.HasLiveRuns, $"the shutdown was not answered once every run had exited");
         }
 
-        private ProgramSpec NewSpec(int index) => new($"p{index}", $"/bin/p{index}", [$"/bin/p{index}"])
+        private ProgramSpec NewSpec(int index) => WithHealth(NewBareSpec(index), index);
+
+        private ProgramSpec NewBareSpec(int index) => new($"p{index}", $"/bin/p{index}", [$"/bin/p{index}"])
         {
             Instances = _random.Number(0, 5),
             MaxRetries = _random.Number(0, 4),
@@ -99,6 +101,11 @@ public partial class ReducerPropertyTests
                     3 => new Message.StartFailed(run, $"cannot start run {run}", _now) { Jitter = jitter },
                     _ => new Message.Exited(run, _random.ArrayElement(ExitCodes), _now) { Jitter = jitter },
                 };
+            }
+
+            if (roll is >= 50 and < 60 && HasHealth())
+            {
+                return NextHealthMessage();
             }
 
             if (_scheduled.Count > 0 && roll < 72)
@@ -148,7 +155,7 @@ public partial class ReducerPropertyTests
 
             (_state, var effects) = Reducer.Reduce(before, message);
 
-            if (message is Message.RetryDue or Message.StopTimeoutElapsed or Message.UptimeReached && !_delivered.Add(message))
+            if (message is Message.RetryDue or Message.StopTimeoutElapsed or Message.UptimeReached or Message.ProbeDue && !_delivered.Add(message))
             {
                 coverage.StaleTimers++;
             }
@@ -163,7 +170,7 @@ public partial class ReducerPropertyTests
             switch (message)
             {
                 case Message.Load m:
-                    var duplicate = m.Programs.Any(p => before.Find(p.Name) is not null);
+                    var duplicate = m.Programs.Any(p => before.Find(p.Name) is not null) || !SoundDependencies(before, m.Programs);
                     _awaitingReply[m.RequestId] = _shutdown || duplicate ? null : CommandResult.Ok(m.Programs.Sum(p => p.Instances));
                     if (!_shutdown && !duplicate)
                     {
@@ -206,6 +213,7 @@ public partial class ReducerPropertyTests
             var ended = endedRun is { } r0 ? RunOwner(before, r0) : null;
             foreach (var effect in effects)
             {
+                CheckHealthEffect(before, message, effect);
                 switch (effect)
                 {
                     case Effect.Launch { Request: var r }:
@@ -213,14 +221,15 @@ public partial class ReducerPropertyTests
                         Check(r.RunId == nextRun++, $"launch of run {r.RunId} does not use the next fresh run id");
                         Check(!_removed[r.Program.Name].Contains(r.InstanceId), $"launch of {r.Program.Name}#{r.InstanceId}, which was scaled away");
                         Check(_state.Find(r.Program.Name)!.Instances.Any(i => i.Id == r.InstanceId && i.RunId == r.RunId && i.CurrentTry == r.Try), $"launch of run {r.RunId} (try {r.Try}) not recorded on its instance");
-                        Check(message is Message.Load or Message.Scale or Message.RetryDue or Message.Exited or Message.StartFailed or Message.Started or Message.StartInstances or Message.RestartInstances, $"launch of run {r.RunId} on {message.GetType().Name}");
+                        Check(message is Message.Load or Message.Scale or Message.RetryDue or Message.Exited or Message.StartFailed or Message.Started or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance or Message.ProbeResult or Message.ReadyLineSeen, $"launch of run {r.RunId} on {message.GetType().Name}");
+                        var waited = Previous(before, r.Program.Name, r.InstanceId)?.Status is InstanceStatus.Waiting or InstanceStatus.Blocked;
                         var rollingTurn = CheckControlLaunch(before, message, r);
 
                         // No spin: an ended run relaunches in the same reduction only when there is no delay to wait, or
                         // when it was being restarted; another instance launches only as a rolling restart's next turn.
                         var restarted = ended is { Instance.RestartRequested: true };
                         coverage.RestartRelaunches += restarted ? 1 : 0;
-                        Check(endedRun is null || rollingTurn || (ended?.Instance.Id == r.InstanceId && ended?.Program.Name == r.Program.Name && (r.Program.RestartDelay == TimeSpan.Zero || restarted)), $"launch of run {r.RunId} in the same reduction as the end of run {endedRun}, with RestartDelay {r.Program.RestartDelay.TotalMilliseconds}ms");
+                        Check(endedRun is null || rollingTurn || waited || (ended?.Instance.Id == r.InstanceId && ended?.Program.Name == r.Program.Name && (r.Program.RestartDelay == TimeSpan.Zero || restarted)), $"launch of run {r.RunId} in the same reduction as the end of run {endedRun}, with RestartDelay {r.Program.RestartDelay.TotalMilliseconds}ms");
                         Check(message is not Message.RetryDue d || (d.Program == r.Program.Name && d.InstanceId == r.InstanceId && d.Try == r.Try), $"RetryDue launched run {r.RunId} for {r.Program.Name}#{r.InstanceId} try {r.Try}");
                         _launched.Add(r.RunId);
                         break;

@@ -7,7 +7,8 @@ namespace KrustPm.Engine.Tests;
 /// checked after every step. A failure names the seed and the step, and lists the messages that led there.
 /// The generator is in <c>ReducerPropertyTests.Walk.cs</c>, the invariants in <c>ReducerPropertyTests.Invariants.cs</c>, and
 /// the control commands (stop, start, restart, remove, signal: generation, model and invariants) in
-/// <c>ReducerPropertyTests.Control.cs</c>.
+/// <c>ReducerPropertyTests.Control.cs</c>, and dependencies and probes (generation, a model of the conditions, the
+/// gate, probe and shutdown-order invariants) in <c>ReducerPropertyTests.Health.cs</c>.
 /// </summary>
 public partial class ReducerPropertyTests
 {
@@ -45,6 +46,16 @@ public partial class ReducerPropertyTests
         Assert.True(coverage.AwaitedControlReplies > 100, $"control answers that waited for runs to end: {coverage.AwaitedControlReplies}\n{coverage}");
         Assert.True(coverage.ControlRejections > 100, $"control commands refused: {coverage.ControlRejections}\n{coverage}");
         Assert.True(coverage.SignalsSent > 100, $"signals sent on command: {coverage.SignalsSent}\n{coverage}");
+        Assert.True(coverage.Waits > 1_000, $"instances that waited for their dependencies: {coverage.Waits}\n{coverage}");
+        Assert.True(coverage.Blocks > 500, $"instances blocked by their dependencies: {coverage.Blocks}\n{coverage}");
+        Assert.True(coverage.Unblocks > 100, $"blocked instances that waited or started again: {coverage.Unblocks}\n{coverage}");
+        Assert.True(coverage.PassLaunches > 300, $"waiting instances launched once their dependencies were met: {coverage.PassLaunches}\n{coverage}");
+        Assert.True(coverage.ProbesRun > 300, $"probes run: {coverage.ProbesRun}\n{coverage}");
+        Assert.True(coverage.ReadyTransitions > 100, $"instances that became ready: {coverage.ReadyTransitions}\n{coverage}");
+        Assert.True(coverage.LivenessStops > 20, $"runs stopped for failing their liveness probe: {coverage.LivenessStops}\n{coverage}");
+        Assert.True(coverage.LivenessFailures > 10, $"liveness stops counted as failed tries: {coverage.LivenessFailures}\n{coverage}");
+        Assert.True(coverage.RestartsWith > 30, $"dependents restarted with their dependency: {coverage.RestartsWith}\n{coverage}");
+        Assert.True(coverage.HeldAtShutdown > 50, $"runs held back at shutdown by their dependents: {coverage.HeldAtShutdown}\n{coverage}");
     }
 
     private sealed class Coverage
@@ -91,6 +102,26 @@ public partial class ReducerPropertyTests
 
         public int SignalsSent { get; set; }
 
+        public int Waits { get; set; }
+
+        public int Blocks { get; set; }
+
+        public int Unblocks { get; set; }
+
+        public int PassLaunches { get; set; }
+
+        public int ProbesRun { get; set; }
+
+        public int ReadyTransitions { get; set; }
+
+        public int LivenessStops { get; set; }
+
+        public int LivenessFailures { get; set; }
+
+        public int RestartsWith { get; set; }
+
+        public int HeldAtShutdown { get; set; }
+
         public override string ToString() =>
             $"RetriesExceeded {RetriesExceeded}, DelayedReplies {DelayedReplies}, StaleTimers {StaleTimers}, Kills {Kills}, "
             + $"Shutdowns {Shutdowns}, Rejections {Rejections}, Backoffs {Backoffs}, CappedDelays {CappedDelays}, "
@@ -98,7 +129,10 @@ public partial class ReducerPropertyTests
             + $"AlwaysRestarts {AlwaysRestarts}, Failed {Failed}, StoppedByCommand {StoppedByCommand}, "
             + $"StartsFromStopped {StartsFromStopped}, RestartRelaunches {RestartRelaunches}, RollingDone {RollingDone}, "
             + $"RollingRefusals {RollingRefusals}, AwaitedControlReplies {AwaitedControlReplies}, "
-            + $"ControlRejections {ControlRejections}, SignalsSent {SignalsSent}";
+            + $"ControlRejections {ControlRejections}, SignalsSent {SignalsSent}, Waits {Waits}, Blocks {Blocks}, "
+            + $"Unblocks {Unblocks}, PassLaunches {PassLaunches}, ProbesRun {ProbesRun}, ReadyTransitions {ReadyTransitions}, "
+            + $"LivenessStops {LivenessStops}, LivenessFailures {LivenessFailures}, RestartsWith {RestartsWith}, "
+            + $"HeldAtShutdown {HeldAtShutdown}";
     }
 
     /// <summary>Builds a failure message only when the check fails (as Debug.Assert does): the checks run millions of times.</summary>

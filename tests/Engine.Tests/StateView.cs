@@ -6,7 +6,7 @@ namespace KrustPm.Engine.Tests;
 /// A plain projection of <see cref="EngineState"/> for snapshots and structural comparison: enums as names, sets
 /// sorted, times as milliseconds after <see cref="Given.Epoch"/>, effects as one readable line each.
 /// </summary>
-internal static class StateView
+internal static partial class StateView
 {
     public static object Of(EngineState state, bool withVersion = true) => new
     {
@@ -96,6 +96,7 @@ internal static class StateView
                 Rolling = Describe(p.Rolling),
                 RestartRequested = p.Instances.Concat(p.Retiring).Where(i => i.RestartRequested).Select(i => i.Id),
             }),
+            Health = HealthFacts(state),
         },
         Formatting.Indented);
 
@@ -110,6 +111,8 @@ internal static class StateView
         Effect.Schedule { Message: Message.RetryDue m } => $"Schedule RetryDue {m.Program}#{m.InstanceId} try {m.Try} at {Ms(m.At)}",
         Effect.Schedule { Message: Message.StopTimeoutElapsed m } => $"Schedule StopTimeoutElapsed run {m.RunId} at {Ms(m.At)}",
         Effect.Schedule { Message: Message.UptimeReached m } => $"Schedule UptimeReached run {m.RunId} at {Ms(m.At)}",
+        Effect.Schedule { Message: Message.ProbeDue m } => $"Schedule ProbeDue {m.Kind} run {m.RunId} at {Ms(m.At)}",
+        Effect.RunProbe p => $"Run {Describe(p.Request)}",
         Effect.Schedule s => $"Schedule {s.Message}",
         Effect.Reply r => $"Reply {r.RequestId}: {Describe(r.Result)}",
         _ => effect.ToString(),
@@ -117,7 +120,7 @@ internal static class StateView
 
     public static string Describe(Message message) => message switch
     {
-        Message.Load m => $"{Ms(m.At)} Load #{m.RequestId}: {string.Join(", ", m.Programs.Select(p => $"{p.Name} x{p.Instances}"))}",
+        Message.Load m => $"{Ms(m.At)} Load #{m.RequestId}: {string.Join(", ", m.Programs.Select(p => $"{p.Name} x{p.Instances}{DescribeDependencies(p)}"))}",
         Message.Scale m => $"{Ms(m.At)} Scale #{m.RequestId}: {m.Program} to {m.To}",
         Message.Shutdown m => $"{Ms(m.At)} Shutdown #{m.RequestId}",
         Message.Started m => $"{Ms(m.At)} Started run {m.RunId} pid {m.Pid}",
@@ -126,6 +129,9 @@ internal static class StateView
         Message.RetryDue m => $"{Ms(m.At)} RetryDue {m.Program}#{m.InstanceId} try {m.Try}",
         Message.UptimeReached m => $"{Ms(m.At)} UptimeReached run {m.RunId}",
         Message.StopTimeoutElapsed m => $"{Ms(m.At)} StopTimeoutElapsed run {m.RunId}",
+        Message.ProbeDue m => $"{Ms(m.At)} ProbeDue {m.Kind} run {m.RunId}",
+        Message.ProbeResult m => $"{Ms(m.At)} ProbeResult {m.Kind} run {m.RunId}: {Describe(m.Outcome)}",
+        Message.ReadyLineSeen m => $"{Ms(m.At)} ReadyLineSeen run {m.RunId}: {m.Line}",
         Message.StopInstances m => $"{Ms(m.At)} Stop #{m.RequestId}: {Target(m.Program, m.Instance)}",
         Message.StartInstances m => $"{Ms(m.At)} Start #{m.RequestId}: {Target(m.Program, m.Instance)}",
         Message.RestartInstances m => $"{Ms(m.At)} Restart{(m.Rolling ? " (rolling)" : "")} #{m.RequestId}: {Target(m.Program, m.Instance)}",

@@ -14,7 +14,7 @@ public sealed partial class LinuxProcessLauncher
     private const string SetsidPath = "/usr/bin/setsid";
     private const string EnvPath = "/usr/bin/env";
 
-    private void StartProcess(LaunchRequest request, LaunchPlan plan, IProcessEvents events)
+    private void StartProcess(LaunchRequest request, LaunchPlan plan, IProcessEvents events, ReadyLineReport? ready)
     {
         var info = new ProcessStartInfo(SetsidPath)
         {
@@ -64,10 +64,11 @@ public sealed partial class LinuxProcessLauncher
             stdin = process.StandardInput;
             var output = _output is null
                 ? Task.CompletedTask
-                : CopyOutput(request, process.Id, (PipeStream)process.StandardOutput.BaseStream, (PipeStream)process.StandardError.BaseStream);
-            _runs[request.RunId] = new ProcessRun(process, output);
+                : CopyOutput(request, process.Id, (PipeStream)process.StandardOutput.BaseStream, (PipeStream)process.StandardError.BaseStream, ready);
+            _runs[request.RunId] = new ProcessRun(process, output) { Ready = ready };
             _guardian?.Add(process.Id);
             events.Started(request.RunId, process.Id);
+            ready?.StartReported();
         }
 
         // The child gets an empty stdin (end of file), never krust-pm's own.

@@ -7,7 +7,7 @@ namespace KrustPm.Engine.Linux;
 /// <summary>The default path: posix_spawn, a pidfd per run, and the reaper thread.</summary>
 public sealed partial class LinuxProcessLauncher
 {
-    private void Spawn(LaunchRequest request, LaunchPlan plan, ChildReaper reaper, IProcessEvents events)
+    private void Spawn(LaunchRequest request, LaunchPlan plan, ChildReaper reaper, IProcessEvents events, ReadyLineReport? ready)
     {
         var error = ChildSpawner.Spawn(plan, captureOutput: _output is not null, out var child);
         if (error != 0)
@@ -16,7 +16,7 @@ public sealed partial class LinuxProcessLauncher
             return;
         }
 
-        var run = new SpawnedRun(child.Pid);
+        var run = new SpawnedRun(child.Pid) { Ready = ready };
         var pidfd = ChildReaper.Open(child.Pid);
         if (pidfd < 0)
         {
@@ -32,7 +32,7 @@ public sealed partial class LinuxProcessLauncher
         _runs[request.RunId] = run;
         if (_output is not null)
         {
-            _ = CopyOutput(request, child.Pid, OpenPipe(child.Stdout), OpenPipe(child.Stderr)); // Each copy disposes its pipe.
+            _ = CopyOutput(request, child.Pid, OpenPipe(child.Stdout), OpenPipe(child.Stderr), ready); // Each copy disposes its pipe.
         }
 
         _guardian?.Add(child.Pid);
@@ -42,6 +42,8 @@ public sealed partial class LinuxProcessLauncher
         }
         finally
         {
+            ready?.StartReported();
+
             // Only now: an exit, however early, is then reported after the start. Even if reporting the start
             // failed: the child must still be reaped.
             reaper.Watch(pidfd, () => Ended(request.RunId, child.Pid, run.Reap(), events));

@@ -96,18 +96,22 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         {
             events.StartFailed(request.RunId, error);
         }
+        else if (!ReadyLineReport.TryCreate(request, outputRead: _output is not null, events, out var ready))
+        {
+            // Reported as a start failure.
+        }
         else if (_reaper is not null)
         {
-            Spawn(request, plan, _reaper, events);
+            Spawn(request, plan, _reaper, events, ready);
         }
         else
         {
-            StartProcess(request, plan, events);
+            StartProcess(request, plan, events, ready);
         }
     }
 
     /// <summary>Starts copying the run's stdout and stderr into its sinks, after the previous try's output.</summary>
-    private Task CopyOutput(LaunchRequest request, int pid, PipeStream stdout, PipeStream stderr)
+    private Task CopyOutput(LaunchRequest request, int pid, PipeStream stdout, PipeStream stderr, ReadyLineReport? ready)
     {
         var spec = request.Program;
         var marker = $"--- krust-pm: {spec.Name}.{request.InstanceId} try {request.Try} started, pid {pid}, " +
@@ -119,7 +123,7 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
             var sink = spec.Log.Enabled ? _output!.Sink(spec.Name, request.InstanceId, kind, spec.Log) : null;
 
             // Only the launch thread starts copies, so LastCopy is never raced.
-            var copy = OutputCopy.RunAsync(pipe, sink, sink?.LastCopy ?? Task.CompletedTask, marker);
+            var copy = OutputCopy.RunAsync(pipe, sink, sink?.LastCopy ?? Task.CompletedTask, marker, ready?.Watcher, kind);
             if (sink is not null)
             {
                 sink.LastCopy = copy;
@@ -132,8 +136,9 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     /// <summary>Reports the end of a run whose process has been reaped, and whose group has been killed.</summary>
     private void Ended(long runId, int pid, int exitCode, IProcessEvents events)
     {
-        _runs.TryRemove(runId, out _);
+        _runs.TryRemove(runId, out var run);
         _guardian?.Remove(pid);
+        run?.Ready?.Stop(); // a ready line is never reported after the exit
         events.Exited(runId, exitCode);
     }
 
@@ -142,5 +147,8 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     {
         /// <summary>Sends a signal to the run's process group; nothing once the run has ended.</summary>
         public abstract void Signal(int signal);
+
+        /// <summary>Reports the run's ready line, when its program has one.</summary>
+        public ReadyLineReport? Ready { get; init; }
     }
 }

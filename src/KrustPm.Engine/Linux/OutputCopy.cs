@@ -25,8 +25,11 @@ internal static class OutputCopy
     /// <param name="sink">Where the bytes go (<see langword="null"/>: read and discarded).</param>
     /// <param name="previous">The previous try's copy: this one's bytes come after all of its (see <see cref="PreviousWait"/>).</param>
     /// <param name="marker">The line written to the file before this try's output.</param>
+    /// <param name="ready">Looks for the run's ready line in the bytes copied, if its program has one.</param>
+    /// <param name="stream">Which of the run's streams <paramref name="source"/> is (for <paramref name="ready"/>).</param>
     /// <returns>A task that completes at end of file; it never faults.</returns>
-    public static async Task RunAsync(PipeStream source, Logs.OutputSink? sink, Task previous, string marker)
+    public static async Task RunAsync(
+        PipeStream source, Logs.OutputSink? sink, Task previous, string marker, Health.ReadyLineWatcher? ready, Logs.OutputKind stream)
     {
         // Never on the caller's thread: that is the launch thread, holding the run's lock. There, a write waiting
         // for the sink, or a pipe that already holds output (read synchronously for as long as the program keeps
@@ -53,6 +56,7 @@ internal static class OutputCopy
                     }
 
                     sink?.Write(buffer.AsSpan(0, length));
+                    ready?.Feed(stream, buffer.AsSpan(0, length));
                 }
                 finally
                 {
@@ -66,6 +70,7 @@ internal static class OutputCopy
         }
         finally
         {
+            ready?.Finish(stream);
             await source.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -45,7 +45,27 @@ public sealed record ProgramConfigView(
     IReadOnlyList<string> EnvNames,
     bool Log,
     long LogMaxBytes,
-    int LogBackups);
+    int LogBackups)
+{
+    /// <summary>The programs this one waits for, each with its condition as written in the config (<c>healthy</c>).</summary>
+    public IReadOnlyDictionary<string, string> DependsOn { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether a restart of a dependency restarts this program too.</summary>
+    public bool RestartWith { get; init; }
+
+    public ProbeView? Readiness { get; init; }
+
+    public ProbeView? Liveness { get; init; }
+
+    /// <summary>The regular expression that makes a run ready when a line of its output matches.</summary>
+    public string? ReadyLogLine { get; init; }
+}
+
+/// <summary>A readiness or liveness probe: <see cref="Kind"/> is <c>exec</c>, <c>http</c> or <c>tcp</c>; <see cref="Target"/> what it checks.</summary>
+public sealed record ProbeView(string Kind, string Target, long PeriodMs, long TimeoutMs, int FailureThreshold, long InitialDelayMs);
+
+/// <summary>The last result of a probe of the current run.</summary>
+public sealed record ProbeOutcomeView(bool Passed, string Detail, DateTimeOffset At);
 
 /// <summary>The answer to a command on a program or an instance.</summary>
 /// <param name="Program">The program.</param>
@@ -83,6 +103,19 @@ public sealed record InstanceView(long Id, int CurrentTry, string Status)
     public string? LastError { get; init; }
 
     public DateTimeOffset? NextTryAt { get; init; }
+
+    /// <summary>
+    /// While the instance has a run, for a program with a readiness probe or <c>ready_log_line</c>: whether the run
+    /// is ready. Left out otherwise.
+    /// </summary>
+    public bool? Ready { get; init; }
+
+    /// <summary>While <c>Waiting</c> or <c>Blocked</c>: the dependencies not met, as <c>db (healthy)</c>. Left out when none.</summary>
+    public IReadOnlyList<string>? WaitingFor { get; init; }
+
+    public ProbeOutcomeView? LastReadiness { get; init; }
+
+    public ProbeOutcomeView? LastLiveness { get; init; }
 
     /// <summary>How many times the instance was started again (tries after the first).</summary>
     public int Restarts => CurrentTry - 1;

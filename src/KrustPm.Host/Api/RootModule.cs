@@ -33,7 +33,7 @@ public sealed class RootModule : ICarterModule
                 $"Unknown status '{statuses[0]}'; expected one of {string.Join(", ", Enum.GetNames<InstanceStatus>())}.");
         }
 
-        return Json(StateProjection.Programs(state, p => p.Instances.Any(i => i.Status == wanted)));
+        return Json(StateProjection.WithStatus(state, wanted));
     }
 
     private static JsonHttpResult<IReadOnlyList<ProgramView>> Json(IReadOnlyList<ProgramView> programs) =>

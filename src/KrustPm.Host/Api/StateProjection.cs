@@ -1,4 +1,6 @@
 using KrustPm.Engine;
+using KrustPm.Engine.Health;
+using KrustPm.Host.Config;
 
 namespace KrustPm.Host.Api;
 
@@ -18,6 +20,10 @@ internal static class StateProjection
 
         return views;
     }
+
+    /// <summary>The programs with at least one instance in <paramref name="status"/> (<c>GET /?status=S</c>), each whole.</summary>
+    public static List<ProgramView> WithStatus(EngineState state, InstanceStatus status) =>
+        Programs(state, p => p.Instances.Any(i => i.Status == status));
 
     /// <summary>Everything the engine knows about a program (the v1 view).</summary>
     public static ProgramView Detailed(EngineState state, ProgramState program) => Program(state, program) with
@@ -56,7 +62,25 @@ internal static class StateProjection
         [.. spec.Environment.Keys],
         spec.Log.Enabled,
         spec.Log.MaxBytes,
-        spec.Log.Backups);
+        spec.Log.Backups)
+    {
+        DependsOn = spec.DependsOn.ToDictionary(d => d.Key, d => ProgramTableReader.NameOf(d.Value), StringComparer.Ordinal),
+        RestartWith = spec.RestartWith,
+        Readiness = Probe(spec.Readiness),
+        Liveness = Probe(spec.Liveness),
+        ReadyLogLine = spec.ReadyLogLine,
+    };
+
+    private static ProbeView? Probe(ProbeSpec? probe) => probe is null ? null : new(
+        !probe.Exec.IsDefaultOrEmpty ? "exec" : probe.Http is not null ? "http" : "tcp",
+        !probe.Exec.IsDefaultOrEmpty ? string.Join(' ', probe.Exec) : probe.Http?.ToString() ?? probe.Tcp ?? string.Empty,
+        (long)probe.Period.TotalMilliseconds,
+        (long)probe.Timeout.TotalMilliseconds,
+        probe.FailureThreshold,
+        (long)probe.InitialDelay.TotalMilliseconds);
+
+    private static ProbeOutcomeView? Outcome(ProbeOutcome? outcome) =>
+        outcome is null ? null : new(outcome.Passed, outcome.Detail, outcome.At);
 
     private static InstanceView Instance(InstanceState instance) => new(instance.Id, instance.CurrentTry, instance.Status.ToString())
     {
@@ -67,5 +91,9 @@ internal static class StateProjection
         LastExitCode = instance.LastExitCode,
         LastError = instance.LastError,
         NextTryAt = instance.NextTryAt,
+        Ready = instance.IsLive ? instance.Ready : null,
+        WaitingFor = instance.WaitingFor.IsDefaultOrEmpty ? null : instance.WaitingFor,
+        LastReadiness = Outcome(instance.LastReadiness),
+        LastLiveness = Outcome(instance.LastLiveness),
     };
 }

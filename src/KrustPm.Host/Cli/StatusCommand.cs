@@ -32,7 +32,8 @@ internal static class StatusCommand
         var programs = program is null ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
         if (ReferenceEquals(output, Console.Out) && Terminal.Fancy)
         {
-            AnsiConsole.Write(Terminal.Table(Rows(programs, time.GetUtcNow())));
+            var ready = ShowsReady(programs);
+            AnsiConsole.Write(Terminal.Table(Columns(ready), Rows(programs, time.GetUtcNow(), ready)));
         }
         else
         {
@@ -42,11 +43,16 @@ internal static class StatusCommand
         return KrustPmCommandLine.ExitOk;
     }
 
-    /// <summary>One line per instance, columns padded to the widest value, so it reads well and greps well.</summary>
+    /// <summary>
+    /// One line per instance, columns padded to the widest value, so it reads well and greps well. A READY column
+    /// follows STATUS only when a program has a readiness probe or a <c>ready_log_line</c>.
+    /// </summary>
     public static string Table(IEnumerable<JsonElement> programs, DateTimeOffset now)
     {
-        var rows = new List<string[]> { Header.ToArray() };
-        rows.AddRange(Rows(programs, now));
+        var all = programs.ToList();
+        var ready = ShowsReady(all);
+        var rows = new List<string[]> { Columns(ready).ToArray() };
+        rows.AddRange(Rows(all, now, ready));
         var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var text = new StringBuilder();
         foreach (var row in rows)
@@ -57,11 +63,16 @@ internal static class StatusCommand
         return text.ToString();
     }
 
-    /// <summary>The columns: name, id, status, pid, uptime, tries, last exit.</summary>
-    public static IReadOnlyList<string> Columns => Header;
+    /// <summary>The columns: name, id, status, (ready,) pid, uptime, tries, last exit.</summary>
+    public static IReadOnlyList<string> Columns(bool ready) => ready ? [.. Header[..3], "READY", .. Header[3..]] : Header;
+
+    /// <summary>Whether any of the programs has a readiness probe or a <c>ready_log_line</c> (in its <c>config</c>).</summary>
+    public static bool ShowsReady(IEnumerable<JsonElement> programs) =>
+        programs.Any(p => p.TryGetProperty("config", out var config)
+            && (config.TryGetProperty("readiness", out _) || config.TryGetProperty("readyLogLine", out _)));
 
     /// <summary>One row per instance (a program without instances gets one row saying so).</summary>
-    public static List<string[]> Rows(IEnumerable<JsonElement> programs, DateTimeOffset now)
+    public static List<string[]> Rows(IEnumerable<JsonElement> programs, DateTimeOffset now, bool ready = false)
     {
         var rows = new List<string[]>();
         foreach (var program in programs)
@@ -70,12 +81,12 @@ internal static class StatusCommand
             var instances = program.GetProperty("instances");
             if (instances.GetArrayLength() == 0)
             {
-                rows.Add([name, "-", "(no instances)", "-", "-", "-", "-"]);
+                rows.Add(WithReady([name, "-", "(no instances)", "-", "-", "-", "-"], ready, "-"));
             }
 
             foreach (var instance in instances.EnumerateArray())
             {
-                rows.Add(
+                string[] row =
                 [
                     name,
                     instance.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture),
@@ -86,17 +97,38 @@ internal static class StatusCommand
                         : "-",
                     instance.GetProperty("currentTry").GetInt32().ToString(CultureInfo.InvariantCulture),
                     LastExit(instance),
-                ]);
+                ];
+                rows.Add(WithReady(row, ready, Ready(instance)));
             }
         }
 
         return rows;
     }
 
-    private static string LastExit(JsonElement instance) =>
-        instance.TryGetProperty("lastError", out var error) ? $"could not start: {error.GetString()}"
-        : instance.TryGetProperty("lastExitCode", out var code) ? code.GetInt32().ToString(CultureInfo.InvariantCulture)
-        : "-";
+    private static string[] WithReady(string[] row, bool ready, string cell) => ready ? [.. row[..3], cell, .. row[3..]] : row;
+
+    private static string Ready(JsonElement instance) =>
+        !instance.TryGetProperty("ready", out var ready) ? "-" : ready.GetBoolean() ? "yes" : "no";
+
+    private static string LastExit(JsonElement instance) => instance switch
+    {
+        _ when Is(instance, "Waiting") => $"waiting for {WaitingFor(instance)}",
+        _ when Is(instance, "Blocked") => $"blocked: {(instance.TryGetProperty("lastError", out var why) ? why.GetString() : WaitingFor(instance))}",
+        _ when instance.TryGetProperty("lastError", out var error) && instance.TryGetProperty("lastExitCode", out var exit)
+            && error.GetString() is { } reason && reason.StartsWith("liveness probe failed", StringComparison.Ordinal) =>
+            $"{exit.GetInt32().ToString(CultureInfo.InvariantCulture)} ({reason})",
+        _ when instance.TryGetProperty("lastError", out var error) => $"could not start: {error.GetString()}",
+        _ when instance.TryGetProperty("lastExitCode", out var code) => code.GetInt32().ToString(CultureInfo.InvariantCulture),
+        _ => "-",
+    };
+
+    private static bool Is(JsonElement instance, string status) =>
+        instance.TryGetProperty("status", out var value) && value.GetString() == status;
+
+    private static string WaitingFor(JsonElement instance) =>
+        instance.TryGetProperty("waitingFor", out var waiting)
+            ? string.Join(", ", waiting.EnumerateArray().Select(w => w.GetString()))
+            : "its dependencies";
 
     /// <summary>A compact duration: 45s, 12m05s, 3h07m, 2d04h.</summary>
     public static string Duration(TimeSpan span) => span switch

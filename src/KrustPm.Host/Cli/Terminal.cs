@@ -11,27 +11,36 @@ internal static class Terminal
     public static bool Fancy =>
         !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
 
-    public static Table Table(IEnumerable<string[]> rows)
+    public static Table Table(IReadOnlyList<string> columns, IEnumerable<string[]> rows)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in StatusCommand.Columns)
+        foreach (var column in columns)
         {
             table.AddColumn(new TableColumn(column));
         }
 
+        var readyColumn = columns.Count > 3 && columns[3] == "READY";
         foreach (var row in rows)
         {
-            table.AddRow(row.Select((cell, c) => c == 2 ? Status(cell) : Markup.Escape(cell)).ToArray());
+            table.AddRow(row.Select((cell, c) => c == 2 ? Status(cell) : readyColumn && c == 3 ? Ready(cell) : Markup.Escape(cell)).ToArray());
         }
 
         return table;
     }
 
+    private static string Ready(string ready) => ready switch
+    {
+        "yes" => "[green]yes[/]",
+        "no" => "[yellow]no[/]",
+        _ => Markup.Escape(ready),
+    };
+
     private static string Status(string status) => status switch
     {
         "Running" => "[green]Running[/]",
         "Started" or "Backoff" or "Stopping" => $"[yellow]{status}[/]",
-        "RetriesExceeded" or "Failed" => $"[red]{status}[/]",
+        "RetriesExceeded" or "Failed" or "Blocked" => $"[red]{status}[/]",
+        "Waiting" => "[blue]Waiting[/]",
         _ => Markup.Escape(status),
     };
 }

@@ -33,18 +33,21 @@ internal static class ConfigDocumentReader
         var reader = new ProgramTableReader(problems, directory);
         var programs = ImmutableArray.CreateBuilder<ProgramSpec>();
         var firstLines = new Dictionary<string, int?>(StringComparer.Ordinal);
+        var keyTables = ProgramKeyTables.ByProgram(document);
         foreach (var table in document.Tables)
         {
             if (EnvironmentTableOf(table) is { } owner)
             {
                 AddEnvironmentTable(owner, (TableSyntax)table, programs, firstLines, problems);
             }
-            else if (ReadTable(table, reader, problems, firstLines) is { } program)
+            else if (ProgramKeyTables.Of(table) is null && ReadTable(table, reader, problems, firstLines, keyTables) is { } program)
             {
                 programs.Add(program);
             }
         }
 
+        ProgramKeyTables.ReportOrphans(keyTables, firstLines, problems);
+        DependencyChecks.Report(reader.Declared, problems);
         return problems.Count == 0 ? settings with { Programs = programs.ToImmutable() } : null;
     }
 
@@ -226,7 +229,11 @@ internal static class ConfigDocumentReader
     }
 
     private static ProgramSpec? ReadTable(
-        TableSyntaxBase table, ProgramTableReader reader, ProblemList problems, Dictionary<string, int?> firstLines)
+        TableSyntaxBase table,
+        ProgramTableReader reader,
+        ProblemList problems,
+        Dictionary<string, int?> firstLines,
+        Dictionary<string, List<TableSyntax>> keyTables)
     {
         var parts = TomlSyntax.KeyParts(table.Name);
         var line = TomlSyntax.LineOf(table.OpenBracket) ?? TomlSyntax.LineOf(table);
@@ -242,7 +249,9 @@ internal static class ConfigDocumentReader
         if (parts.Count > 1)
         {
             problems.AddProgram(
-                line, name, $"nested table [{written}] is not supported; program settings are plain keys inside [{name}] (only [{name}.env] is a table)");
+                line,
+                name,
+                $"nested table [{written}] is not supported; program settings are plain keys inside [{name}] (only [{name}.env], [{name}.depends_on], [{name}.readiness] and [{name}.liveness] are tables)");
             return null;
         }
 
@@ -258,6 +267,6 @@ internal static class ConfigDocumentReader
         }
 
         firstLines[name] = line;
-        return reader.Read(name, plain);
+        return reader.Read(name, plain, keyTables.TryGetValue(name, out var tables) ? tables : []);
     }
 }

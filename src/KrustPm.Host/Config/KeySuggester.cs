@@ -17,6 +17,10 @@ internal static class KeySuggester
         ["replicas"] = "instances",
         ["numprocs"] = "instances",
         ["stopsignal"] = "stop_signal",
+        ["url"] = "http",
+        ["address"] = "tcp",
+        ["command"] = "exec",
+        ["interval_ms"] = "period_ms",
     };
 
     /// <summary>The best match for <paramref name="unknown"/> among <paramref name="known"/>, if one is close.</summary>

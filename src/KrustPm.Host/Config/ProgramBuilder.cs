@@ -21,5 +21,39 @@ internal sealed class ProgramBuilder(string name)
     /// <summary>The line of a valid <c>instances</c> key, or <see langword="null"/> when it is absent.</summary>
     public int? InstancesLine { get; set; }
 
+    /// <summary>
+    /// The keys that are tables (<c>depends_on</c>, <c>readiness</c>, <c>liveness</c>), gathered from every form
+    /// they may take (inline table, dotted keys, <c>[name.key]</c> table) and read once the whole program is known.
+    /// </summary>
+    public Dictionary<string, TableKey> Tables { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The table key <paramref name="key"/>, created at <paramref name="line"/> (its first mention) if new.</summary>
+    public TableKey Table(string key, int? line)
+    {
+        if (!Tables.TryGetValue(key, out var table))
+        {
+            table = new TableKey(line);
+            Tables[key] = table;
+        }
+
+        return table;
+    }
+
     public ProgramSpec Build() => Spec with { Argv = Words.AddRange(Args) };
 }
+
+/// <summary>A key whose value is a table, however it was written: its entries, and where it was first written.</summary>
+/// <param name="Line">The line of the key, of its first dotted form, or of its <c>[name.key]</c> header.</param>
+internal sealed record TableKey(int? Line)
+{
+    public List<TableEntry> Entries { get; } = [];
+
+    /// <summary>The value when it was not a table (<c>depends_on = ["db"]</c>, or a mistake).</summary>
+    public Tomlyn.Syntax.ValueSyntax? Value { get; set; }
+
+    /// <summary>Whether <see cref="Value"/> was given (the key had a plain value, not a table).</summary>
+    public bool HasValue { get; set; }
+}
+
+/// <summary>One <c>key = value</c> inside a table key.</summary>
+internal readonly record struct TableEntry(string Key, int? Line, Tomlyn.Syntax.ValueSyntax? Value);

@@ -8,13 +8,14 @@ namespace KrustPm.Host.Config;
 /// <summary>Reads one <c>[program]</c> table into a <see cref="ProgramSpec"/>, reporting every problem it finds.</summary>
 /// <param name="problems">Where problems go.</param>
 /// <param name="configDirectory">The config file's folder: the default working directory and the base of relative ones.</param>
-internal sealed class ProgramTableReader(ProblemList problems, string configDirectory)
+internal sealed partial class ProgramTableReader(ProblemList problems, string configDirectory)
 {
     /// <summary>The keys a program table may contain.</summary>
     public static readonly ImmutableArray<string> KnownKeys =
     [
         "command", "args", "instances", "max_instances", "max_retries", "restart", "restart_delay_ms",
         "restart_delay_max_ms", "min_uptime_ms", "stop_timeout_ms", "stop_signal", "workdir", "env", "clear_env", "user", "log", "log_max_bytes", "log_backups",
+        "depends_on", "restart_with", "readiness", "liveness", "ready_log_line",
     ];
 
     private static readonly ImmutableArray<(string Name, RestartPolicy Policy)> RestartPolicies =
@@ -23,8 +24,11 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
     ];
 
     /// <summary>Reads the table of program <paramref name="name"/>.</summary>
+    /// <param name="name">The program's name.</param>
+    /// <param name="table">Its <c>[name]</c> table.</param>
+    /// <param name="keyTables">Its <c>[name.depends_on]</c>, <c>[name.readiness]</c> and <c>[name.liveness]</c> tables.</param>
     /// <returns>The program, or <see langword="null"/> when the table has problems.</returns>
-    public ProgramSpec? Read(string name, TableSyntax table)
+    public ProgramSpec? Read(string name, TableSyntax table, IReadOnlyList<TableSyntax> keyTables)
     {
         var problemsBefore = problems.Count;
         var program = new ProgramBuilder(name);
@@ -33,6 +37,13 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
         {
             ReadItem(program, item);
         }
+
+        foreach (var keyTable in keyTables)
+        {
+            AddKeyTable(program, keyTable);
+        }
+
+        ReadTableKeys(program);
 
         if (!program.HasCommand)
         {
@@ -61,6 +72,12 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
         var line = TomlSyntax.LineOf(item.Key) ?? TomlSyntax.LineOf(item);
         var value = item.Value;
         var context = new KeyContext(program.Name, key, line);
+        if (parts.Count > 1 && TableKeys.Contains(parts[0]))
+        {
+            program.Table(parts[0], line).Entries.Add(new TableEntry(string.Join('.', parts.Skip(1)), line, value));
+            return;
+        }
+
         if (parts is ["env", var variable])
         {
             if (EnvironmentReader.Read(problems, program.Name, variable, line, value, program.Spec.Environment) is { } withVariable)
@@ -197,6 +214,23 @@ internal sealed class ProgramTableReader(ProblemList problems, string configDire
                     Report(context, $"expected a user name, got {TomlSyntax.Describe(value)}");
                 }
 
+                break;
+            case "depends_on" or "readiness" or "liveness":
+                AddTableKey(program, key, line, value);
+                break;
+            case "restart_with":
+                if (value is BooleanValueSyntax restartWith)
+                {
+                    program.Spec = program.Spec with { RestartWith = restartWith.Value };
+                }
+                else
+                {
+                    Report(context, $"expected true or false, got {TomlSyntax.Describe(value)}");
+                }
+
+                break;
+            case "ready_log_line":
+                ReadReadyLogLine(program, context, value);
                 break;
             default:
                 problems.AddAboutKey(

@@ -37,6 +37,7 @@ internal static class EventsFromTransitions
             Compare(before, after, at, events);
         }
 
+        HealthEvents.Derive(applied, events);
         return events;
     }
 
@@ -90,8 +91,9 @@ internal static class EventsFromTransitions
             Try = instance.CurrentTry,
             Pid = instance.Pid,
             ExitCode = ended ? instance.LastExitCode : null,
-            Reason = ended ? instance.LastError : null,
+            Reason = (ended ? instance.LastError : null) ?? HealthEvents.StatusReason(instance),
             NextTryAt = instance.NextTryAt,
+            WaitingFor = instance.WaitingFor.IsDefaultOrEmpty ? null : instance.WaitingFor,
         };
     }
 }

@@ -43,6 +43,8 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
                 LogStopping(applied);
                 break;
         }
+
+        LogHealth(applied);
     }
 
     public void EngineFailed(Exception error) => LogEngineFailed(error);

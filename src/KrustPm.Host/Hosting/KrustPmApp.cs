@@ -113,6 +113,5 @@ internal static class KrustPmApp
         }
     }
 
-    private static TimeSpan ShutdownTimeout(KrustConfig config) =>
-        (config.Programs.IsEmpty ? TimeSpan.Zero : config.Programs.Max(p => p.StopTimeout)) + ShutdownMargin;
+    private static TimeSpan ShutdownTimeout(KrustConfig config) => ShutdownBudget.Of(config.Programs) + ShutdownMargin;
 }

@@ -31,7 +31,7 @@ public sealed class IdleOutputTests : IAsyncDisposable
             var write = new AnonymousPipeServerStream(PipeDirection.Out);
             writeEnds.Add(write);
             var sink = store.Sink("idle", i, OutputKind.Stdout, LogPolicy.Default);
-            copies.Add(OutputCopy.RunAsync(new AnonymousPipeClientStream(PipeDirection.In, write.ClientSafePipeHandle), sink, Task.CompletedTask, $"--- idle {i} ---"));
+            copies.Add(OutputCopy.RunAsync(new AnonymousPipeClientStream(PipeDirection.In, write.ClientSafePipeHandle), sink, Task.CompletedTask, $"--- idle {i} ---", null, OutputKind.Stdout));
         }
 
         try

@@ -56,6 +56,8 @@ public sealed class InstantExitTests : IAsyncDisposable
 
         public void Exited(long runId, int exitCode) => _inner.Exited(runId, exitCode);
 
+        public void ReadyLineSeen(long runId, string line) => _inner.ReadyLineSeen(runId, line);
+
         public Task<string> NextAsync() => _inner.NextAsync();
     }
 }

@@ -27,6 +27,8 @@ internal sealed class RecordingEvents : IProcessEvents
 
     public void Exited(long runId, int exitCode) => _events.Writer.TryWrite($"exited {runId}: {exitCode}");
 
+    public void ReadyLineSeen(long runId, string line) => _events.Writer.TryWrite($"ready {runId}: {line}");
+
     public async Task<string> NextAsync(TimeSpan? timeout = null)
     {
         using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));

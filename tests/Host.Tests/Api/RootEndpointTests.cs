@@ -94,7 +94,7 @@ public sealed class RootEndpointTests : ApiTestBase
         var problem = await GetProblemAsync("/?status=Sleeping", HttpStatusCode.BadRequest, "status");
 
         Assert.Equal(
-            "Unknown status 'Sleeping'; expected one of Started, Running, Backoff, Done, RetriesExceeded, Failed, Stopping, Stopped.",
+            "Unknown status 'Sleeping'; expected one of Started, Running, Backoff, Done, RetriesExceeded, Failed, Stopping, Stopped, Waiting, Blocked.",
             problem.GetProperty("detail").GetString());
     }
 

@@ -112,7 +112,7 @@ public class ConfigLoaderStructureTests
         var problem = Assert.Single(ConfigLoader.Parse(text, ConfigPath).Problems);
 
         Assert.Equal(
-            "/cfg/krust-pm.toml:3: program 'web': nested table [web.limits] is not supported; program settings are plain keys inside [web] (only [web.env] is a table)",
+            "/cfg/krust-pm.toml:3: program 'web': nested table [web.limits] is not supported; program settings are plain keys inside [web] (only [web.env], [web.depends_on], [web.readiness] and [web.liveness] are tables)",
             problem.ToString());
     }
 
@@ -170,7 +170,7 @@ public class ConfigLoaderStructureTests
                 "/cfg/krust-pm.toml:7: program 'web': key 'instances': expected a non-negative integer, got integer -2",
                 "/cfg/krust-pm.toml:9: program 'worker': missing required key 'command'",
                 "/cfg/krust-pm.toml:11: program 'worker': key 'stop_signal': unknown signal \"STOP\"; expected one of HUP, INT, QUIT, KILL, USR1, USR2, TERM (optionally with a SIG prefix)",
-                "/cfg/krust-pm.toml:16: program 'w': nested table [w.x] is not supported; program settings are plain keys inside [w] (only [w.env] is a table)",
+                "/cfg/krust-pm.toml:16: program 'w': nested table [w.x] is not supported; program settings are plain keys inside [w] (only [w.env], [w.depends_on], [w.readiness] and [w.liveness] are tables)",
             ],
             result.Problems.Select(p => p.ToString()));
     }

@@ -45,6 +45,51 @@ public sealed class CheckCommandTests(PublishedKrustPm krustPm) : IDisposable
         Assert.Contains("krust-pm: 3 problem(s) in the configuration; the configuration is not valid.", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_config_with_broken_dependencies_and_probes_exits_2_naming_each_line_and_starts_nothing()
+    {
+        var path = await WriteAsync("""
+            [db]
+            command = "touch db-started"
+            readiness = { tcp = "127.0.0.1", period_ms = 0 }
+
+            [migrate]
+            command = "touch migrate-started"
+            depends_on = { db = "healthy", web = "started" }
+
+            [web]
+            command = "touch web-started"
+            depends_on = ["migrate", "cache"]
+            ready_log_line = "listening (on"
+            """);
+
+        var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "check", "-c", path);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(
+            [
+                $"krust-pm: {path}:3: program 'db': key 'readiness.tcp': invalid address \"127.0.0.1\": missing ':port' after the host; expected \"host:port\" such as \"127.0.0.1:5432\"",
+                $"krust-pm: {path}:3: program 'db': key 'readiness.period_ms': expected a positive integer, got integer 0",
+                $"krust-pm: {path}:11: program 'web': key 'depends_on': no program is named 'cache'",
+                $"krust-pm: {path}:11: program 'web': key 'depends_on': dependency cycle: migrate -> web -> migrate",
+                $"krust-pm: {path}:12: program 'web': key 'ready_log_line': invalid regular expression \"listening (on\": Invalid pattern 'listening (on' at offset 13. Not enough )'s.",
+                "krust-pm: 5 problem(s) in the configuration; the configuration is not valid.",
+            ],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(Directory.GetFiles(_folder, "*-started"));
+    }
+
+    [Fact]
+    public async Task The_dependency_example_is_valid()
+    {
+        var example = Path.Combine(PublishedKrustPm.RepositoryRoot, "examples", "depends-on.toml");
+
+        var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "check", "-c", example);
+
+        Assert.True(exitCode == 0, output);
+        Assert.StartsWith($"{example}: valid; 3 program(s): db (1), migrate (1), web (2);", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("[web\ncommand = \"x\"\n", ":1: syntax error:")]
     [InlineData("[web]\n", ":1: program 'web': missing required key 'command'")]

@@ -1,0 +1,9 @@
+namespace KrustPm.Engine.Health;
+
+/// <summary>One probe to run now, for one run of an instance.</summary>
+/// <param name="RunId">The run it checks; the result is ignored if that run has ended.</param>
+/// <param name="Program">The program's name (for messages).</param>
+/// <param name="InstanceId">The instance (for messages).</param>
+/// <param name="Kind">Readiness or liveness.</param>
+/// <param name="Probe">How to probe.</param>
+public sealed record ProbeRequest(long RunId, string Program, long InstanceId, ProbeKind Kind, ProbeSpec Probe);

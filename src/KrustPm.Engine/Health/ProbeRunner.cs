@@ -1,0 +1,86 @@
+namespace KrustPm.Engine.Health;
+
+/// <summary>
+/// The real probe runner: exec, HTTP and TCP probes, each on the thread pool (never on the caller's thread), each
+/// bounded by its <see cref="ProbeSpec.Timeout"/>, each reported exactly once.
+/// </summary>
+public sealed class ProbeRunner : IProbeRunner
+{
+    /// <summary>
+    /// How long past its timeout a probe may run before it is reported as timed out anyway. Each probe stops itself
+    /// at its timeout; this is the last resort against one that does not (a name lookup that ignores cancellation).
+    /// </summary>
+    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest timeout honoured (a timer cannot wait longer than about 24 days).</summary>
+    private static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(1);
+
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="time">The clock that stamps outcomes. Timeouts are real time: the probes are real I/O.</param>
+    public ProbeRunner(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
+    }
+
+    /// <inheritdoc />
+    public void Run(ProbeRequest request, Action<ProbeRequest, ProbeOutcome> report) =>
+        _ = Task.Run(() => RunAsync(request, report));
+
+    /// <summary>"timed out after N ms", the one wording of every probe's timeout.</summary>
+    internal static string TimedOut(TimeSpan timeout) => $"timed out after {(long)timeout.TotalMilliseconds} ms";
+
+    /// <summary>Whether <paramref name="task"/> completes within <paramref name="limit"/> (the timer goes as soon as it does).</summary>
+    internal static async Task<bool> WithinAsync(Task task, TimeSpan limit)
+    {
+        await task.WaitAsync(limit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return task.IsCompleted;
+    }
+
+    private async Task RunAsync(ProbeRequest request, Action<ProbeRequest, ProbeOutcome> report)
+    {
+        var probe = request.Probe;
+        var timeout = probe.Timeout < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1)
+            : probe.Timeout > LongestTimeout ? LongestTimeout : probe.Timeout;
+
+        ProbeVerdict verdict;
+        try
+        {
+            var work = Start(probe, timeout);
+            if (await WithinAsync(work, timeout + Margin).ConfigureAwait(false))
+            {
+                verdict = await work.ConfigureAwait(false);
+            }
+            else
+            {
+                verdict = ProbeVerdict.Fail(TimedOut(timeout));
+                _ = work.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed, never rethrown
+            }
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // A bug in a probe must still end in a report, or the engine waits for this probe forever.
+            verdict = ProbeVerdict.Fail($"probe error: {error.Message}");
+        }
+
+        report(request, new ProbeOutcome(verdict.Passed, verdict.Detail, _time.GetUtcNow()));
+    }
+
+    private static Task<ProbeVerdict> Start(ProbeSpec probe, TimeSpan timeout) => probe switch
+    {
+        { Exec.IsDefaultOrEmpty: false } => ExecProbe.RunAsync(probe.Exec, timeout),
+        { Http: { } uri } => HttpProbe.RunAsync(uri, timeout),
+        { Tcp: { } address } => TcpProbe.RunAsync(address, timeout),
+        _ => Task.FromResult(ProbeVerdict.Fail("the probe has no exec, http or tcp target")),
+    };
+}
+
+/// <summary>What one probe found, before it is stamped with a time.</summary>
+internal readonly record struct ProbeVerdict(bool Passed, string Detail)
+{
+    public static ProbeVerdict Pass(string detail) => new(true, detail);
+
+    public static ProbeVerdict Fail(string detail) => new(false, detail);
+}

@@ -1,0 +1,133 @@
+using System.Collections.Immutable;
+using KrustPm.Engine.Health;
+using Tomlyn.Syntax;
+
+namespace KrustPm.Host.Config;
+
+/// <summary>The <c>readiness</c> and <c>liveness</c> probe tables.</summary>
+internal sealed partial class ProgramTableReader
+{
+    /// <summary>The keys of a probe table.</summary>
+    public static readonly ImmutableArray<string> ProbeKeys =
+        ["exec", "http", "tcp", "period_ms", "timeout_ms", "failure_threshold", "initial_delay_ms"];
+
+    private static readonly ImmutableArray<string> ProbeTargets = ["exec", "http", "tcp"];
+
+    /// <summary>Reads a <c>readiness</c> or <c>liveness</c> table: exactly one target, and its timings.</summary>
+    private ProbeSpec? ReadProbe(string name, string key, TableKey table)
+    {
+        var context = new KeyContext(name, key, table.Line);
+        if (table.HasValue)
+        {
+            Report(context, $"expected a table such as {{ http = \"http://127.0.0.1:8080/health\" }}, got {TomlSyntax.Describe(table.Value)}");
+            return null;
+        }
+
+        var probe = new ProbeSpec();
+        var targets = new List<string>();
+        foreach (var entry in table.Entries)
+        {
+            var at = new KeyContext(name, $"{key}.{entry.Key}", entry.Line);
+            if (ProbeTargets.Contains(entry.Key))
+            {
+                targets.Add(entry.Key);
+            }
+
+            switch (entry.Key)
+            {
+                case "exec":
+                    probe = ReadExec(at, entry.Value) is { IsDefault: false } argv ? probe with { Exec = argv } : probe;
+                    break;
+                case "http":
+                    probe = ReadHttp(at, entry.Value) is { } url ? probe with { Http = url } : probe;
+                    break;
+                case "tcp":
+                    probe = ReadTcp(at, entry.Value) is { } address ? probe with { Tcp = address } : probe;
+                    break;
+                case "period_ms":
+                    probe = TryReadInt(at, entry.Value, minimum: 1, out var period) ? probe with { Period = TimeSpan.FromMilliseconds(period) } : probe;
+                    break;
+                case "timeout_ms":
+                    probe = TryReadInt(at, entry.Value, minimum: 1, out var timeout) ? probe with { Timeout = TimeSpan.FromMilliseconds(timeout) } : probe;
+                    break;
+                case "failure_threshold":
+                    probe = TryReadInt(at, entry.Value, minimum: 1, out var threshold) ? probe with { FailureThreshold = threshold } : probe;
+                    break;
+                case "initial_delay_ms":
+                    probe = TryReadInt(at, entry.Value, minimum: 0, out var delay) ? probe with { InitialDelay = TimeSpan.FromMilliseconds(delay) } : probe;
+                    break;
+                default:
+                    var suggestion = KeySuggester.Suggest(entry.Key, ProbeKeys) is { } known ? $" (did you mean '{key}.{known}'?)" : string.Empty;
+                    problems.AddAboutKey(at.Line, name, at.Key, $"unknown key '{at.Key}'{suggestion}");
+                    break;
+            }
+        }
+
+        if (targets.Count != 1)
+        {
+            var got = targets.Count == 0 ? "none" : string.Join(" and ", targets);
+            Report(context, $"expected exactly one of exec, http or tcp, got {got}");
+            return null;
+        }
+
+        return probe;
+    }
+
+    private ImmutableArray<string> ReadExec(KeyContext context, ValueSyntax? value)
+    {
+        if (value is not StringValueSyntax { Value: { } command })
+        {
+            Report(context, $"expected a command line string, got {TomlSyntax.Describe(value)}");
+        }
+        else if (string.IsNullOrWhiteSpace(command))
+        {
+            Report(context, "must not be empty");
+        }
+        else if (!CommandSplitter.TrySplit(command, out var words, out var error))
+        {
+            Report(context, error);
+        }
+        else if (words[0].Length == 0)
+        {
+            Report(context, "the program to run (the first word) is empty");
+        }
+        else
+        {
+            return words;
+        }
+
+        return default;
+    }
+
+    private Uri? ReadHttp(KeyContext context, ValueSyntax? value)
+    {
+        if (value is StringValueSyntax { Value: { } text }
+            && Uri.TryCreate(text, UriKind.Absolute, out var url)
+            && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+            && url.Host.Length > 0)
+        {
+            return url;
+        }
+
+        Report(context, $"expected an absolute http:// or https:// URL such as \"http://127.0.0.1:8080/health\", got {TomlSyntax.Describe(value)}");
+        return null;
+    }
+
+    private string? ReadTcp(KeyContext context, ValueSyntax? value)
+    {
+        const string Expected = "expected \"host:port\" such as \"127.0.0.1:5432\"";
+        if (value is not StringValueSyntax { Value: { } text })
+        {
+            Report(context, $"{Expected}, got {TomlSyntax.Describe(value)}");
+            return null;
+        }
+
+        if (!ServerAddress.TryParse(text, out _, out var error))
+        {
+            Report(context, $"invalid address {TomlSyntax.Quote(text)}: {error}; {Expected}");
+            return null;
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,94 @@
+using KrustPm.Tests.Shared;
+
+namespace KrustPm.Engine.Tests.Health;
+
+/// <summary>Exec probes running real commands: exit codes, output in the detail, and a timeout that leaves nothing behind.</summary>
+public sealed class ExecProbeTests
+{
+    [Fact]
+    public async Task Exit_code_zero_passes_with_the_output_on_one_line()
+    {
+        var (outcome, _) = await ProbeHarness.RunAsync(ProbeHarness.Exec("/bin/sh", "-c", "echo accepting; echo connections"));
+
+        Assert.True(outcome.Passed);
+        Assert.Equal("exit code 0: accepting connections", outcome.Detail);
+    }
+
+    [Fact]
+    public async Task A_non_zero_exit_fails_with_its_code_and_the_start_of_its_output()
+    {
+        var (outcome, _) = await ProbeHarness.RunAsync(ProbeHarness.Exec(
+            "/bin/sh", "-c", "echo 'no response'; printf 'x%.0s' $(seq 1 500) >&2; exit 2"));
+
+        Assert.False(outcome.Passed);
+        Assert.StartsWith("exit code 2: no response xxx", outcome.Detail, StringComparison.Ordinal);
+        Assert.EndsWith("…", outcome.Detail, StringComparison.Ordinal);
+        Assert.Equal(200, outcome.Detail.Length - "exit code 2: ".Length);
+    }
+
+    [Fact]
+    public async Task A_command_that_does_not_exist_cannot_start()
+    {
+        var (outcome, _) = await ProbeHarness.RunAsync(ProbeHarness.Exec("/no/such/probe", "now"));
+
+        Assert.False(outcome.Passed);
+        Assert.Equal("cannot start: no such file: '/no/such/probe'", outcome.Detail);
+    }
+
+    [Fact]
+    public async Task A_probe_past_its_timeout_is_killed_with_everything_it_started()
+    {
+        // A unique duration names this test's sleeps among every process of the machine.
+        const string marker = "5.0917";
+        var probe = ProbeHarness.Exec("/bin/sh", "-c", $"sleep {marker} & sleep {marker}") with { Timeout = TimeSpan.FromMilliseconds(200) };
+        var sleeps = new HashSet<int>();
+        var shells = new HashSet<int>();
+        var running = ProbeHarness.RunAsync(probe);
+        while (!running.IsCompleted)
+        {
+            sleeps.UnionWith(With(marker, "sleep").Select(p => p.Pid));
+            shells.UnionWith(With(marker, "sh").Where(p => p.Parent == Environment.ProcessId).Select(p => p.Pid)); // not its forks
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        var (outcome, elapsed) = await running;
+
+        Assert.False(outcome.Passed);
+        Assert.Equal("timed out after 200 ms", outcome.Detail);
+        Assert.InRange(elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(1)); // timers may fire a little early
+        Assert.True((sleeps.Count, shells.Count) == (2, 1), $"seen: sleeps {string.Join(", ", sleeps)}, shells {string.Join(", ", shells)}");
+
+        // The sleeps are gone; the shell, krust-pm's own child, is not even a zombie (the runtime reaped it).
+        Assert.True(await ProcFs.WaitUntilAsync(() => !sleeps.Any(ProcFs.IsAlive) && ProcFs.Ids(shells.Single()) is null, TimeSpan.FromSeconds(2)),
+            $"left: {string.Join(", ", sleeps.Concat(shells).Where(pid => ProcFs.Ids(pid) is not null))}");
+        Assert.Empty(With(marker, "sleep"));
+    }
+
+    [Fact]
+    public async Task What_a_passing_probe_left_in_the_background_is_killed_when_it_exits()
+    {
+        const string marker = "6.0917";
+        var (outcome, elapsed) = await ProbeHarness.RunAsync(ProbeHarness.Exec("/bin/sh", "-c", $"sleep {marker} & echo ok"));
+
+        Assert.Equal((true, "exit code 0: ok"), (outcome.Passed, outcome.Detail));
+        Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1)); // not held up by the sleep holding the output pipe
+        Assert.True(await ProcFs.WaitUntilAsync(() => !With(marker, "sleep").Any(), TimeSpan.FromSeconds(2)));
+    }
+
+    /// <summary>Processes named <paramref name="name"/> with <paramref name="marker"/> in their command line.</summary>
+    private static IEnumerable<ProcFs.Entry> With(string marker, string name) =>
+        ProcFs.All().Where(p => p.IsLive && p.Name == name && CommandLine(p.Pid).Contains(marker, StringComparison.Ordinal));
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline");
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
+}

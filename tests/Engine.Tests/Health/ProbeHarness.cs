@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using KrustPm.Engine.Health;
+
+namespace KrustPm.Engine.Tests.Health;
+
+/// <summary>Runs one probe through the real <see cref="ProbeRunner"/> and waits (bounded) for its one report.</summary>
+internal static class ProbeHarness
+{
+    public static async Task<(ProbeOutcome Outcome, TimeSpan Elapsed)> RunAsync(ProbeSpec probe)
+    {
+        var reports = 0;
+        var outcome = new TaskCompletionSource<ProbeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clock = Stopwatch.StartNew();
+        new ProbeRunner(TimeProvider.System).Run(new ProbeRequest(7, "web", 0, ProbeKind.Readiness, probe), (request, result) =>
+        {
+            Assert.Equal(7, request.RunId);
+            Interlocked.Increment(ref reports);
+            outcome.TrySetResult(result);
+        });
+
+        var result = await outcome.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var elapsed = clock.Elapsed;
+        Assert.Equal(1, Volatile.Read(ref reports));
+        return (result, elapsed);
+    }
+
+    public static ProbeSpec Exec(params string[] argv) => new() { Exec = [.. argv] };
+
+    /// <summary>A loopback port nothing listens on (it was free a moment ago).</summary>
+    public static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
