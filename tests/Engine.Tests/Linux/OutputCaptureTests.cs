@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using KrustPm.Engine.Linux;
 using KrustPm.Engine.Logs;
-using KrustPm.Tests.Shared;
 
 namespace KrustPm.Engine.Tests.Linux;
 
@@ -10,49 +8,21 @@ namespace KrustPm.Engine.Tests.Linux;
 public sealed class OutputCaptureTests : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-    private readonly string _folder = Directory.CreateTempSubdirectory("krust-output-").FullName;
-    private readonly OutputStore _store;
-    private readonly LinuxProcessLauncher _launcher;
-    private readonly RecordingEvents _events = new();
+    private readonly CapturedLaunches _captured = new("krust-output-");
 
-    public OutputCaptureTests()
-    {
-        _store = new OutputStore(Path.Combine(_folder, "logs"));
-        // Not the guardian: it is not what these tests are about (LinuxProcessLauncherTests covers it).
-        _launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default with { Guardian = false }, _store);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            foreach (var pid in _events.Pids)
-            {
-                Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(pid, TimeSpan.FromSeconds(5)));
-            }
-
-            Assert.Equal(0, _launcher.LiveRuns);
-        }
-        finally
-        {
-            Cleanup.KillLeftovers(_events.Pids);
-            _launcher.Dispose();
-            _store.Dispose();
-            await Cleanup.DeleteAsync(_folder);
-        }
-    }
+    public ValueTask DisposeAsync() => _captured.DisposeAsync();
 
     [Fact]
     public async Task Stdout_and_stderr_are_kept_in_separate_files()
     {
         Launch(1, "echo out; echo err >&2");
-        Assert.Equal("started 1", await _events.NextAsync());
-        Assert.Equal("exited 1: 0", await _events.NextAsync());
+        Assert.Equal("started 1", await _captured.Events.NextAsync());
+        Assert.Equal("exited 1: 0", await _captured.Events.NextAsync());
 
         await ExpectOutputAsync(OutputKind.Stdout, "out");
         await ExpectOutputAsync(OutputKind.Stderr, "err");
-        Assert.Matches(Marker(1, _events.Pid!.Value), File.ReadLines(Log(OutputKind.Stdout)).First());
-        Assert.Matches(Marker(1, _events.Pid!.Value), File.ReadLines(Log(OutputKind.Stderr)).First());
+        Assert.Matches(Marker(1, _captured.Events.Pid!.Value), File.ReadLines(Log(OutputKind.Stdout)).First());
+        Assert.Matches(Marker(1, _captured.Events.Pid!.Value), File.ReadLines(Log(OutputKind.Stderr)).First());
     }
 
     [Fact]
@@ -61,8 +31,8 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         const int total = 200_000;
         var policy = LogPolicy.Default with { MaxBytes = 256 * 1024, Backups = 20 };
         Launch(2, $"seq 1 {total}", policy);
-        Assert.Equal("started 2", await _events.NextAsync());
-        Assert.Equal("exited 2: 0", await _events.NextAsync());
+        Assert.Equal("started 2", await _captured.Events.NextAsync());
+        Assert.Equal("exited 2: 0", await _captured.Events.NextAsync());
 
         var current = Log(OutputKind.Stdout);
         await WaitForAsync(() => LogTail.Read(current, 1) is ["200000"], () => $"last lines: {string.Join('|', LogTail.Read(current, 1))}");
@@ -82,8 +52,8 @@ public sealed class OutputCaptureTests : IAsyncDisposable
     public async Task The_last_lines_before_a_crash_are_in_the_files(string script, string[] stdout)
     {
         Launch(3, script);
-        Assert.Equal("started 3", await _events.NextAsync());
-        Assert.Equal("exited 3: 1", await _events.NextAsync());
+        Assert.Equal("started 3", await _captured.Events.NextAsync());
+        Assert.Equal("exited 3: 1", await _captured.Events.NextAsync());
 
         await ExpectOutputAsync(OutputKind.Stdout, stdout);
         await ExpectOutputAsync(OutputKind.Stderr, script.Contains(">&2", StringComparison.Ordinal) ? ["no newline"] : []);
@@ -94,8 +64,8 @@ public sealed class OutputCaptureTests : IAsyncDisposable
     {
         // seq fills the pipe, so up to a pipe's worth of output is still unread when the shell exits.
         Launch(3, "seq 1 100000; echo last; exit 1");
-        Assert.Equal("started 3", await _events.NextAsync());
-        Assert.Equal("exited 3: 1", await _events.NextAsync());
+        Assert.Equal("started 3", await _captured.Events.NextAsync());
+        Assert.Equal("exited 3: 1", await _captured.Events.NextAsync());
 
         await ExpectOutputAsync(OutputKind.Stdout, [.. Enumerable.Range(1, 100_000).Select(i => $"{i}"), "last"]);
     }
@@ -104,14 +74,14 @@ public sealed class OutputCaptureTests : IAsyncDisposable
     public async Task A_second_try_of_an_instance_appends_to_its_files_after_its_own_marker()
     {
         Launch(4, "echo one; printf 'half a line'", tryNumber: 1);
-        Assert.Equal("started 4", await _events.NextAsync());
-        Assert.Equal("exited 4: 0", await _events.NextAsync());
-        var firstPid = _events.Pid!.Value;
+        Assert.Equal("started 4", await _captured.Events.NextAsync());
+        Assert.Equal("exited 4: 0", await _captured.Events.NextAsync());
+        var firstPid = _captured.Events.Pid!.Value;
 
         Launch(5, "echo two", tryNumber: 2);
-        Assert.Equal("started 5", await _events.NextAsync());
-        Assert.Equal("exited 5: 0", await _events.NextAsync());
-        var secondPid = _events.Pid!.Value;
+        Assert.Equal("started 5", await _captured.Events.NextAsync());
+        Assert.Equal("exited 5: 0", await _captured.Events.NextAsync());
+        var secondPid = _captured.Events.Pid!.Value;
 
         var file = Log(OutputKind.Stdout);
         await WaitForAsync(() => File.Exists(file) && File.ReadLines(file).Count() == 5, () => File.ReadAllText(file));
@@ -127,12 +97,12 @@ public sealed class OutputCaptureTests : IAsyncDisposable
     {
         using var gate = new ManualResetEventSlim();
         var held = 0;
-        _store.Written += (sink, _) =>
+        _captured.Store.Written += (sink, _) =>
         {
             // Hold the first try's copy after its first chunk: the rest stays in the pipe while the second try runs.
             if (sink.Kind == OutputKind.Stdout && Interlocked.Exchange(ref held, 1) == 0)
             {
-                File.WriteAllText(Path.Combine(_folder, "go"), string.Empty);
+                File.WriteAllText(Path.Combine(_captured.Folder, "go"), string.Empty);
                 gate.Wait(Patience);
             }
         };
@@ -140,11 +110,11 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         try
         {
             Launch(8, "echo first; while [ ! -e go ]; do sleep 0.01; done; seq 1 10000", tryNumber: 1);
-            Assert.Equal("started 8", await _events.NextAsync());
-            Assert.Equal("exited 8: 0", await _events.NextAsync());
+            Assert.Equal("started 8", await _captured.Events.NextAsync());
+            Assert.Equal("exited 8: 0", await _captured.Events.NextAsync());
             Launch(9, "echo second", tryNumber: 2);
-            Assert.Equal("started 9", await _events.NextAsync());
-            Assert.Equal("exited 9: 0", await _events.NextAsync());
+            Assert.Equal("started 9", await _captured.Events.NextAsync());
+            Assert.Equal("exited 9: 0", await _captured.Events.NextAsync());
         }
         finally
         {
@@ -154,9 +124,9 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         var file = Log(OutputKind.Stdout);
         await WaitForAsync(() => File.ReadLines(file).Count() >= 10_004, () => $"{File.ReadLines(file).Count()} lines");
         var lines = File.ReadAllLines(file);
-        Assert.Matches(Marker(1, _events.Pids[0]), lines[0]);
+        Assert.Matches(Marker(1, _captured.Events.Pids[0]), lines[0]);
         Assert.Equal(["first", .. Enumerable.Range(1, 10_000).Select(i => $"{i}")], lines[1..10_002]);
-        Assert.Matches(Marker(2, _events.Pids[1]), lines[10_002]);
+        Assert.Matches(Marker(2, _captured.Events.Pids[1]), lines[10_002]);
         Assert.Equal(["second"], lines[10_003..]);
     }
 
@@ -165,8 +135,8 @@ public sealed class OutputCaptureTests : IAsyncDisposable
     {
         // Another write to the same sink is stuck in a listener: the sink is locked until the test lets go.
         using var gate = new ManualResetEventSlim();
-        var sink = _store.Sink("test", 0, OutputKind.Stdout, LogPolicy.Default);
-        _store.Written += (_, data) =>
+        var sink = _captured.Store.Sink("test", 0, OutputKind.Stdout, LogPolicy.Default);
+        _captured.Store.Written += (_, data) =>
         {
             if (data.Span.SequenceEqual("stuck\n"u8))
             {
@@ -179,11 +149,11 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         {
             await WaitForAsync(() => File.Exists(sink.Path), () => "the stuck write never started");
             Launch(10, "echo first");
-            Assert.Equal("started 10", await _events.NextAsync());
-            Assert.Equal("exited 10: 0", await _events.NextAsync());
-            LaunchSpec(11, new ProgramSpec("other", "exit 3", ["/bin/sh", "-c", "exit 3"]) { WorkingDirectory = _folder });
-            Assert.Equal("started 11", await _events.NextAsync());
-            Assert.Equal("exited 11: 3", await _events.NextAsync());
+            Assert.Equal("started 10", await _captured.Events.NextAsync());
+            Assert.Equal("exited 10: 0", await _captured.Events.NextAsync());
+            LaunchSpec(11, new ProgramSpec("other", "exit 3", ["/bin/sh", "-c", "exit 3"]) { WorkingDirectory = _captured.Folder });
+            Assert.Equal("started 11", await _captured.Events.NextAsync());
+            Assert.Equal("exited 11: 3", await _captured.Events.NextAsync());
         }
         finally
         {
@@ -201,45 +171,45 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         // 1.3 MB is far more than a pipe holds: if nobody read it, seq would block and never exit.
         Launch(6, "seq 1 200000; seq 1 200000 >&2", LogPolicy.Default with { Enabled = false });
 
-        Assert.Equal("started 6", await _events.NextAsync());
-        Assert.Equal("exited 6: 0", await _events.NextAsync());
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_store.Directory));
-        Assert.Null(_store.Find("test", 0, OutputKind.Stdout));
+        Assert.Equal("started 6", await _captured.Events.NextAsync());
+        Assert.Equal("exited 6: 0", await _captured.Events.NextAsync());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_captured.Store.Directory));
+        Assert.Null(_captured.Store.Find("test", 0, OutputKind.Stdout));
     }
 
     [Fact]
     public async Task A_follower_of_a_live_process_gets_a_line_written_after_it_began()
     {
         Launch(7, "echo before; while [ ! -e go ]; do sleep 0.01; done; echo after");
-        Assert.Equal("started 7", await _events.NextAsync());
+        Assert.Equal("started 7", await _captured.Events.NextAsync());
         await WaitForAsync(() => LogTail.Read(Log(OutputKind.Stdout), 1) is ["before"], () => "no 'before' yet");
 
-        var sink = _store.Find("test", 0, OutputKind.Stdout)!;
+        var sink = _captured.Store.Find("test", 0, OutputKind.Stdout)!;
         using var follower = sink.Follow(10, out var tail);
-        await File.WriteAllTextAsync(Path.Combine(_folder, "go"), string.Empty, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(_captured.Folder, "go"), string.Empty, TestContext.Current.CancellationToken);
 
         Assert.Equal("before", tail[^1]);
-        Assert.Matches(Marker(1, _events.Pid!.Value), tail[0]);
+        Assert.Matches(Marker(1, _captured.Events.Pid!.Value), tail[0]);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         limit.CancelAfter(Patience);
         await using var lines = follower.ReadLinesAsync(limit.Token).GetAsyncEnumerator(limit.Token);
         Assert.True(await lines.MoveNextAsync());
         Assert.Equal("after", lines.Current);
-        Assert.Equal("exited 7: 0", await _events.NextAsync());
+        Assert.Equal("exited 7: 0", await _captured.Events.NextAsync());
     }
 
     [Fact]
     public async Task A_descendant_that_escaped_its_group_and_holds_the_old_pipe_does_not_block_the_next_try()
     {
-        var escaped = Path.Combine(_folder, "escaped.pid");
+        var escaped = Path.Combine(_captured.Folder, "escaped.pid");
         try
         {
             Launch(10, "setsid sleep 300 & echo $! > escaped.pid; echo first", tryNumber: 1);
-            Assert.Equal("started 10", await _events.NextAsync());
-            Assert.Equal("exited 10: 0", await _events.NextAsync());
+            Assert.Equal("started 10", await _captured.Events.NextAsync());
+            Assert.Equal("exited 10: 0", await _captured.Events.NextAsync());
             Launch(11, "echo second", tryNumber: 2);
-            Assert.Equal("started 11", await _events.NextAsync());
-            Assert.Equal("exited 11: 0", await _events.NextAsync());
+            Assert.Equal("started 11", await _captured.Events.NextAsync());
+            Assert.Equal("exited 11: 0", await _captured.Events.NextAsync());
 
             var file = Log(OutputKind.Stdout);
             await WaitForAsync(() => File.ReadLines(file).Contains("second"), () => string.Join(" | ", LogTail.Read(file, 5)));
@@ -254,13 +224,13 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         }
     }
 
-    private string Log(OutputKind stream) => _store.PathOf("test", 0, stream);
+    private string Log(OutputKind stream) => _captured.Store.PathOf("test", 0, stream);
 
     private void Launch(long runId, string script, LogPolicy? log = null, int tryNumber = 1) =>
-        LaunchSpec(runId, new ProgramSpec("test", script, ["/bin/sh", "-c", script]) { WorkingDirectory = _folder, Log = log ?? LogPolicy.Default }, tryNumber);
+        LaunchSpec(runId, new ProgramSpec("test", script, ["/bin/sh", "-c", script]) { WorkingDirectory = _captured.Folder, Log = log ?? LogPolicy.Default }, tryNumber);
 
     private void LaunchSpec(long runId, ProgramSpec spec, int tryNumber = 1) =>
-        _launcher.Launch(new LaunchRequest(runId, spec, InstanceId: 0, Try: tryNumber), _events);
+        _captured.Launcher.Launch(new LaunchRequest(runId, spec, InstanceId: 0, Try: tryNumber), _captured.Events);
 
     /// <summary>Waits until the file holds this try's marker then exactly these lines.</summary>
     private async Task ExpectOutputAsync(OutputKind stream, params string[] lines)

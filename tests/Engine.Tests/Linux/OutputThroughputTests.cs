@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using KrustPm.Engine.Linux;
 using KrustPm.Engine.Logs;
-using KrustPm.Tests.Shared;
 
 namespace KrustPm.Engine.Tests.Linux;
 
@@ -16,36 +14,9 @@ public sealed class Measurements;
 public sealed class OutputThroughputTests : IAsyncDisposable
 {
     private const long Total = 100_000_000;
-    private readonly string _folder = Directory.CreateTempSubdirectory("krust-throughput-").FullName;
-    private readonly OutputStore _store;
-    private readonly LinuxProcessLauncher _launcher;
-    private readonly RecordingEvents _events = new();
+    private readonly CapturedLaunches _captured = new("krust-throughput-", logs: null);
 
-    public OutputThroughputTests()
-    {
-        _store = new OutputStore(_folder);
-        _launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default with { Guardian = false }, _store);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            foreach (var pid in _events.Pids)
-            {
-                Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(pid, TimeSpan.FromSeconds(5)));
-            }
-
-            Assert.Equal(0, _launcher.LiveRuns);
-        }
-        finally
-        {
-            Cleanup.KillLeftovers(_events.Pids);
-            _launcher.Dispose();
-            _store.Dispose();
-            await Cleanup.DeleteAsync(_folder);
-        }
-    }
+    public ValueTask DisposeAsync() => _captured.DisposeAsync();
 
     [Theory]
     [InlineData("one line", "head -c 100000000 /dev/zero | tr '\\0' 'x'", 0L)]
@@ -53,8 +24,8 @@ public sealed class OutputThroughputTests : IAsyncDisposable
     public async Task One_hundred_MB_written_as_fast_as_a_child_can_reaches_the_log_files(string shape, string script, long maxBytes)
     {
         var policy = LogPolicy.Default with { MaxBytes = maxBytes, Backups = 20 };
-        var spec = new ProgramSpec("fast", script, ["/bin/sh", "-c", script]) { WorkingDirectory = _folder, Log = policy };
-        var current = _store.PathOf("fast", 0, OutputKind.Stdout);
+        var spec = new ProgramSpec("fast", script, ["/bin/sh", "-c", script]) { WorkingDirectory = _captured.Folder, Log = policy };
+        var current = _captured.Store.PathOf("fast", 0, OutputKind.Stdout);
         var files = Enumerable.Range(0, policy.Backups + 1).Select(g => LogFileNames.Rotated(current, g)).Reverse().ToList();
 
         // Oldest first: a rotation during the sum moves files only to names already summed, so no byte is counted
@@ -67,11 +38,11 @@ public sealed class OutputThroughputTests : IAsyncDisposable
         var rssBefore = Status("VmRSS");
         var cpuBefore = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        _launcher.Launch(new LaunchRequest(1, spec, InstanceId: 0, Try: 1), _events);
-        Assert.Equal("started 1", await _events.NextAsync());
+        _captured.Launcher.Launch(new LaunchRequest(1, spec, InstanceId: 0, Try: 1), _captured.Events);
+        Assert.Equal("started 1", await _captured.Events.NextAsync());
 
         // The files hold a marker line, then the output.
-        var expected = Total + $"--- krust-pm: fast.0 try 1 started, pid {_events.Pid}, 2026-01-01T00:00:00.000Z ---\n".Length;
+        var expected = Total + $"--- krust-pm: fast.0 try 1 started, pid {_captured.Events.Pid}, 2026-01-01T00:00:00.000Z ---\n".Length;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (Written() < expected)
         {
@@ -83,7 +54,7 @@ public sealed class OutputThroughputTests : IAsyncDisposable
         self.Refresh();
         var cpu = (self.TotalProcessorTime - cpuBefore).TotalSeconds;
         var peakGrowth = Status("VmHWM") - rssBefore;
-        Assert.Equal("exited 1: 0", await _events.NextAsync());
+        Assert.Equal("exited 1: 0", await _captured.Events.NextAsync());
 
         Assert.StartsWith("--- krust-pm: fast.0 try 1 started", File.ReadLines(files.First(File.Exists)).First(), StringComparison.Ordinal);
         Assert.Equal(expected, Written());

@@ -1,52 +1,21 @@
-using KrustPm.Engine.Linux;
-using KrustPm.Engine.Logs;
-using KrustPm.Tests.Shared;
-
 namespace KrustPm.Engine.Tests.Linux;
 
 /// <summary>The real launcher reporting a run's ready line (<see cref="ProgramSpec.ReadyLogLine"/>) from its output.</summary>
 public sealed class ReadyLineTests : IAsyncDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("krust-ready-").FullName;
-    private readonly OutputStore _store;
-    private readonly LinuxProcessLauncher _launcher;
-    private readonly RecordingEvents _events = new();
+    private readonly CapturedLaunches _captured = new("krust-ready-");
 
-    public ReadyLineTests()
-    {
-        _store = new OutputStore(Path.Combine(_folder, "logs"));
-        _launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default with { Guardian = false }, _store);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            foreach (var pid in _events.Pids)
-            {
-                Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(pid, TimeSpan.FromSeconds(5)));
-            }
-
-            Assert.Equal(0, _launcher.LiveRuns);
-        }
-        finally
-        {
-            Cleanup.KillLeftovers(_events.Pids);
-            _launcher.Dispose();
-            _store.Dispose();
-            await Cleanup.DeleteAsync(_folder);
-        }
-    }
+    public ValueTask DisposeAsync() => _captured.DisposeAsync();
 
     [Fact]
     public async Task The_first_matching_line_is_reported_once_after_the_start()
     {
         Launch(1, "echo starting; sleep 0.2; echo listening on 8080; echo listening on 8081 >&2; sleep 5", "listening on");
 
-        Assert.Equal("started 1", await _events.NextAsync());
-        Assert.Equal("ready 1: listening on 8080", await _events.NextAsync());
-        _launcher.Signal(1, Signals.Terminate);
-        Assert.Equal($"exited 1: {128 + Signals.Terminate}", await _events.NextAsync());
+        Assert.Equal("started 1", await _captured.Events.NextAsync());
+        Assert.Equal("ready 1: listening on 8080", await _captured.Events.NextAsync());
+        _captured.Launcher.Signal(1, Signals.Terminate);
+        Assert.Equal($"exited 1: {128 + Signals.Terminate}", await _captured.Events.NextAsync());
         await AssertNoMoreEventsAsync();
     }
 
@@ -57,12 +26,12 @@ public sealed class ReadyLineTests : IAsyncDisposable
         {
             Launch(run, "echo ready; echo ready >&2", "^ready$");
 
-            Assert.Equal($"started {run}", await _events.NextAsync());
-            var next = await _events.NextAsync();
+            Assert.Equal($"started {run}", await _captured.Events.NextAsync());
+            var next = await _captured.Events.NextAsync();
             if (next.StartsWith("ready", StringComparison.Ordinal))
             {
                 Assert.Equal($"ready {run}: ready", next);
-                next = await _events.NextAsync();
+                next = await _captured.Events.NextAsync();
             }
 
             Assert.Equal($"exited {run}: 0", next);
@@ -76,14 +45,14 @@ public sealed class ReadyLineTests : IAsyncDisposable
     {
         Launch(2, "echo never", "(unclosed");
 
-        Assert.StartsWith("failed 2: ready_log_line is not a valid regular expression: ", await _events.NextAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("failed 2: ready_log_line is not a valid regular expression: ", await _captured.Events.NextAsync(), StringComparison.Ordinal);
         await AssertNoMoreEventsAsync();
     }
 
-    private void Launch(long runId, string script, string readyLine) => _launcher.Launch(
-        new LaunchRequest(runId, new ProgramSpec("test", script, ["/bin/sh", "-c", script]) { WorkingDirectory = _folder, ReadyLogLine = readyLine }, InstanceId: 0, Try: 1),
-        _events);
+    private void Launch(long runId, string script, string readyLine) => _captured.Launcher.Launch(
+        new LaunchRequest(runId, new ProgramSpec("test", script, ["/bin/sh", "-c", script]) { WorkingDirectory = _captured.Folder, ReadyLogLine = readyLine }, InstanceId: 0, Try: 1),
+        _captured.Events);
 
     private async Task AssertNoMoreEventsAsync() =>
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _events.NextAsync(TimeSpan.FromMilliseconds(200)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _captured.Events.NextAsync(TimeSpan.FromMilliseconds(200)));
 }
