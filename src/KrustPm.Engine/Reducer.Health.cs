@@ -32,7 +32,7 @@ public static partial class Reducer
         }
 
         at.Set(t, instance with { ProbesInFlight = instance.ProbesInFlight | Flag(m.Kind) });
-        t.Effects.Add(new Effect.RunProbe(new ProbeRequest(m.RunId, spec.Name, instance.Id, m.Kind, probe)));
+        t.Effects.Add(new Effect.RunProbe(new ProbeRequest(m.RunId, spec.Name, instance.Id, m.Kind, probe) { Spec = spec }));
     }
 
     private static void ProbeResult(Transition t, Message.ProbeResult m)

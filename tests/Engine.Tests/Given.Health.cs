@@ -37,5 +37,5 @@ internal static partial class Given
 
     /// <summary>The effect that runs a probe of <paramref name="spec"/>'s instance.</summary>
     public static Effect.RunProbe RunProbe(long run, ProgramSpec spec, long instance, ProbeKind kind) =>
-        new(new ProbeRequest(run, spec.Name, instance, kind, kind is ProbeKind.Readiness ? spec.Readiness! : spec.Liveness!));
+        new(new ProbeRequest(run, spec.Name, instance, kind, kind is ProbeKind.Readiness ? spec.Readiness! : spec.Liveness!) { Spec = spec });
 }

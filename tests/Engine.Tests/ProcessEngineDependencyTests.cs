@@ -54,7 +54,7 @@ public sealed class ProcessEngineDependencyTests : IAsyncDisposable
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
         var first = await _probes.RequestedAsync(1, Token);
-        Assert.Equal(new ProbeRequest(1, "db", 0, ProbeKind.Readiness, db.Readiness!), first);
+        Assert.Equal(new ProbeRequest(1, "db", 0, ProbeKind.Readiness, db.Readiness!) { Spec = db }, first);
 
         _probes.Report(first, passed: false, "exit code 2: no response", _time.GetUtcNow());
         await _engine.WaitForAsync(s => s.Find("db")!.Instances[0].ReadinessFailures == 1, Token);

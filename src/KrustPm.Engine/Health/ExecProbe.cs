@@ -30,14 +30,12 @@ internal static class ExecProbe
     /// </summary>
     private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(100);
 
-    public static async Task<ProbeVerdict> RunAsync(ImmutableArray<string> argv, TimeSpan timeout)
+    /// <param name="argv">The command, already split.</param>
+    /// <param name="timeout">How long it may take.</param>
+    /// <param name="program">The program probed: the probe runs in its working directory, with its environment.</param>
+    public static async Task<ProbeVerdict> RunAsync(ImmutableArray<string> argv, TimeSpan timeout, ProgramSpec? program = null)
     {
-        var workingDirectory = Environment.CurrentDirectory;
-        if (!ExecutableLookup.TryResolve(argv[0], workingDirectory, Environment.GetEnvironmentVariable("PATH"), out var executable, out var error))
-        {
-            return ProbeVerdict.Fail($"cannot start: {error}");
-        }
-
+        var workingDirectory = program?.WorkingDirectory ?? Environment.CurrentDirectory;
         var info = new ProcessStartInfo(SetsidPath)
         {
             UseShellExecute = false,
@@ -46,6 +44,30 @@ internal static class ExecProbe
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+
+        if (program is not null)
+        {
+            if (program.ClearEnvironment)
+            {
+                info.Environment.Clear();
+            }
+
+            foreach (var (name, value) in program.Environment)
+            {
+                info.Environment[name] = value;
+            }
+        }
+
+        info.Environment.TryGetValue("PATH", out var searchPath);
+        if (!Directory.Exists(workingDirectory))
+        {
+            return ProbeVerdict.Fail($"cannot start: working directory does not exist: '{workingDirectory}'");
+        }
+
+        if (!ExecutableLookup.TryResolve(argv[0], workingDirectory, searchPath, out var executable, out var error))
+        {
+            return ProbeVerdict.Fail($"cannot start: {error}");
+        }
 
         // Default signal dispositions (.NET leaves SIGPIPE ignored in children); env would read a path containing '='
         // as a variable assignment.

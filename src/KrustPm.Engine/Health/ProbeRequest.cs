@@ -6,4 +6,11 @@ namespace KrustPm.Engine.Health;
 /// <param name="InstanceId">The instance (for messages).</param>
 /// <param name="Kind">Readiness or liveness.</param>
 /// <param name="Probe">How to probe.</param>
-public sealed record ProbeRequest(long RunId, string Program, long InstanceId, ProbeKind Kind, ProbeSpec Probe);
+public sealed record ProbeRequest(long RunId, string Program, long InstanceId, ProbeKind Kind, ProbeSpec Probe)
+{
+    /// <summary>
+    /// The program checked, when known: an exec probe runs in its working directory, with its environment
+    /// (as krust-pm's user, not the program's <see cref="ProgramSpec.User"/>).
+    /// </summary>
+    public ProgramSpec? Spec { get; init; }
+}

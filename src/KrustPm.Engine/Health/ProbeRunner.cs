@@ -48,7 +48,7 @@ public sealed class ProbeRunner : IProbeRunner
         ProbeVerdict verdict;
         try
         {
-            var work = Start(probe, timeout);
+            var work = Start(request, timeout);
             if (await WithinAsync(work, timeout + Margin).ConfigureAwait(false))
             {
                 verdict = await work.ConfigureAwait(false);
@@ -68,9 +68,9 @@ public sealed class ProbeRunner : IProbeRunner
         report(request, new ProbeOutcome(verdict.Passed, verdict.Detail, _time.GetUtcNow()));
     }
 
-    private static Task<ProbeVerdict> Start(ProbeSpec probe, TimeSpan timeout) => probe switch
+    private static Task<ProbeVerdict> Start(ProbeRequest request, TimeSpan timeout) => request.Probe switch
     {
-        { Exec.IsDefaultOrEmpty: false } => ExecProbe.RunAsync(probe.Exec, timeout),
+        { Exec.IsDefaultOrEmpty: false } => ExecProbe.RunAsync(request.Probe.Exec, timeout, request.Spec),
         { Http: { } uri } => HttpProbe.RunAsync(uri, timeout),
         { Tcp: { } address } => TcpProbe.RunAsync(address, timeout),
         _ => Task.FromResult(ProbeVerdict.Fail("the probe has no exec, http or tcp target")),

@@ -27,6 +27,25 @@ public sealed class ExecProbeTests
     }
 
     [Fact]
+    public async Task It_runs_in_the_programs_working_directory_with_its_environment()
+    {
+        var folder = Directory.CreateTempSubdirectory("krust-probe-cwd-").FullName;
+        try
+        {
+            var plain = new ProgramSpec("web", "sleep 1", ["sleep", "1"]);
+            var program = plain with { WorkingDirectory = folder, Environment = plain.Environment.Add("PROBE_MARK", "from-the-program") };
+
+            var (outcome, _) = await ProbeHarness.RunAsync(ProbeHarness.Exec("/bin/sh", "-c", "echo \"$(pwd) $PROBE_MARK\"; exit 1"), program);
+
+            Assert.Equal($"exit code 1: {folder} from-the-program", outcome.Detail);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_command_that_does_not_exist_cannot_start()
     {
         var (outcome, _) = await ProbeHarness.RunAsync(ProbeHarness.Exec("/no/such/probe", "now"));

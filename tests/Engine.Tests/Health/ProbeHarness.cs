@@ -8,12 +8,12 @@ namespace KrustPm.Engine.Tests.Health;
 /// <summary>Runs one probe through the real <see cref="ProbeRunner"/> and waits (bounded) for its one report.</summary>
 internal static class ProbeHarness
 {
-    public static async Task<(ProbeOutcome Outcome, TimeSpan Elapsed)> RunAsync(ProbeSpec probe)
+    public static async Task<(ProbeOutcome Outcome, TimeSpan Elapsed)> RunAsync(ProbeSpec probe, ProgramSpec? program = null)
     {
         var reports = 0;
         var outcome = new TaskCompletionSource<ProbeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
-        new ProbeRunner(TimeProvider.System).Run(new ProbeRequest(7, "web", 0, ProbeKind.Readiness, probe), (request, result) =>
+        new ProbeRunner(TimeProvider.System).Run(new ProbeRequest(7, "web", 0, ProbeKind.Readiness, probe) { Spec = program }, (request, result) =>
         {
             Assert.Equal(7, request.RunId);
             Interlocked.Increment(ref reports);
