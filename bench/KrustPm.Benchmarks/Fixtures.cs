@@ -27,10 +27,10 @@ public static class Fixtures
     /// <summary>The state after <c>Load</c> of <paramref name="spec"/> and then <c>Started</c> of each of its runs.</summary>
     public static EngineState Running(ProgramSpec spec)
     {
-        var (state, _) = Reducer.Reduce(EngineState.Empty, Load(spec));
+        var (state, _) = Decider.Reduce(EngineState.Empty, Load(spec));
         foreach (var message in StartedOfEach(state))
         {
-            state = Reducer.Reduce(state, message).State;
+            state = Decider.Reduce(state, message).State;
         }
 
         return state;

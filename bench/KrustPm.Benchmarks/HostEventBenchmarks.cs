@@ -66,7 +66,7 @@ public class HostEventBenchmarks
 
     private static AppliedMessage Apply(EngineState before, Message message)
     {
-        var (after, effects) = Reducer.Reduce(before, message);
+        var (after, effects) = Decider.Reduce(before, message);
         return new AppliedMessage(message, before, after, effects);
     }
 

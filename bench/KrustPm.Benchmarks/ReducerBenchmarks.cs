@@ -4,7 +4,7 @@ using KrustPm.Engine;
 namespace KrustPm.Benchmarks;
 
 /// <summary>
-/// <see cref="Reducer.Reduce"/> alone, on a prebuilt state of one program whose instances all run: the cost of one
+/// <see cref="Decider.Reduce"/> alone, on a prebuilt state of one program whose instances all run: the cost of one
 /// message, with nothing else (no channel, no threads, no host).
 /// </summary>
 public class ReducerBenchmarks
@@ -32,8 +32,8 @@ public class ReducerBenchmarks
         _restarted = new Message.Started(_running.NextRunId, Fixtures.Pid(_running.NextRunId), at); // the relaunch's run
         _scaleUp = new Message.Scale(Fixtures.ProgramName, Instances + 1, RequestId: 2, at);
 
-        var afterExit = Reducer.Reduce(_running, _exited).State;
-        var restarted = Reducer.Reduce(afterExit, _restarted).State.Programs[0].Instances[^1];
+        var afterExit = Decider.Reduce(_running, _exited).State;
+        var restarted = Decider.Reduce(afterExit, _restarted).State.Programs[0].Instances[^1];
         if (restarted is not { Status: InstanceStatus.Running, CurrentTry: 2 })
         {
             throw new InvalidOperationException($"The exit did not lead to a running restart: {restarted}.");
@@ -44,13 +44,13 @@ public class ReducerBenchmarks
     [Benchmark(Baseline = true)]
     public EngineState ExitedThenRestarted()
     {
-        var afterExit = Reducer.Reduce(_running, _exited).State;
-        return Reducer.Reduce(afterExit, _restarted).State;
+        var afterExit = Decider.Reduce(_running, _exited).State;
+        return Decider.Reduce(afterExit, _restarted).State;
     }
 
     /// <summary>Scale by +1: one more instance, launched.</summary>
     [Benchmark]
-    public EngineState ScaleUpByOne() => Reducer.Reduce(_running, _scaleUp).State;
+    public EngineState ScaleUpByOne() => Decider.Reduce(_running, _scaleUp).State;
 
     /// <summary>
     /// A whole cold start: Load of N instances, then N Started. Not one message but N + 1: a per-message cost that
@@ -59,10 +59,10 @@ public class ReducerBenchmarks
     [Benchmark]
     public EngineState LoadThenStartAll()
     {
-        var state = Reducer.Reduce(EngineState.Empty, _load).State;
+        var state = Decider.Reduce(EngineState.Empty, _load).State;
         foreach (var started in Fixtures.StartedOfEach(state))
         {
-            state = Reducer.Reduce(state, started).State;
+            state = Decider.Reduce(state, started).State;
         }
 
         return state;

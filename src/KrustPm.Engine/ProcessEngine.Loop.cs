@@ -24,7 +24,7 @@ public sealed partial class ProcessEngine
                         Interlocked.Decrement(ref _queuedCommands);
                     }
 
-                    var (next, produced) = Reducer.Reduce(state, message);
+                    var (next, produced) = Decider.Reduce(state, message);
 
                     // Each kept before/after pair holds its states alive until the batch is published: keep them only
                     // while someone listens, and publish sooner when the states are large.

@@ -5,7 +5,7 @@ using System.Threading.Channels;
 namespace KrustPm.Engine;
 
 /// <summary>
-/// The running engine: one channel of messages, one loop that applies them with <see cref="Reducer.Reduce"/>,
+/// The running engine: one channel of messages, one loop that applies them with <see cref="Decider.Decide"/>,
 /// publishes each new <see cref="EngineState"/> atomically and carries out the effects through an
 /// <see cref="IProcessLauncher"/>. Every method is safe to call from any thread.
 /// </summary>

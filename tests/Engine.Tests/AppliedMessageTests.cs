@@ -5,7 +5,7 @@ namespace KrustPm.Engine.Tests;
 /// <summary><see cref="AppliedMessage.FindRun"/>: the run's program and its instance after the message, wherever it moved.</summary>
 public sealed class AppliedMessageTests
 {
-    private static readonly EngineState Running = StartAll(Reducer.Reduce(EngineState.Empty, Load(Spec("web", instances: 5))).State);
+    private static readonly EngineState Running = StartAll(Decider.Reduce(EngineState.Empty, Load(Spec("web", instances: 5))).State);
 
     [Fact]
     public void A_run_is_found_with_its_instance_as_it_is_after_the_message()
@@ -30,7 +30,7 @@ public sealed class AppliedMessageTests
     [Fact]
     public void An_instance_no_longer_listed_is_found_as_it_was_before()
     {
-        var scaled = Reducer.Reduce(Running, Scale("web", 3, request: 9, at: 10)).State;
+        var scaled = Decider.Reduce(Running, Scale("web", 3, request: 9, at: 10)).State;
         var applied = Apply(scaled, Exited(run: 1, code: 143, at: 11));
 
         Assert.Same(scaled.Find("web")!.Retiring[0], applied.FindRun(1)!.Value.Instance);
@@ -41,7 +41,7 @@ public sealed class AppliedMessageTests
     {
         foreach (var run in state.Programs[0].Instances.Select(i => i.RunId!.Value).ToList())
         {
-            state = Reducer.Reduce(state, Started(run)).State;
+            state = Decider.Reduce(state, Started(run)).State;
         }
 
         return state;
@@ -49,7 +49,7 @@ public sealed class AppliedMessageTests
 
     private static AppliedMessage Apply(EngineState before, Message message)
     {
-        var (after, effects) = Reducer.Reduce(before, message);
+        var (after, effects) = Decider.Reduce(before, message);
         return new AppliedMessage(message, before, after, effects);
     }
 }

@@ -153,7 +153,7 @@ public partial class ReducerPropertyTests
             var before = _state;
             ExpectFromModel(before, message);
 
-            (_state, var effects) = Reducer.Reduce(before, message);
+            (_state, var effects) = Decider.Reduce(before, message);
 
             if (message is Message.RetryDue or Message.StopTimeoutElapsed or Message.UptimeReached or Message.ProbeDue && !_delivered.Add(message))
             {

@@ -16,7 +16,7 @@ internal sealed record Scenario(EngineState State, ImmutableArray<Effect> Effect
         var (state, effects) = (State, Effects);
         foreach (var message in messages)
         {
-            (state, effects) = Reducer.Reduce(state, message);
+            (state, effects) = Decider.Reduce(state, message);
         }
 
         return new Scenario(state, effects);

@@ -12,7 +12,7 @@ internal static partial class StateView
         var steps = new List<object>();
         foreach (var message in messages)
         {
-            (state, var effects) = Reducer.Reduce(state, message);
+            (state, var effects) = Decider.Reduce(state, message);
             steps.Add(new
             {
                 Message = Describe(message),

@@ -36,7 +36,7 @@ internal static partial class StateView
         var steps = new List<object>();
         foreach (var message in messages)
         {
-            (state, var effects) = Reducer.Reduce(state, message);
+            (state, var effects) = Decider.Reduce(state, message);
             steps.Add(new { Message = Describe(message), Effects = effects.Select(Describe) });
         }
 
@@ -50,7 +50,7 @@ internal static partial class StateView
         var steps = new List<object>();
         foreach (var message in messages)
         {
-            (state, var effects) = Reducer.Reduce(state, message);
+            (state, var effects) = Decider.Reduce(state, message);
             var watched = state.Find(program)?.Instances.FirstOrDefault(i => i.Id == instance);
             steps.Add(new { Message = Describe(message), Effects = effects.Select(Describe), Instance = Summary(watched) });
         }
@@ -68,7 +68,7 @@ internal static partial class StateView
         var steps = new List<object>();
         foreach (var message in messages)
         {
-            (state, var effects) = Reducer.Reduce(state, message);
+            (state, var effects) = Decider.Reduce(state, message);
             var watched = state.Find(program);
             steps.Add(new
             {

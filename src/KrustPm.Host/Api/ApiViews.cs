@@ -155,6 +155,6 @@ internal static class ApiJson
 [JsonSerializable(typeof(ScaleRequest))]
 [JsonSerializable(typeof(SignalRequest))]
 [JsonSerializable(typeof(HealthView))]
-[JsonSerializable(typeof(Events.EngineEvent))]
+[JsonSerializable(typeof(Events.ApiEvent))]
 [JsonSerializable(typeof(int))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -49,7 +49,7 @@ public sealed class EventsModule : ICarterModule
         await response.Body.FlushAsync(cancellationToken);
         await foreach (var item in subscription.ReadAsync(cancellationToken))
         {
-            var data = JsonSerializer.Serialize(item, ApiJson.Compact.EngineEvent);
+            var data = JsonSerializer.Serialize(item, ApiJson.Compact.ApiEvent);
             yield return new SseItem<string>(data, item.Type)
             {
                 EventId = item.Id > 0 ? item.Id.ToString(CultureInfo.InvariantCulture) : null,

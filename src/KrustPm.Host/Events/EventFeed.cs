@@ -15,7 +15,7 @@ internal sealed class EventFeed
     private const int ReaderQueue = 10_000;
 
     private readonly Lock _lock = new();
-    private readonly Queue<EngineEvent> _history = new();
+    private readonly Queue<ApiEvent> _history = new();
     private readonly List<Reader> _readers = [];
     private long _lastId;
 
@@ -67,7 +67,7 @@ internal sealed class EventFeed
     public Subscription Subscribe(long since)
     {
         var reader = new Reader();
-        List<EngineEvent> replay;
+        List<ApiEvent> replay;
         lock (_lock)
         {
             replay = [.. _history.Where(e => e.Id > since)];
@@ -91,16 +91,16 @@ internal sealed class EventFeed
         }
     }
 
-    private static EngineEvent Gap(long missed) => new(0, DateTimeOffset.UtcNow, "gap") { Missed = missed };
+    private static ApiEvent Gap(long missed) => new(0, DateTimeOffset.UtcNow, "gap") { Missed = missed };
 
     /// <summary>One client's place in the feed: the replay it is owed, then its live queue.</summary>
     public sealed class Subscription : IDisposable
     {
         private readonly EventFeed _feed;
-        private readonly List<EngineEvent> _replay;
+        private readonly List<ApiEvent> _replay;
         private readonly Reader _reader;
 
-        internal Subscription(EventFeed feed, List<EngineEvent> replay, Reader reader)
+        internal Subscription(EventFeed feed, List<ApiEvent> replay, Reader reader)
         {
             _feed = feed;
             _replay = replay;
@@ -108,7 +108,7 @@ internal sealed class EventFeed
         }
 
         /// <summary>The replayed events, then every new event as it comes, until cancelled.</summary>
-        public async IAsyncEnumerable<EngineEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<ApiEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
             foreach (var past in _replay)
             {
@@ -127,12 +127,12 @@ internal sealed class EventFeed
     /// <summary>One live reader's bounded queue.</summary>
     internal sealed class Reader
     {
-        private readonly Channel<EngineEvent> _queue = Channel.CreateBounded<EngineEvent>(
+        private readonly Channel<ApiEvent> _queue = Channel.CreateBounded<ApiEvent>(
             new BoundedChannelOptions(ReaderQueue) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropWrite });
 
         private long _missed;
 
-        public void Offer(EngineEvent item)
+        public void Offer(ApiEvent item)
         {
             if (!_queue.Writer.TryWrite(item))
             {
@@ -140,7 +140,7 @@ internal sealed class EventFeed
             }
         }
 
-        public async IAsyncEnumerable<EngineEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<ApiEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await foreach (var item in _queue.Reader.ReadAllAsync(cancellationToken))
             {

@@ -8,7 +8,7 @@ namespace KrustPm.Host.Events;
 /// </summary>
 internal static class HealthEvents
 {
-    public static void Derive(AppliedMessage applied, List<EngineEvent> events)
+    public static void Derive(AppliedMessage applied, List<ApiEvent> events)
     {
         if (HealthChanges.Of(applied) is not { } changes)
         {
@@ -22,14 +22,14 @@ internal static class HealthEvents
             switch (change.Kind)
             {
                 case HealthChangeKind.Ready:
-                    events.Add(new EngineEvent(0, at, "instance.ready")
+                    events.Add(new ApiEvent(0, at, "instance.ready")
                     {
                         Program = change.Program, Instance = instance.Id, Try = instance.CurrentTry, Pid = instance.Pid,
                         Reason = instance.LastReadiness?.Detail,
                     });
                     break;
                 case HealthChangeKind.NotReady:
-                    events.Add(new EngineEvent(0, at, "instance.not-ready")
+                    events.Add(new ApiEvent(0, at, "instance.not-ready")
                     {
                         Program = change.Program, Instance = instance.Id, Try = instance.CurrentTry, Pid = instance.Pid,
                         Reason = HealthChanges.NotReadyBecause(instance),

@@ -7,7 +7,7 @@ namespace KrustPm.Host.Tests.Api;
 /// <summary>The JSON of <c>GET /</c> is serialized once per published snapshot, and never outlives it.</summary>
 public sealed class SnapshotJsonTests
 {
-    private static readonly EngineState Loaded = Reducer.Reduce(
+    private static readonly EngineState Loaded = Decider.Reduce(
         EngineState.Empty,
         new Message.Load([new ProgramSpec("web", "sleep 60", ["sleep", "60"]) { Instances = 2 }], 1, DateTimeOffset.UnixEpoch)).State;
 
@@ -24,7 +24,7 @@ public sealed class SnapshotJsonTests
     {
         var cache = new SnapshotJson();
         var before = cache.AllPrograms(Loaded);
-        var scaled = Reducer.Reduce(Loaded, new Message.Scale("web", 3, 2, DateTimeOffset.UnixEpoch)).State;
+        var scaled = Decider.Reduce(Loaded, new Message.Scale("web", 3, 2, DateTimeOffset.UnixEpoch)).State;
 
         var after = cache.AllPrograms(scaled);
 

@@ -76,7 +76,7 @@ public sealed class EventsFromTransitionsTests
             events.Skip(1).Select(e => $"{e.Program}.{e.Instance}"));
     }
 
-    internal static string Summary(EngineEvent e) => e.Type switch
+    internal static string Summary(ApiEvent e) => e.Type switch
     {
         "instance.status" => $"instance.status {e.Program}.{e.Instance} {e.PreviousStatus} -> {e.Status}{Exit(e)}".Replace("  ", " ", StringComparison.Ordinal),
         "instance.removed" => $"instance.removed {e.Program}.{e.Instance} {e.PreviousStatus}{Exit(e)}",
@@ -85,5 +85,5 @@ public sealed class EventsFromTransitionsTests
         _ => e.Type,
     };
 
-    private static string Exit(EngineEvent e) => e.ExitCode is { } code ? $" exit {code}" : string.Empty;
+    private static string Exit(ApiEvent e) => e.ExitCode is { } code ? $" exit {code}" : string.Empty;
 }

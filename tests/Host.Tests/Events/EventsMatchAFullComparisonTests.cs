@@ -83,9 +83,9 @@ public sealed class EventsMatchAFullComparisonTests
     /// <summary>The comparisons the feed and the log made before they looked only at what changed: every instance, by id.</summary>
     private static class Full
     {
-        public static List<EngineEvent> InstanceEvents(AppliedMessage applied)
+        public static List<ApiEvent> InstanceEvents(AppliedMessage applied)
         {
-            var events = new List<EngineEvent>();
+            var events = new List<ApiEvent>();
             foreach (var after in applied.After.Programs)
             {
                 var before = applied.Before.Find(after.Name);
@@ -101,7 +101,7 @@ public sealed class EventsMatchAFullComparisonTests
                     }
                 }
 
-                events.AddRange(previous.Values.Where(i => !now.Contains(i.Id)).Select(gone => new EngineEvent(0, applied.Message.At, "instance.removed")
+                events.AddRange(previous.Values.Where(i => !now.Contains(i.Id)).Select(gone => new ApiEvent(0, applied.Message.At, "instance.removed")
                 {
                     Program = after.Name, Instance = gone.Id, PreviousStatus = gone.Status.ToString(), ExitCode = gone.LastExitCode,
                 }));
@@ -132,10 +132,10 @@ public sealed class EventsMatchAFullComparisonTests
             }
         }
 
-        private static EngineEvent Status(string program, InstanceState? was, InstanceState instance, DateTimeOffset at)
+        private static ApiEvent Status(string program, InstanceState? was, InstanceState instance, DateTimeOffset at)
         {
             var ended = was is { IsLive: true } && !instance.IsLive || was?.RunId is { } run && instance.RunId != run;
-            return new EngineEvent(0, at, "instance.status")
+            return new ApiEvent(0, at, "instance.status")
             {
                 Program = program,
                 Instance = instance.Id,

@@ -23,10 +23,10 @@ internal static class Applied
     /// <summary>The state after loading <paramref name="specs"/> and the Started of every run.</summary>
     public static EngineState Running(params ProgramSpec[] specs)
     {
-        var state = Reducer.Reduce(EngineState.Empty, new Message.Load([.. specs], 1, At(0))).State;
+        var state = Decider.Reduce(EngineState.Empty, new Message.Load([.. specs], 1, At(0))).State;
         foreach (var run in LiveRuns(state))
         {
-            state = Reducer.Reduce(state, Started(run)).State;
+            state = Decider.Reduce(state, Started(run)).State;
         }
 
         return state;
@@ -34,7 +34,7 @@ internal static class Applied
 
     public static AppliedMessage Apply(EngineState before, Message message)
     {
-        var (after, effects) = Reducer.Reduce(before, message);
+        var (after, effects) = Decider.Reduce(before, message);
         return new AppliedMessage(message, before, after, effects);
     }
 

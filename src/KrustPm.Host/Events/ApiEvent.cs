@@ -10,7 +10,7 @@ namespace KrustPm.Host.Events;
 /// missed: see <see cref="Missed"/>). A status event to <c>Waiting</c> or <c>Blocked</c> carries
 /// <see cref="WaitingFor"/> and a <see cref="Reason"/>; so does a stop because the liveness probe failed.
 /// </summary>
-public sealed record EngineEvent(long Id, DateTimeOffset At, string Type)
+public sealed record ApiEvent(long Id, DateTimeOffset At, string Type)
 {
     public string? Program { get; init; }
 

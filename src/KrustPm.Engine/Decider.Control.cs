@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace KrustPm.Engine;
 
 /// <summary>Stop, start, restart (rolling or not), remove and signal: a program's instances, or one of them.</summary>
-public static partial class Reducer
+public static partial class Decider
 {
     private static void StopCommand(Transition t, Message.StopInstances m)
     {
@@ -26,19 +26,14 @@ public static partial class Reducer
             if (instance.IsLive)
             {
                 awaited.Add(instance.RunId!.Value);
+
                 // A stop on purpose, even of a run being restarted for failing its liveness probe.
-                var stopping = instance.StopRequested ? instance : t.Stop(program.Spec, instance, m.At);
-                SetInstance(t, target.Index, stopping with { RestartRequested = false, FailingBecause = null });
+                t.StopOrRedirect(program.Spec, instance, StopReason.Command);
             }
             else
             {
                 // A waiting or blocked instance no longer waits.
-                SetInstance(t, target.Index, instance with
-                {
-                    Status = InstanceStatus.Stopped,
-                    NextTryAt = null,
-                    WaitingFor = ImmutableArray<string>.Empty,
-                });
+                t.Emit(new EngineEvent.InstanceStopped(program.Name, instance.Id, m.At));
             }
         }
 
@@ -59,7 +54,7 @@ public static partial class Reducer
             var instance = t.Program(target.Index).Find(id)!;
             if (!instance.IsLive)
             {
-                SetInstance(t, target.Index, LaunchAgain(t, t.Program(target.Index).Spec, instance));
+                LaunchAgain(t, t.Program(target.Index).Spec, instance);
                 started++;
             }
         }
@@ -80,7 +75,7 @@ public static partial class Reducer
             var awaited = ImmutableHashSet.CreateBuilder<long>();
             foreach (var id in target.Ids)
             {
-                if (RestartOne(t, target.Index, id, m.At) is { } run)
+                if (RestartOne(t, target.Index, id) is { } run)
                 {
                     awaited.Add(run);
                 }
@@ -91,12 +86,12 @@ public static partial class Reducer
             return;
         }
 
-        var rolling = new RollingRestart(m.RequestId, target.Ids[0], ImmutableQueue.CreateRange(target.Ids.Skip(1)), target.Ids.Length);
-        t.SetProgram(target.Index, t.Program(target.Index) with { Rolling = rolling });
-        RestartOne(t, target.Index, rolling.Current, m.At);
-        if (IsGated(t.Program(target.Index).Find(rolling.Current)!))
+        t.Emit(new EngineEvent.RollingRestartBegan(m.Program, target.Ids, m.RequestId, m.At));
+        var first = target.Ids[0];
+        RestartOne(t, target.Index, first);
+        if (IsGated(t.Program(target.Index).Find(first)!))
         {
-            AdvanceRolling(t, target.Index, rolling.Current, m.At); // it waits for its dependencies: nothing to wait for here
+            AdvanceRolling(t, target.Index, first); // it waits for its dependencies: nothing to wait for here
         }
 
         RestartDependents(t, m);
@@ -112,19 +107,16 @@ public static partial class Reducer
         var program = t.Program(target.Index);
         var instance = program.Find(m.Instance)!;
         var awaited = ImmutableHashSet<long>.Empty;
-        var retiring = program.Retiring;
         if (instance.IsLive)
         {
             awaited = awaited.Add(instance.RunId!.Value);
-            var stopping = instance.StopRequested ? instance : t.Stop(program.Spec, instance, m.At);
-            retiring = retiring.Add(stopping with { RestartRequested = false });
+            if (!instance.StopRequested)
+            {
+                t.Stop(program.Spec, instance, StopReason.Removed);
+            }
         }
 
-        t.SetProgram(target.Index, program with
-        {
-            Instances = program.Instances.RemoveAt(program.Instances.IndexOf(instance)),
-            Retiring = retiring,
-        });
+        t.Emit(new EngineEvent.InstanceRemoved(program.Name, instance.Id, m.At));
         t.ReplyWhenEnded(m.RequestId, awaited, CommandResult.Ok(1));
     }
 
@@ -145,7 +137,7 @@ public static partial class Reducer
 
         foreach (var instance in live)
         {
-            t.Effects.Add(new Effect.SendSignal(instance.RunId!.Value, m.Signal));
+            t.Emit(new EngineEvent.Signalled(program.Name, instance.Id, instance.RunId!.Value, m.Signal, m.At));
         }
 
         t.Reply(m.RequestId, CommandResult.Ok(live.Count));
@@ -153,36 +145,35 @@ public static partial class Reducer
 
     /// <summary>Restarts one instance: a live one is stopped and started again when it has exited, another starts now.</summary>
     /// <returns>The run whose end the restart waits for, if any.</returns>
-    private static long? RestartOne(Transition t, int index, long id, DateTimeOffset at)
+    private static long? RestartOne(Transition t, int index, long id)
     {
         var program = t.Program(index);
         var instance = program.Find(id)!;
         if (!instance.IsLive)
         {
-            SetInstance(t, index, LaunchAgain(t, program.Spec, instance));
+            LaunchAgain(t, program.Spec, instance);
             return null;
         }
 
         // A rolling restart can reach an instance already being stopped for failing its liveness probe: it is
         // restarted on purpose now (no second signal, and its end is no longer a failure).
-        var stopping = instance.StopRequested ? instance : t.Stop(program.Spec, instance, at);
-        SetInstance(t, index, stopping with { RestartRequested = true, FailingBecause = null });
+        t.StopOrRedirect(program.Spec, instance, StopReason.Restart);
         return instance.RunId;
     }
 
     /// <summary>A new try for an instance started on purpose: its failure streak starts over.</summary>
-    private static InstanceState LaunchAgain(Transition t, ProgramSpec spec, InstanceState instance)
+    private static void LaunchAgain(Transition t, ProgramSpec spec, InstanceState instance)
     {
         // An instance in backoff, or waiting for its dependencies, already counts the try it waits for.
         var nextTry = instance.Status is InstanceStatus.Backoff || IsGated(instance) ? instance.CurrentTry : instance.CurrentTry + 1;
-        return t.Launch(spec, instance with { ConsecutiveFailures = 0, RestartRequested = false }, nextTry);
+        t.Launch(spec, instance, nextTry, fresh: true);
     }
 
     /// <summary>
     /// Moves a rolling restart to its next instance once the current one runs again (or failed to, or waits for its
     /// dependencies: the rolling restart does not wait for them).
     /// </summary>
-    private static void AdvanceRolling(Transition t, int index, long instanceId, DateTimeOffset at)
+    private static void AdvanceRolling(Transition t, int index, long instanceId)
     {
         var rolling = t.Program(index).Rolling;
         if (rolling is null || rolling.Current != instanceId)
@@ -190,14 +181,15 @@ public static partial class Reducer
             return;
         }
 
+        var name = t.Program(index).Name;
         var remaining = rolling.Remaining;
         while (!remaining.IsEmpty)
         {
             remaining = remaining.Dequeue(out var next);
             if (t.Program(index).Find(next) is not null)
             {
-                t.SetProgram(index, t.Program(index) with { Rolling = rolling with { Current = next, Remaining = remaining } });
-                RestartOne(t, index, next, at);
+                t.Emit(new EngineEvent.RollingRestartMoved(name, next, [.. remaining], t.At));
+                RestartOne(t, index, next);
                 if (!IsGated(t.Program(index).Find(next)!))
                 {
                     return;
@@ -205,15 +197,8 @@ public static partial class Reducer
             }
         }
 
-        t.SetProgram(index, t.Program(index) with { Rolling = null });
+        t.Emit(new EngineEvent.RollingRestartEnded(name, Completed: true, t.At));
         t.Reply(rolling.RequestId, CommandResult.Ok(rolling.Count));
-    }
-
-    private static void SetInstance(Transition t, int index, InstanceState instance)
-    {
-        var program = t.Program(index);
-        var position = program.Instances.FindIndex(i => i.Id == instance.Id);
-        t.SetProgram(index, program with { Instances = program.Instances.SetItem(position, instance) });
     }
 
     /// <summary>Refuses to start or restart instances that are being stopped (409): the caller retries once they have stopped.</summary>

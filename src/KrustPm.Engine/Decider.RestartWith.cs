@@ -1,7 +1,7 @@
 namespace KrustPm.Engine;
 
 /// <summary>restart_with: a restart of a whole program restarts, down the chain, the programs that depend on it with it.</summary>
-public static partial class Reducer
+public static partial class Decider
 {
     /// <summary>
     /// A restart of a whole program restarts the programs that depend on it with <see cref="ProgramSpec.RestartWith"/>,
@@ -44,16 +44,13 @@ public static partial class Reducer
                     continue;
                 }
 
-                var instances = program.Instances.ToBuilder();
-                for (var i = 0; i < instances.Count; i++)
+                foreach (var instance in program.Instances)
                 {
-                    if (instances[i] is { IsLive: true, StopRequested: false } live)
+                    if (instance is { IsLive: true, StopRequested: false })
                     {
-                        instances[i] = t.Stop(program.Spec, live, m.At) with { RestartRequested = true };
+                        t.Stop(program.Spec, instance, StopReason.RestartWith);
                     }
                 }
-
-                t.SetProgram(index, program with { Instances = instances.ToImmutable() });
             }
         }
     }

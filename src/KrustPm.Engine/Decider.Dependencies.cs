@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using KrustPm.Engine.Health;
 
 namespace KrustPm.Engine;
@@ -7,7 +6,7 @@ namespace KrustPm.Engine;
 /// Dependencies: the gate every launch goes through, and the pass that, after every message, launches the waiting
 /// instances whose dependencies are now met (or blocks those whose dependencies can no longer be met).
 /// </summary>
-public static partial class Reducer
+public static partial class Decider
 {
     /// <summary>Whatever every message leads to once it is applied.</summary>
     private static void AfterEveryMessage(Transition t, Message message)
@@ -18,7 +17,7 @@ public static partial class Reducer
         }
         else if (message is Message.Exited or Message.StartFailed)
         {
-            StopReleasedPrograms(t, message.At);
+            StopReleasedPrograms(t);
         }
     }
 
@@ -54,29 +53,22 @@ public static partial class Reducer
     {
         var program = t.Program(index);
         var gate = t.Gate(program.Spec);
-        ImmutableArray<InstanceState>.Builder? changed = null;
-        for (var i = 0; i < program.Instances.Length; i++)
+        foreach (var instance in program.Instances)
         {
-            var instance = program.Instances[i];
             if (!IsGated(instance))
             {
                 continue;
             }
 
             // The instance already counts the try it waits to make (as one in backoff does).
-            var next = gate.Verdict is GateVerdict.Open
-                ? t.LaunchNow(program.Spec, instance, instance.CurrentTry)
-                : Hold(program.Spec, instance, instance.CurrentTry, gate);
-            if (!ReferenceEquals(next, instance))
+            if (gate.Verdict is GateVerdict.Open)
             {
-                changed ??= program.Instances.ToBuilder();
-                changed[i] = next;
+                t.LaunchNow(program.Spec, instance, instance.CurrentTry);
             }
-        }
-
-        if (changed is not null)
-        {
-            t.SetProgram(index, program with { Instances = changed.ToImmutable() });
+            else
+            {
+                Hold(t, program.Spec, instance, instance.CurrentTry, gate, fresh: false);
+            }
         }
     }
 
@@ -119,36 +111,20 @@ public static partial class Reducer
 
     /// <summary>
     /// An instance that may not launch now: it waits, with the try it will make, what it waits for and (when
-    /// blocked) why. Returns the same instance when nothing changed, so an idle pass changes no state.
+    /// blocked) why. Nothing happens when nothing would change, so an idle pass changes no state.
     /// </summary>
-    private static InstanceState Hold(ProgramSpec spec, InstanceState instance, int attempt, Gate gate)
+    private static void Hold(Transition t, ProgramSpec spec, InstanceState instance, int attempt, Gate gate, bool fresh)
     {
-        var waitingFor = instance.WaitingFor.SequenceEqual(gate.WaitingFor) ? instance.WaitingFor : gate.WaitingFor;
-        var held = instance with
+        EngineEvent.InstanceEvent held = gate.Verdict is GateVerdict.Blocked
+            ? new EngineEvent.InstanceBlocked(spec.Name, instance.Id, attempt, gate.WaitingFor, gate.Reason!, fresh, t.At)
+            : new EngineEvent.InstanceWaiting(spec.Name, instance.Id, attempt, gate.WaitingFor, fresh, t.At);
+        if (EvolveInstance(spec, instance, held) != instance)
         {
-            Status = gate.Verdict is GateVerdict.Blocked ? InstanceStatus.Blocked : InstanceStatus.Waiting,
-            CurrentTry = attempt,
-            RunId = null,
-            Pid = null,
-            NextTryAt = null,
-            StopRequested = false,
-            RestartRequested = false,
-            WaitingFor = waitingFor,
-
-            // Blocked says why; a waiting instance that was blocked no longer is.
-            LastError = gate.Reason ?? (instance.Status is InstanceStatus.Blocked ? null : instance.LastError),
-            Ready = InitialReady(spec),
-            ProbesInFlight = ProbeKinds.None,
-            FailingBecause = null,
-        };
-        return held == instance ? instance : held;
+            t.Emit(held);
+        }
     }
 
     private static bool IsGated(InstanceState instance) => instance.Status is InstanceStatus.Waiting or InstanceStatus.Blocked;
-
-    /// <summary>What <see cref="InstanceState.Ready"/> is before a run has shown it is ready.</summary>
-    private static bool? InitialReady(ProgramSpec spec) =>
-        spec.Readiness is not null || spec.ReadyLogLine is not null ? false : null;
 
     /// <summary>The condition as the configuration spells it.</summary>
     private static string ConditionName(DependencyCondition condition) => condition switch

@@ -7,7 +7,7 @@ namespace KrustPm.Engine;
 /// The gate: whether a program's dependencies meet their conditions now, judged from facts counted once per
 /// dependency and kept for the rest of the reduction until that dependency changes.
 /// </summary>
-public static partial class Reducer
+public static partial class Decider
 {
     private enum GateVerdict
     {
@@ -139,7 +139,7 @@ public static partial class Reducer
         {
             if (spec.DependsOn.Count == 0)
             {
-                return Reducer.Gate.Open;
+                return Decider.Gate.Open;
             }
 
             ImmutableArray<string>.Builder? unmet = null;
@@ -163,7 +163,7 @@ public static partial class Reducer
             }
 
             return unmet is null
-                ? Reducer.Gate.Open
+                ? Decider.Gate.Open
                 : new Gate(reasons is null ? GateVerdict.Waiting : GateVerdict.Blocked, unmet.ToImmutable(), reasons is null ? null : string.Join("; ", reasons));
         }
 

@@ -6,25 +6,29 @@ namespace KrustPm.Engine;
 /// Shutdown: stop everything and start nothing, in reverse dependency order. A program is stopped only once no
 /// program that depends on it (directly) has a live run; programs without dependencies all stop at once.
 /// </summary>
-public static partial class Reducer
+public static partial class Decider
 {
     private static void Shutdown(Transition t, Message.Shutdown m)
     {
-        t.State = t.State with { ShuttingDown = true };
+        if (!t.State.ShuttingDown)
+        {
+            t.Emit(new EngineEvent.ShutdownBegan(m.At));
+        }
+
         var held = HeldByDependents(t);
         var awaited = ImmutableHashSet.CreateBuilder<long>();
         for (var index = 0; index < t.State.Programs.Length; index++)
         {
             var program = t.Program(index);
-            var instances = program.Instances.ToBuilder();
-            for (var i = 0; i < instances.Count; i++)
+            foreach (var instance in program.Instances)
             {
-                var instance = instances[i];
                 if (!instance.IsLive)
                 {
-                    instances[i] = instance.Status is InstanceStatus.Backoff or InstanceStatus.Waiting or InstanceStatus.Blocked
-                        ? instance with { Status = InstanceStatus.Stopped, NextTryAt = null, WaitingFor = ImmutableArray<string>.Empty }
-                        : instance;
+                    if (instance.Status is InstanceStatus.Backoff or InstanceStatus.Waiting or InstanceStatus.Blocked)
+                    {
+                        t.Emit(new EngineEvent.InstanceStopped(program.Name, instance.Id, m.At));
+                    }
+
                     continue;
                 }
 
@@ -32,24 +36,23 @@ public static partial class Reducer
                 awaited.Add(instance.RunId!.Value);
                 if (!instance.StopRequested && held?[index] != true)
                 {
-                    instances[i] = t.Stop(program.Spec, instance, m.At);
+                    t.Stop(program.Spec, instance, StopReason.Shutdown);
                 }
             }
 
             awaited.UnionWith(program.Retiring.Where(r => r.IsLive).Select(r => r.RunId!.Value));
             if (program.Rolling is { } rolling)
             {
+                t.Emit(new EngineEvent.RollingRestartEnded(program.Name, Completed: false, m.At));
                 t.Reply(rolling.RequestId, CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."));
             }
-
-            t.SetProgram(index, program with { Instances = instances.ToImmutable(), Rolling = null });
         }
 
         t.ReplyWhenEnded(m.RequestId, awaited.ToImmutable(), CommandResult.Ok());
     }
 
     /// <summary>During the shutdown, once a run has ended: stops the programs no live dependent holds back any more.</summary>
-    private static void StopReleasedPrograms(Transition t, DateTimeOffset at)
+    private static void StopReleasedPrograms(Transition t)
     {
         if (!t.State.Programs.Any(p => p.Spec.DependsOn.Count > 0))
         {
@@ -65,19 +68,12 @@ public static partial class Reducer
             }
 
             var program = t.Program(index);
-            ImmutableArray<InstanceState>.Builder? stopped = null;
-            for (var i = 0; i < program.Instances.Length; i++)
+            foreach (var instance in program.Instances)
             {
-                if (program.Instances[i] is { IsLive: true, StopRequested: false } instance)
+                if (instance is { IsLive: true, StopRequested: false })
                 {
-                    stopped ??= program.Instances.ToBuilder();
-                    stopped[i] = t.Stop(program.Spec, instance, at);
+                    t.Stop(program.Spec, instance, StopReason.Shutdown);
                 }
-            }
-
-            if (stopped is not null)
-            {
-                t.SetProgram(index, program with { Instances = stopped.ToImmutable() });
             }
         }
     }

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace KrustPm.Engine;
 
-public static partial class Reducer
+public static partial class Decider
 {
     private static void Load(Transition t, Message.Load m)
     {
@@ -33,14 +33,9 @@ public static partial class Reducer
         var added = 0;
         foreach (var spec in m.Programs)
         {
-            var instances = ImmutableArray.CreateBuilder<InstanceState>(spec.Instances);
-            for (var id = 0; id < spec.Instances; id++)
-            {
-                instances.Add(t.Launch(spec, new InstanceState(id, 1, InstanceStatus.Started), 1));
-            }
-
+            t.Emit(new EngineEvent.ProgramLoaded(spec, m.At));
+            AddInstances(t, spec, spec.Instances);
             added += spec.Instances;
-            t.AddProgram(new ProgramState(spec, instances.MoveToImmutable(), spec.Instances));
         }
 
         t.Reply(m.RequestId, CommandResult.Ok(added));
@@ -123,58 +118,53 @@ public static partial class Reducer
         }
 
         var count = program.Instances.Length;
+        if (m.To != count)
+        {
+            t.Emit(new EngineEvent.Scaled(m.Program, count, m.To, m.At));
+        }
+
         if (m.To >= count)
         {
-            ScaleUp(t, index, m.To - count);
+            AddInstances(t, program.Spec, m.To - count);
             t.Reply(m.RequestId, CommandResult.Ok(m.To - count));
         }
         else
         {
-            var awaited = ScaleDown(t, index, count - m.To, m.At);
+            var awaited = ScaleDown(t, index, count - m.To);
             t.ReplyWhenEnded(m.RequestId, awaited, CommandResult.Ok(count - m.To));
         }
     }
 
-    private static void ScaleUp(Transition t, int index, int added)
+    /// <summary>Adds instances with new ids to a program, each launched (or waiting for its dependencies).</summary>
+    private static void AddInstances(Transition t, ProgramSpec spec, int count)
     {
-        var program = t.Program(index);
-        var instances = program.Instances.ToBuilder();
-        for (var n = 0; n < added; n++)
+        for (var n = 0; n < count; n++)
         {
-            var fresh = new InstanceState(program.NextInstanceId + n, 1, InstanceStatus.Started);
-            instances.Add(t.Launch(program.Spec, fresh, 1));
+            var id = t.State.Find(spec.Name)!.NextInstanceId;
+            t.Emit(new EngineEvent.InstanceAdded(spec.Name, id, t.At));
+            t.Launch(spec, t.State.Find(spec.Name)!.Find(id)!, 1);
         }
-
-        t.SetProgram(index, program with
-        {
-            Instances = instances.ToImmutable(),
-            NextInstanceId = program.NextInstanceId + added,
-        });
     }
 
     /// <summary>Removes the oldest instances; the live ones are stopped and kept as retiring until they exit.</summary>
-    private static ImmutableHashSet<long> ScaleDown(Transition t, int index, int removed, DateTimeOffset at)
+    private static ImmutableHashSet<long> ScaleDown(Transition t, int index, int removed)
     {
         var program = t.Program(index);
-        var retiring = program.Retiring.ToBuilder();
         var awaited = ImmutableHashSet.CreateBuilder<long>();
         foreach (var instance in program.Instances.Take(removed))
         {
-            if (!instance.IsLive)
+            if (instance.IsLive)
             {
-                continue;
+                awaited.Add(instance.RunId!.Value);
+                if (!instance.StopRequested)
+                {
+                    t.Stop(program.Spec, instance, StopReason.ScaleDown);
+                }
             }
 
-            // A retiring instance is never started again, so a restart it was waiting for is cancelled.
-            awaited.Add(instance.RunId!.Value);
-            retiring.Add((instance.StopRequested ? instance : t.Stop(program.Spec, instance, at)) with { RestartRequested = false });
+            t.Emit(new EngineEvent.InstanceRemoved(program.Name, instance.Id, t.At));
         }
 
-        t.SetProgram(index, program with
-        {
-            Instances = program.Instances.RemoveRange(0, removed),
-            Retiring = retiring.ToImmutable(),
-        });
         return awaited.ToImmutable();
     }
 }

@@ -1,0 +1,76 @@
+using KrustPm.Engine.Health;
+
+namespace KrustPm.Engine;
+
+public static partial class Decider
+{
+    /// <summary>
+    /// What the outside world must do because an event happened: launch a process, send a signal, arm a timer, run
+    /// a probe, answer a request. Pure: the same event and state always give the same effects.
+    /// </summary>
+    /// <param name="before">The state the event applies to (before it).</param>
+    /// <param name="event">The event.</param>
+    /// <returns>The effects, in order; none for most events.</returns>
+    public static IEnumerable<Effect> EffectsOf(EngineState before, EngineEvent @event)
+    {
+        switch (@event)
+        {
+            case EngineEvent.InstanceLaunched e when before.Find(e.Program) is { } program:
+                yield return new Effect.Launch(new LaunchRequest(e.RunId, program.Spec, e.Instance, e.Try));
+                break;
+            case EngineEvent.InstanceStarted e when before.Find(e.Program) is { } program
+                && program.Find(e.Instance) is { Status: InstanceStatus.Started }:
+                var spec = program.Spec;
+                if (spec.MinUptime > TimeSpan.Zero)
+                {
+                    yield return new Effect.Schedule(new Message.UptimeReached(e.RunId, e.At + spec.MinUptime));
+                }
+
+                if (spec.Readiness is { } readiness)
+                {
+                    yield return new Effect.Schedule(new Message.ProbeDue(e.RunId, ProbeKind.Readiness, Later(e.At, readiness.InitialDelay)));
+                }
+
+                if (spec.Liveness is { } liveness)
+                {
+                    yield return new Effect.Schedule(new Message.ProbeDue(e.RunId, ProbeKind.Liveness, Later(e.At, liveness.InitialDelay)));
+                }
+
+                break;
+            case EngineEvent.InstanceExited { Outcome: ExitOutcome.Retrying, NextTryAt: { } due } e
+                when before.Find(e.Program)?.Find(e.Instance) is { } instance:
+                yield return new Effect.Schedule(new Message.RetryDue(e.Program, e.Instance, instance.CurrentTry + 1, due));
+                break;
+            case EngineEvent.StopRequested { Signal: { } signal } e:
+                yield return new Effect.SendSignal(e.RunId, signal);
+                yield return new Effect.Schedule(new Message.StopTimeoutElapsed(e.RunId, e.At + e.Timeout));
+                break;
+            case EngineEvent.Killed e:
+                yield return new Effect.SendSignal(e.RunId, Signals.Kill);
+                break;
+            case EngineEvent.Signalled e:
+                yield return new Effect.SendSignal(e.RunId, e.Signal);
+                break;
+            case EngineEvent.ProbeStarted e when before.Find(e.Program) is { } program && Probe(program.Spec, e.Kind) is { } probe:
+                yield return new Effect.RunProbe(new ProbeRequest(e.RunId, e.Program, e.Instance, e.Kind, probe) { Spec = program.Spec });
+                break;
+            case EngineEvent.ProbeCompleted { NextAt: { } next } e:
+                yield return new Effect.Schedule(new Message.ProbeDue(e.RunId, e.Kind, next));
+                break;
+            case EngineEvent.Answered e:
+                yield return new Effect.Reply(e.RequestId, e.Result);
+                break;
+        }
+    }
+
+    private static ProbeSpec? Probe(ProgramSpec spec, ProbeKind kind) => kind is ProbeKind.Readiness ? spec.Readiness : spec.Liveness;
+
+    private static ProbeKinds Flag(ProbeKind kind) => kind is ProbeKind.Readiness ? ProbeKinds.Readiness : ProbeKinds.Liveness;
+
+    private static DateTimeOffset Later(DateTimeOffset at, TimeSpan delay) =>
+        delay < DateTimeOffset.MaxValue - at ? at + delay : DateTimeOffset.MaxValue;
+
+    /// <summary>What <see cref="InstanceState.Ready"/> is before a run has shown it is ready.</summary>
+    private static bool? InitialReady(ProgramSpec spec) =>
+        spec.Readiness is not null || spec.ReadyLogLine is not null ? false : null;
+}
