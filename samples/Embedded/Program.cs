@@ -22,12 +22,15 @@ using var printer = new OutputPrinter(output, console);
 using var launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default, output);
 await using var engine = new ProcessEngine(launcher);
 
-// Raised on the engine's loop for every message it applies: describe what changed and hand it to the printer.
+// Raised on the engine's loop for every message it applies, with the events it led to: describe them.
 engine.Applied += applied =>
 {
-    foreach (var change in StateChanges.Between(applied.Before, applied.After))
+    foreach (var @event in applied.Events)
     {
-        console.Print(change);
+        if (EventLines.Describe(@event) is { } line)
+        {
+            console.Print(line);
+        }
     }
 };
 

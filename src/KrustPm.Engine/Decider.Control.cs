@@ -12,6 +12,7 @@ public static partial class Decider
             return;
         }
 
+        t.Emit(new EngineEvent.CommandAccepted("stop", m.Program, m.Instance, m.At));
         var awaited = ImmutableHashSet.CreateBuilder<long>();
         var affected = 0;
         foreach (var id in target.Ids)
@@ -48,6 +49,7 @@ public static partial class Decider
             return;
         }
 
+        t.Emit(new EngineEvent.CommandAccepted("start", m.Program, m.Instance, m.At));
         var started = 0;
         foreach (var id in target.Ids)
         {
@@ -70,6 +72,7 @@ public static partial class Decider
             return;
         }
 
+        t.Emit(new EngineEvent.CommandAccepted(m.Rolling ? "restart (rolling)" : "restart", m.Program, m.Instance, m.At));
         if (!m.Rolling || target.Ids.Length <= 1)
         {
             var awaited = ImmutableHashSet.CreateBuilder<long>();
@@ -104,6 +107,7 @@ public static partial class Decider
             return;
         }
 
+        t.Emit(new EngineEvent.CommandAccepted("delete", m.Program, m.Instance, m.At));
         var program = t.Program(target.Index);
         var instance = program.Find(m.Instance)!;
         var awaited = ImmutableHashSet<long>.Empty;
@@ -135,6 +139,7 @@ public static partial class Decider
             return;
         }
 
+        t.Emit(new EngineEvent.CommandAccepted($"signal {Signals.NameOf(m.Signal)}", m.Program, m.Instance, m.At));
         foreach (var instance in live)
         {
             t.Emit(new EngineEvent.Signalled(program.Name, instance.Id, instance.RunId!.Value, m.Signal, m.At));

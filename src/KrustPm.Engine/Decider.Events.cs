@@ -12,7 +12,7 @@ public static partial class Decider
 
         var program = t.Program(at.Program);
         var instance = at.Get(t.State);
-        t.Emit(new EngineEvent.InstanceStarted(program.Name, instance.Id, m.RunId, m.Pid, m.At));
+        t.Emit(new EngineEvent.InstanceStarted(program.Name, instance.Id, m.RunId, instance.CurrentTry, m.Pid, m.At));
         var started = at.Get(t.State);
         if (!at.Retiring && !started.RestartRequested && started.Status == InstanceStatus.Running)
         {
@@ -44,7 +44,7 @@ public static partial class Decider
         // A run that stayed up the minimum uptime was stable: the failure streak it follows no longer counts.
         var stable = before is { Pid: not null, StartedAt: { } startedAt } && at - startedAt >= spec.MinUptime;
         var streak = stable ? 0 : before.ConsecutiveFailures;
-        var ended = new Ending(spec.Name, before.Id, runId, exitCode, at);
+        var ended = new Ending(spec.Name, before.Id, runId, before.CurrentTry, exitCode, at);
         if (location.Retiring)
         {
             t.Emit(ended.As(ExitOutcome.Removed, error, streak));
@@ -140,7 +140,8 @@ public static partial class Decider
     {
         if (FindRun(t.State, m.RunId) is { } at && at.Get(t.State) is { StopRequested: true } instance)
         {
-            t.Emit(new EngineEvent.Killed(t.Program(at.Program).Name, instance.Id, m.RunId, m.At));
+            var spec = t.Program(at.Program).Spec;
+            t.Emit(new EngineEvent.Killed(spec.Name, instance.Id, m.RunId, spec.StopTimeout, m.At));
         }
     }
 
@@ -178,10 +179,10 @@ public static partial class Decider
     }
 
     /// <summary>The parts of an <see cref="EngineEvent.InstanceExited"/> known before its outcome is decided.</summary>
-    private sealed record Ending(string Program, long Instance, long RunId, int? ExitCode, DateTimeOffset At)
+    private sealed record Ending(string Program, long Instance, long RunId, int Try, int? ExitCode, DateTimeOffset At)
     {
         public EngineEvent.InstanceExited As(ExitOutcome outcome, string? error, int failures) =>
-            new(Program, Instance, RunId, ExitCode, error, outcome, failures, NextTryAt: null, At);
+            new(Program, Instance, RunId, Try, ExitCode, error, outcome, failures, NextTryAt: null, At);
     }
 
     /// <summary>Where a run's instance sits: which program, and which list (instances or retiring).</summary>

@@ -32,7 +32,7 @@ public static partial class Decider
         {
             PendingReplies = state.PendingReplies.Add(new PendingReply(e.RequestId, [.. e.AwaitedRuns], e.Result)),
         },
-        EngineEvent.Scaled or EngineEvent.Killed or EngineEvent.Signalled => state,
+        EngineEvent.Scaled or EngineEvent.CommandAccepted or EngineEvent.Killed or EngineEvent.Signalled => state,
         EngineEvent.InstanceAdded e => WithProgram(state, e.Program, p => p with
         {
             Instances = p.Instances.Add(new InstanceState(e.Instance, 1, InstanceStatus.Started)),

@@ -14,8 +14,9 @@ public static partial class Decider
     /// <param name="state">The current state.</param>
     /// <param name="message">The message to apply.</param>
     /// <returns>
-    /// The decision. Its state is <paramref name="state"/> with every event folded in by <see cref="Evolve"/>, and its
-    /// <see cref="EngineState.Version"/> one higher.
+    /// The decision. Its state is <paramref name="state"/> with every event folded in by <see cref="Evolve"/>, its
+    /// <see cref="EngineState.Version"/> one higher and its <see cref="EngineState.LastEventId"/> higher by the number of
+    /// events (the first event's id is the old <see cref="EngineState.LastEventId"/> plus one).
     /// </returns>
     public static Decision Decide(EngineState state, Message message)
     {
@@ -43,7 +44,9 @@ public static partial class Decider
         }
 
         AfterEveryMessage(t, message);
-        return new Decision(t.State with { Version = state.Version + 1 }, t.Events.ToImmutable(), t.Effects.ToImmutable());
+        var events = t.Events.ToImmutable();
+        var after = t.State with { Version = state.Version + 1, LastEventId = state.LastEventId + events.Length };
+        return new Decision(after, events, t.Effects.ToImmutable());
     }
 
     /// <summary>Applies one message to a state: <see cref="Decide"/> without the events.</summary>

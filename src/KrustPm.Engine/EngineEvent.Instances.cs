@@ -52,9 +52,10 @@ public abstract partial record EngineEvent
     /// <param name="Program">The program.</param>
     /// <param name="Instance">The instance.</param>
     /// <param name="RunId">The run.</param>
+    /// <param name="Try">The try, counted from 1.</param>
     /// <param name="Pid">Its process id.</param>
     /// <param name="At">When.</param>
-    public sealed record InstanceStarted(string Program, long Instance, long RunId, int Pid, DateTimeOffset At) : RunEvent;
+    public sealed record InstanceStarted(string Program, long Instance, long RunId, int Try, int Pid, DateTimeOffset At) : RunEvent;
 
     /// <summary>A run stayed up the program's minimum uptime: its instance's failure streak is over.</summary>
     /// <param name="Program">The program.</param>
@@ -67,6 +68,7 @@ public abstract partial record EngineEvent
     /// <param name="Program">The program.</param>
     /// <param name="Instance">The instance.</param>
     /// <param name="RunId">The run.</param>
+    /// <param name="Try">The try that ended, counted from 1.</param>
     /// <param name="ExitCode">The exit code (128 + N when killed by signal N), or <see langword="null"/> when it never started.</param>
     /// <param name="Error">Why it could not start, or why it counts as a failure; <see langword="null"/> otherwise.</param>
     /// <param name="Outcome">What becomes of the instance.</param>
@@ -77,6 +79,7 @@ public abstract partial record EngineEvent
         string Program,
         long Instance,
         long RunId,
+        int Try,
         int? ExitCode,
         string? Error,
         ExitOutcome Outcome,
@@ -110,8 +113,9 @@ public abstract partial record EngineEvent
     /// <param name="Program">The program.</param>
     /// <param name="Instance">The instance.</param>
     /// <param name="RunId">The run.</param>
+    /// <param name="Timeout">The stop timeout it outlived.</param>
     /// <param name="At">When.</param>
-    public sealed record Killed(string Program, long Instance, long RunId, DateTimeOffset At) : RunEvent;
+    public sealed record Killed(string Program, long Instance, long RunId, TimeSpan Timeout, DateTimeOffset At) : RunEvent;
 
     /// <summary>A signal was sent to a run's process group on command.</summary>
     /// <param name="Program">The program.</param>

@@ -53,6 +53,16 @@ public abstract partial record EngineEvent
     /// <param name="At">When.</param>
     public sealed record RollingRestartEnded(string Program, bool Completed, DateTimeOffset At) : EngineEvent;
 
+    /// <summary>
+    /// A command that acts on a program's instances was accepted: <c>stop</c>, <c>start</c>, <c>restart</c>,
+    /// <c>restart (rolling)</c>, <c>delete</c> or <c>signal SIGNAME</c>. What it does follows as other events.
+    /// </summary>
+    /// <param name="Command">The command, as users name it.</param>
+    /// <param name="Program">The program.</param>
+    /// <param name="Instance">One instance, or <see langword="null"/> for all of them.</param>
+    /// <param name="At">When.</param>
+    public sealed record CommandAccepted(string Command, string Program, long? Instance, DateTimeOffset At) : EngineEvent;
+
     /// <summary>A command was answered (accepted or refused).</summary>
     /// <param name="RequestId">The request.</param>
     /// <param name="Result">The answer.</param>

@@ -18,6 +18,12 @@ public sealed record EngineState(ImmutableArray<ProgramState> Programs)
     /// <summary>How many messages the engine has applied; grows by one per message.</summary>
     public long Version { get; init; }
 
+    /// <summary>
+    /// The id of the last event the engine decided (0 before the first); each event gets the next one, so ids grow by
+    /// one per event, across restarts of krust-pm when the state is restored from a journal.
+    /// </summary>
+    public long LastEventId { get; init; }
+
     /// <summary>Whether the engine is shutting down (every instance is being stopped, nothing starts again).</summary>
     public bool ShuttingDown { get; init; }
 

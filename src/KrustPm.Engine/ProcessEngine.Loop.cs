@@ -15,27 +15,22 @@ public sealed partial class ProcessEngine
                 // per batch, and every effect (a reply in particular) is carried out only after the state that caused
                 // it is visible.
                 var state = State;
-                var keptPerMessage = Math.Max(1, InstanceSlots(state));
-                var (count, kept) = (0, 0L);
-                while (count < MaxBatch && kept < MaxKeptSlots && reader.TryRead(out var message))
+                var count = 0;
+                while (count < MaxBatch && reader.TryRead(out var message))
                 {
                     if (IsCommand(message))
                     {
                         Interlocked.Decrement(ref _queuedCommands);
                     }
 
-                    var (next, produced) = Decider.Reduce(state, message);
-
-                    // Each kept before/after pair holds its states alive until the batch is published: keep them only
-                    // while someone listens, and publish sooner when the states are large.
+                    var decision = Decider.Decide(state, message);
                     if (Applied is not null)
                     {
-                        applied.Add(new AppliedMessage(message, state, next, produced));
-                        kept += keptPerMessage;
+                        applied.Add(new AppliedMessage(message, decision.Events, decision.State.Version, state.LastEventId + 1));
                     }
 
-                    effects.AddRange(produced);
-                    state = next;
+                    effects.AddRange(decision.Effects);
+                    state = decision.State;
                     count++;
                 }
 
@@ -76,18 +71,6 @@ public sealed partial class ProcessEngine
     private static bool IsCommand(Message message) => message is Message.Load or Message.Scale or Message.Shutdown
         or Message.StopInstances or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance
         or Message.SignalInstances;
-
-    /// <summary>How many instances (current and retiring) a state holds: what one more state can copy at most.</summary>
-    private static int InstanceSlots(EngineState state)
-    {
-        var slots = 0;
-        foreach (var program in state.Programs)
-        {
-            slots += program.Instances.Length + program.Retiring.Length;
-        }
-
-        return slots;
-    }
 
     private void Publish(EngineState state)
     {

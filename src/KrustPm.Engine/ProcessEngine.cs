@@ -15,12 +15,6 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     private const int MaxBatch = 1024;
 
     /// <summary>
-    /// While <see cref="Applied"/> has handlers, a batch ends once the states it keeps for them could hold this many
-    /// instance slots (about 8 MB of instance arrays): 1,024 messages at 1,000 instances, about 100 at 10,000.
-    /// </summary>
-    private const long MaxKeptSlots = 1 << 20;
-
-    /// <summary>
     /// How many commands may wait in the channel. Past it, a command is refused at once as
     /// <see cref="RejectionKind.Busy"/>; events from the launcher are never refused, so nothing that happened is lost.
     /// </summary>
@@ -63,8 +57,8 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     public EngineState State => Volatile.Read(ref _state);
 
     /// <summary>
-    /// Raised on the engine loop for each applied message, after the state is published. Handlers must be quick
-    /// and must not throw.
+    /// Raised on the engine loop for each applied message, with the events it led to, after the state is published.
+    /// Handlers must be quick and must not throw.
     /// </summary>
     public event Action<AppliedMessage>? Applied;
 

@@ -47,7 +47,7 @@ public partial class ReducerPropertyTests
                 Message.ReadyLineSeen m => RunOwner(before, m.RunId) is { Instance.Status: InstanceStatus.Running, Program.Spec.ReadyLogLine: not null },
                 _ => true,
             };
-            Check(applies || _state == before with { Version = _state.Version }, $"{StateView.Describe(message)} should have changed nothing");
+            Check(applies || _state == before with { Version = _state.Version, LastEventId = _state.LastEventId }, $"{StateView.Describe(message)} should have changed nothing");
             if (message is Message.UptimeReached u && RunOwner(before, u.RunId) is null)
             {
                 coverage.StaleUptimes++;

@@ -29,12 +29,12 @@ public sealed class EmbeddedSampleTests(PackedEngine engine)
 
         int[] instances =
         [
-            Pid(await sample.WaitForLineAsync(@"^ticker\.0 Started -> Running pid (\d+)$", Bound)),
-            Pid(await sample.WaitForLineAsync(@"^worker\.0 Started -> Running pid (\d+)$", Bound)),
-            Pid(await sample.WaitForLineAsync(@"^worker\.1 Started -> Running pid (\d+)$", Bound)),
+            Pid(await sample.WaitForLineAsync(@"^ticker\.0 running, pid (\d+) \(try 1\)$", Bound)),
+            Pid(await sample.WaitForLineAsync(@"^worker\.0 running, pid (\d+) \(try 1\)$", Bound)),
+            Pid(await sample.WaitForLineAsync(@"^worker\.1 running, pid (\d+) \(try 1\)$", Bound)),
         ];
         await sample.WaitForLineAsync(@"^scale worker 2 -> 3: accepted, 1 instance\(s\) affected$", Bound);
-        instances = [.. instances, Pid(await sample.WaitForLineAsync(@"^worker\.2 Started -> Running pid (\d+)$", Bound))];
+        instances = [.. instances, Pid(await sample.WaitForLineAsync(@"^worker\.2 running, pid (\d+) \(try 1\)$", Bound))];
         await sample.WaitForLineAsync("^all running$", Bound);
         await sample.WaitForLineAsync(@"^ticker\.0 \| tick$", Bound);
         sample.RememberChildren();
@@ -56,7 +56,7 @@ public sealed class EmbeddedSampleTests(PackedEngine engine)
         Assert.Contains("SIGINT: stopping every instance", output, StringComparison.Ordinal);
         foreach (var instance in new[] { "ticker.0", "worker.0", "worker.1", "worker.2" })
         {
-            Assert.Contains($"{instance} Stopping -> Stopped", output, StringComparison.Ordinal);
+            Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(instance)} exited \(\d+\): Stopped", output);
         }
 
         Assert.EndsWith("stopped; processes left: 0", output, StringComparison.Ordinal);

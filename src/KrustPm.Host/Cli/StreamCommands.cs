@@ -110,7 +110,7 @@ internal static class StreamCommands
         }
     }
 
-    /// <summary>One event as one readable line: <c>#18 04:18:13.679 instance.status good_sleeper.0 Stopping → Started try 2 exit 0</c>.</summary>
+    /// <summary>One event as one readable line: <c>#18 04:18:13.679 instance.exited good_sleeper.0 -> Backoff try 2 exit 1 retrying</c>.</summary>
     private static string EventLine(string data)
     {
         using var document = JsonDocument.Parse(data);
@@ -118,10 +118,14 @@ internal static class StreamCommands
         string? Text(string name) => e.TryGetProperty(name, out var value) ? value.ToString() : null;
         var who = Text("program") is { } program ? Text("instance") is { } instance ? $" {program}.{instance}" : $" {program}" : string.Empty;
         var at = e.TryGetProperty("at", out var time) ? time.GetDateTimeOffset().ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture) : string.Empty;
-        var change = Text("status") is { } status ? $" {Text("previousStatus") ?? "-"} -> {status}" : string.Empty;
+        var change = Text("status") is { } status ? $" -> {status}" : string.Empty;
         var details = string.Join(
             string.Empty,
-            new[] { ("command", ""), ("try", "try "), ("pid", "pid "), ("exitCode", "exit "), ("reason", ""), ("instances", "instances "), ("missed", "missed ") }
+            new[]
+            {
+                ("command", ""), ("try", "try "), ("pid", "pid "), ("exitCode", "exit "), ("signal", ""), ("outcome", ""), ("reason", ""),
+                ("instances", "instances "), ("missed", "missed "),
+            }
                 .Where(f => Text(f.Item1) is not null)
                 .Select(f => $" {f.Item2}{Text(f.Item1)}"));
         return $"#{Text("id") ?? "-"} {at} {Text("type")}{who}{change}{details}";

@@ -1,14 +1,10 @@
 namespace KrustPm.Host.Events;
 
 /// <summary>
-/// One thing that happened, as <c>GET /api/v1/events</c> streams it: <see cref="Id"/> grows by one per event.
-/// Types: <c>instance.status</c> (an instance changed status; <see cref="Status"/>, <see cref="PreviousStatus"/>,
-/// with <see cref="Pid"/> when it started and <see cref="ExitCode"/> or <see cref="Reason"/> when it ended),
-/// <c>instance.removed</c>, <c>program.loaded</c>, <c>program.scaled</c>, <c>command</c> (a command was applied:
-/// <see cref="Command"/>), <c>krust-pm.stopping</c>, <c>instance.ready</c> and <c>instance.not-ready</c> (a run
-/// became ready, or stopped being ready: <see cref="Reason"/> says what the probe saw), and <c>gap</c> (events were
-/// missed: see <see cref="Missed"/>). A status event to <c>Waiting</c> or <c>Blocked</c> carries
-/// <see cref="WaitingFor"/> and a <see cref="Reason"/>; so does a stop because the liveness probe failed.
+/// One thing that happened, as <c>GET /api/v1/events</c> streams it: the engine's event of that <see cref="Id"/>
+/// (ids grow; the engine's own bookkeeping events, such as a probe that passed again, have no entry, so there are
+/// gaps). <see cref="Type"/> says what happened; <see cref="Status"/>, when present, is the status the instance is in
+/// after it. Every type and its fields are listed in docs/http-api.md.
 /// </summary>
 public sealed record ApiEvent(long Id, DateTimeOffset At, string Type)
 {
@@ -18,23 +14,34 @@ public sealed record ApiEvent(long Id, DateTimeOffset At, string Type)
 
     public string? Status { get; init; }
 
-    public string? PreviousStatus { get; init; }
-
     public int? Try { get; init; }
 
     public int? Pid { get; init; }
 
     public int? ExitCode { get; init; }
 
+    /// <summary>For <c>instance.exited</c>: what becomes of the instance (<c>restarting</c>, <c>retrying</c>, <c>done</c>...).</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>For <c>instance.exited</c>: failed tries in a row, this one included.</summary>
+    public int? Failures { get; init; }
+
+    /// <summary>For <c>instance.stopping</c>, <c>instance.signalled</c>: the signal sent, as <c>SIGTERM</c>.</summary>
+    public string? Signal { get; init; }
+
+    /// <summary>For <c>instance.stopping</c> and <c>instance.killed</c>: the stop timeout, in milliseconds.</summary>
+    public long? TimeoutMs { get; init; }
+
     public string? Reason { get; init; }
 
     public DateTimeOffset? NextTryAt { get; init; }
 
+    /// <summary>For <c>program.loaded</c> and <c>program.scaled</c>: the instance count after it.</summary>
     public int? Instances { get; init; }
 
     public string? Command { get; init; }
 
-    /// <summary>For a status event to <c>Waiting</c> or <c>Blocked</c>: the dependencies not met, as <c>db (healthy)</c>.</summary>
+    /// <summary>For <c>instance.waiting</c> and <c>instance.blocked</c>: the dependencies not met, as <c>db (healthy)</c>.</summary>
     public IReadOnlyList<string>? WaitingFor { get; init; }
 
     /// <summary>For <c>gap</c>: how many events this client did not get.</summary>

@@ -18,6 +18,7 @@ internal sealed class EventFeed
     private readonly Queue<ApiEvent> _history = new();
     private readonly List<Reader> _readers = [];
     private long _lastId;
+    private long _lastEvictedId;
 
     /// <summary>The id of the newest event (0 before the first).</summary>
     public long LastId
@@ -31,29 +32,33 @@ internal sealed class EventFeed
         }
     }
 
-    /// <summary>Called on the engine loop for each applied message.</summary>
+    /// <summary>Called on the engine loop for each applied message: its events, as the API shows them.</summary>
     public void OnApplied(AppliedMessage applied)
     {
-        var derived = EventsFromTransitions.Derive(applied);
-        if (derived.Count == 0)
+        if (applied.Events.IsEmpty)
         {
             return;
         }
 
         lock (_lock)
         {
-            foreach (var candidate in derived)
+            for (var index = 0; index < applied.Events.Length; index++)
             {
-                var numbered = candidate with { Id = ++_lastId };
-                _history.Enqueue(numbered);
+                if (ApiEvents.From(applied.Events[index], applied.IdOf(index)) is not { } entry)
+                {
+                    continue;
+                }
+
+                _lastId = entry.Id;
+                _history.Enqueue(entry);
                 if (_history.Count > HistorySize)
                 {
-                    _history.Dequeue();
+                    _lastEvictedId = _history.Dequeue().Id;
                 }
 
                 foreach (var reader in _readers)
                 {
-                    reader.Offer(numbered);
+                    reader.Offer(entry);
                 }
             }
         }
@@ -71,9 +76,10 @@ internal sealed class EventFeed
         lock (_lock)
         {
             replay = [.. _history.Where(e => e.Id > since)];
-            var oldest = replay.Count > 0 ? replay[0].Id : _lastId + 1;
-            if (since < _lastId && oldest > since + 1)
+            if (since < _lastEvictedId)
             {
+                // Ids have gaps (bookkeeping events have no entry), so this counts ids: at most this many were missed.
+                var oldest = replay.Count > 0 ? replay[0].Id : _lastId + 1;
                 replay.Insert(0, Gap(oldest - since - 1));
             }
 

@@ -1,11 +1,13 @@
 using KrustPm.Engine;
 using KrustPm.Engine.Logs;
+using KrustPm.Host.Events;
 
 namespace KrustPm.Host.Hosting;
 
 /// <summary>
-/// Writes every lifecycle event to krust-pm's own log: started (pid), exited (code or signal) and what follows
-/// (restart in N ms, done, retries exceeded...), could not start and why, stopping, killed after the stop timeout.
+/// Writes the engine's events to krust-pm's own log, one line each for those a person follows: started (pid),
+/// exited (code or signal) and what follows (restart in N ms, done, retries exceeded...), could not start and why,
+/// stopping (signal, timeout, why), killed after the stop timeout, scaling, waiting, blocked, ready, not ready.
 /// </summary>
 internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 {
@@ -16,77 +18,62 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
             return;
         }
 
-        switch (applied.Message)
+        foreach (var @event in applied.Events)
         {
-            case Message.Started m when applied.FindRun(m.RunId) is var (program, instance):
-                LogStarted(program, instance.Id, m.Pid, instance.CurrentTry);
-                break;
-            case Message.Exited m when applied.FindRun(m.RunId) is var (program, instance):
-                var exit = ExitDescriptions.Describe(m.ExitCode);
-                var afterExit = Outcome(applied, program, m.At, instance);
-                LogExited(program, instance.Id, exit, afterExit);
-                break;
-            case Message.StartFailed m when applied.FindRun(m.RunId) is var (program, instance):
-                var afterFailure = Outcome(applied, program, m.At, instance);
-                LogStartFailed(program, instance.Id, m.Reason, afterFailure);
-                break;
-            case Message.StopTimeoutElapsed m when applied.FindRun(m.RunId) is var (program, instance) && instance.IsLive:
-                var timeout = (long)(applied.After.Find(program)?.Spec.StopTimeout.TotalMilliseconds ?? 0);
-                LogKilled(program, instance.Id, timeout);
-                break;
-            case Message.Scale m:
-                LogScale(m.Program, m.To);
-                LogStopping(applied);
-                break;
-            case Message.Shutdown when !applied.Before.ShuttingDown:
-                LogShutdown();
-                LogStopping(applied);
-                break;
+            Log(@event);
         }
-
-        LogHealth(applied);
     }
 
     public void EngineFailed(Exception error) => LogEngineFailed(error);
 
     public void OnLogWriteFailed(OutputSink sink, Exception error) => LogWriteFailed(sink.Path, error.Message);
 
-    private static string Outcome(AppliedMessage applied, string program, DateTimeOffset at, InstanceState instance) => instance switch
+    private void Log(EngineEvent @event)
     {
-        _ when !IsInstance(applied.After.Find(program), instance.Id) => "stopped and removed",
-        { Status: InstanceStatus.Backoff, NextTryAt: { } due } =>
-            $"restart in {(long)(due - at).TotalMilliseconds} ms (try {instance.CurrentTry}, {instance.ConsecutiveFailures} failure(s) in a row)",
-        { Status: InstanceStatus.Started } => $"restarting now (try {instance.CurrentTry})",
-        { Status: InstanceStatus.Done } => "done",
-        { Status: InstanceStatus.RetriesExceeded } => $"retries exceeded after {instance.ConsecutiveFailures} failures in a row",
-        { Status: InstanceStatus.Failed } => "failed (restart = \"never\")",
-        _ => instance.Status.ToString().ToLowerInvariant(),
-    };
-
-    /// <summary>Whether the program still has the instance; a binary search, as instance ids grow (oldest first).</summary>
-    private static bool IsInstance(ProgramState? program, long id) =>
-        program is not null && program.Instances.AsSpan().BinarySearch(new IdOrder(id)) >= 0;
-
-    /// <summary>Logs the instances this message asked to stop.</summary>
-    private void LogStopping(AppliedMessage applied)
-    {
-        foreach (var (before, program) in StateChanges.Programs(applied.Before, applied.After))
+        switch (@event)
         {
-            foreach (var (was, instance) in StateChanges.Instances(before, program).Changed)
-            {
-                if (instance.Status == InstanceStatus.Stopping && was?.Status != InstanceStatus.Stopping)
-                {
-                    var signal = Signals.NameOf(program.Spec.StopSignal);
-                    LogStoppingInstance(program.Name, instance.Id, signal, (long)program.Spec.StopTimeout.TotalMilliseconds);
-                }
-            }
+            case EngineEvent.InstanceStarted e:
+                LogStarted(e.Program, e.Instance, e.Pid, e.Try);
+                break;
+            case EngineEvent.InstanceExited { ExitCode: { } code } e:
+                // Worded before the call: OnApplied has checked that Information is logged.
+                var (exit, outcome) = (Lifecycle.Exit(code), Lifecycle.OutcomeText(e));
+                LogExited(e.Program, e.Instance, exit, outcome);
+                break;
+            case EngineEvent.InstanceExited e:
+                var afterFailure = Lifecycle.OutcomeText(e);
+                LogStartFailed(e.Program, e.Instance, e.Error ?? "unknown reason", afterFailure);
+                break;
+            case EngineEvent.StopRequested { Signal: not null, Reason: StopReason.Liveness } e:
+                LogLivenessFailed(e.Program, e.Instance, e.Detail ?? "liveness probe failed");
+                break;
+            case EngineEvent.StopRequested { Signal: { } signal } e:
+                var (name, why) = (Signals.NameOf(signal), Lifecycle.StopReasonText(e));
+                LogStoppingInstance(e.Program, e.Instance, name, (long)e.Timeout.TotalMilliseconds, why);
+                break;
+            case EngineEvent.Killed e:
+                LogKilled(e.Program, e.Instance, (long)e.Timeout.TotalMilliseconds);
+                break;
+            case EngineEvent.Scaled e:
+                LogScale(e.Program, e.To);
+                break;
+            case EngineEvent.ShutdownBegan:
+                LogShutdown();
+                break;
+            case EngineEvent.InstanceWaiting e:
+                var waitingFor = Lifecycle.WaitingFor(e.WaitingFor);
+                LogWaiting(e.Program, e.Instance, waitingFor);
+                break;
+            case EngineEvent.InstanceBlocked e:
+                LogBlocked(e.Program, e.Instance, e.Reason);
+                break;
+            case EngineEvent.ReadinessChanged { Ready: true } e:
+                LogReady(e.Program, e.Instance);
+                break;
+            case EngineEvent.ReadinessChanged e:
+                LogNotReady(e.Program, e.Instance, e.Detail);
+                break;
         }
-    }
-
-    /// <summary>Orders instances by id, for a binary search of one id.</summary>
-    private readonly struct IdOrder(long id) : IComparable<InstanceState>
-    {
-        public int CompareTo(InstanceState? other) => other is null ? 1 : id.CompareTo(other.Id);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} started, pid {Pid} (try {Try})")]
@@ -98,8 +85,8 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} could not start: {Reason}; {Outcome}")]
     private partial void LogStartFailed(string program, long instance, string reason, string outcome);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} stopping: SIG{Signal} to its process group, SIGKILL after {TimeoutMs} ms")]
-    private partial void LogStoppingInstance(string program, long instance, string signal, long timeoutMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} stopping: SIG{Signal} to its process group, SIGKILL after {TimeoutMs} ms ({Why})")]
+    private partial void LogStoppingInstance(string program, long instance, string signal, long timeoutMs, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} did not stop within {TimeoutMs} ms: SIGKILL to its process group")]
     private partial void LogKilled(string program, long instance, long timeoutMs);
@@ -109,6 +96,21 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopping every instance")]
     private partial void LogShutdown();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} waiting for {WaitingFor}")]
+    private partial void LogWaiting(string program, long instance, string waitingFor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} blocked: {Reason}")]
+    private partial void LogBlocked(string program, long instance, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} ready")]
+    private partial void LogReady(string program, long instance);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} not ready: {Reason}")]
+    private partial void LogNotReady(string program, long instance, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} {Reason}; restarting")]
+    private partial void LogLivenessFailed(string program, long instance, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "the engine failed; krust-pm stops")]
     private partial void LogEngineFailed(Exception error);

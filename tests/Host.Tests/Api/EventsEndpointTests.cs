@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace KrustPm.Host.Tests.Api;
 
-/// <summary><c>GET /api/v1/events</c>: numbered engine events as Server-Sent Events, with resume.</summary>
+/// <summary><c>GET /api/v1/events</c>: the engine's events as Server-Sent Events, with their ids, and resume.</summary>
 public sealed class EventsEndpointTests : ApiTestBase
 {
     private const string TwoPrograms = """
@@ -32,25 +32,23 @@ public sealed class EventsEndpointTests : ApiTestBase
     }
 
     [Fact]
-    public async Task Since_zero_replays_the_loads_and_every_status_change_with_ids_from_1_up_by_one()
+    public async Task Since_zero_replays_the_loads_and_every_launch_and_start_with_the_engines_growing_event_ids()
     {
         await StartAsync(TwoPrograms);
 
         await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events?since=0");
         var events = await stream.TakeUntilAsync(await SettledLastIdAsync());
 
-        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.NumericId));
-        Assert.Equal(("program.loaded", "web", 2L), (events[0].Type, events[0].Text("program"), events[0].Number("instances")));
-        Assert.Equal(("program.loaded", "worker", 1L), (events[1].Type, events[1].Text("program"), events[1].Number("instances")));
-        var statuses = events.Skip(2).ToList();
-        Assert.All(statuses, e => Assert.Equal("instance.status", e.Type));
+        Assert.True(events.Zip(events.Skip(1)).All(pair => pair.Second.NumericId > pair.First.NumericId), "ids must grow");
+        Assert.True(events[^1].NumericId <= Host.Engine.State.LastEventId, "the ids are the engine's event ids");
         Assert.Equal(
-            ["web.0 -> Started", "web.1 -> Started", "worker.0 -> Started"],
-            statuses.Where(e => e.Text("previousStatus") is null).Select(Transition));
+            ["program.loaded web", "instance.launched web.0 Started", "instance.launched web.1 Started", "program.loaded worker", "instance.launched worker.0 Started"],
+            events.Take(5).Select(Summary));
+        Assert.Equal((2L, 1L), (events[0].Number("instances"), events[3].Number("instances")));
         Assert.Equal(
-            ["web.0 Started -> Running", "web.1 Started -> Running", "worker.0 Started -> Running"],
-            statuses.Where(e => e.Text("previousStatus") is not null).Select(Transition).Order());
-        Assert.All(statuses.Where(e => e.Text("status") == "Running"), e => Assert.True(e.Number("pid") > 0));
+            ["instance.started web.0 Running", "instance.started web.1 Running", "instance.started worker.0 Running"],
+            events.Skip(5).Select(Summary).Order());
+        Assert.All(events.Skip(5), e => Assert.True(e.Number("pid") > 0));
     }
 
     [Fact]
@@ -63,9 +61,10 @@ public sealed class EventsEndpointTests : ApiTestBase
         var events = await stream.TakeAsync(3);
 
         Assert.Equal(("command", "stop", "worker"), (events[0].Type, events[0].Text("command"), events[0].Text("program")));
-        Assert.Equal("worker.0 Running -> Stopping", Transition(events[1]));
-        Assert.Equal("worker.0 Stopping -> Stopped", Transition(events[2]));
-        Assert.Equal(128 + Signals.Terminate, events[2].Number("exitCode"));
+        Assert.Equal("instance.stopping worker.0 Stopping", Summary(events[1]));
+        Assert.Equal(("SIGTERM", "stop command"), (events[1].Text("signal"), events[1].Text("reason")));
+        Assert.Equal("instance.exited worker.0 Stopped", Summary(events[2]));
+        Assert.Equal((128 + Signals.Terminate, "stopped"), (events[2].Number("exitCode"), events[2].Text("outcome")));
     }
 
     [Theory]
@@ -97,9 +96,10 @@ public sealed class EventsEndpointTests : ApiTestBase
         var events = await stream.TakeAsync(6);
 
         Assert.Equal(
-            ["command delete web.0", "instance.status web.0 Stopping", "instance.removed web.0",
-             "program.scaled web 2", "instance.status web.2 Started", "instance.status web.2 Running"],
+            ["command delete web.0", "instance.stopping web.0 Stopping", "instance.removed web.0",
+             "instance.exited web.0 ", "program.scaled web 2", "instance.launched web.2 Started"],
             events.Select(Summary));
+        Assert.Equal("removed", events[3].Text("outcome"));
     }
 
     [Fact]
@@ -112,12 +112,13 @@ public sealed class EventsEndpointTests : ApiTestBase
         await using var full = await EventReader.OpenAsync(Client, "/api/v1/events?since=0");
         var all = await full.TakeUntilAsync(last);
 
-        foreach (var after in new long[] { 1, 5, all.Count - 1 })
+        foreach (var index in new[] { 0, 4, all.Count - 2 })
         {
+            var after = all[index].NumericId;
             await using var resumed = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{after}");
-            var rest = await resumed.TakeUntilAsync(all.Count);
+            var rest = await resumed.TakeUntilAsync(last);
 
-            Assert.Equal(all.Skip((int)after).Select(e => e.ToString()), rest.Select(e => e.ToString()));
+            Assert.Equal(all.Skip(index + 1).Select(e => e.ToString()), rest.Select(e => e.ToString()));
         }
     }
 
@@ -126,9 +127,12 @@ public sealed class EventsEndpointTests : ApiTestBase
     {
         await StartAsync(TwoPrograms);
 
-        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events?since=0", lastEventId: "2");
+        await using var full = await EventReader.OpenAsync(Client, "/api/v1/events?since=0");
+        var (first, second) = (await full.NextAsync(), await full.NextAsync());
 
-        Assert.Equal(3, (await stream.NextAsync()).NumericId);
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events?since=0", lastEventId: $"{first.NumericId}");
+
+        Assert.Equal(second.NumericId, (await stream.NextAsync()).NumericId);
     }
 
     [Fact]
@@ -136,12 +140,15 @@ public sealed class EventsEndpointTests : ApiTestBase
     {
         await StartAsync(TwoPrograms);
         var last = await SettledLastIdAsync();
-        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{last - 2}");
+        await using var history = await EventReader.OpenAsync(Client, "/api/v1/events?since=0");
+        var past = await history.TakeUntilAsync(last);
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{past[^3].NumericId}");
 
         await PostJsonAsync("/api/v1/programs/worker/restart");
         var events = await stream.TakeAsync(6);
+        var live = await history.TakeAsync(4);
 
-        Assert.Equal(Enumerable.Range((int)last - 1, 6).Select(i => (long)i), events.Select(e => e.NumericId));
+        Assert.Equal(past.TakeLast(2).Concat(live).Select(e => e.NumericId), events.Select(e => e.NumericId));
     }
 
     [Fact]
@@ -154,7 +161,8 @@ public sealed class EventsEndpointTests : ApiTestBase
         await PostJsonAsync("/api/v1/programs/worker/stop");
 
         var first = await stream.NextAsync();
-        Assert.Equal((last + 1, "command"), (first.NumericId, first.Type));
+        Assert.Equal("command", first.Type);
+        Assert.True(first.NumericId > last, $"event {first.NumericId} is not newer than {last}");
     }
 
     [Fact]
@@ -213,24 +221,27 @@ public sealed class EventsEndpointTests : ApiTestBase
         await StartAsync(TwoPrograms);
         for (var round = 0; round < 3; round++)
         {
-            // Each instance scaled up and down makes 4 events (Started, Running, Stopping, removed).
+            // Each instance scaled up and down makes 5 entries (launched, started, stopping, removed, exited).
             Assert.True((await Host.Engine.ScaleAsync("web", 1000, Token)).Accepted);
             Assert.True((await Host.Engine.ScaleAsync("web", 0, Token)).Accepted);
         }
 
         var last = await SettledLastIdAsync();
         Assert.True(last > EventFeed.HistorySize + 1000, $"only {last} events");
-        var oldest = last - EventFeed.HistorySize + 1;
 
         await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events?since=0");
         var gap = await stream.NextAsync();
         var first = await stream.NextAsync();
 
-        Assert.Equal(("gap", null, oldest - 1), (gap.Type, gap.Id, gap.Number("missed")));
-        Assert.Equal(oldest, first.NumericId);
-        await using var recent = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{last - 3}");
+        // Ids have gaps (bookkeeping events have no entry): the gap counts the ids before the oldest one kept.
+        Assert.Equal(("gap", null), (gap.Type, gap.Id));
+        Assert.True(first.NumericId > 1000, $"the oldest event kept is {first.NumericId}");
+        Assert.Equal(first.NumericId - 1, gap.Number("missed"));
+        var rest = await stream.TakeUntilAsync(last);
+        Assert.Equal(EventFeed.HistorySize - 1, rest.Count);
+        await using var recent = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{rest[^4].NumericId}");
         var latest = await recent.TakeAsync(3);
-        Assert.Equal([last - 2, last - 1, last], latest.Select(e => e.NumericId));
+        Assert.Equal(rest.TakeLast(3).Select(e => e.NumericId), latest.Select(e => e.NumericId));
     }
 
     [Theory]
@@ -247,15 +258,11 @@ public sealed class EventsEndpointTests : ApiTestBase
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Last-Event-ID");
     }
 
-    private static string Transition(ReceivedEvent e) =>
-        e.Text("previousStatus") is { } previous
-            ? $"{e.Text("program")}.{e.Number("instance")} {previous} -> {e.Text("status")}"
-            : $"{e.Text("program")}.{e.Number("instance")} -> {e.Text("status")}";
-
     private static string Summary(ReceivedEvent e) => e.Type switch
     {
         "command" => $"command {e.Text("command")} {e.Text("program")}.{e.Number("instance")}",
         "program.scaled" => $"program.scaled {e.Text("program")} {e.Number("instances")}",
+        "program.loaded" => $"program.loaded {e.Text("program")}",
         "instance.removed" => $"instance.removed {e.Text("program")}.{e.Number("instance")}",
         _ => $"{e.Type} {e.Text("program")}.{e.Number("instance")} {e.Text("status")}",
     };

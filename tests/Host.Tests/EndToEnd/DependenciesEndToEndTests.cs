@@ -47,7 +47,7 @@ public sealed class DependenciesEndToEndTests(PublishedKrustPm krustPm) : IDispo
 
         // The history: web waiting, then db ready, then web ready.
         var events = await ReadEventsAsync(krust, until: "\"program\":\"web\"", type: "instance.ready");
-        var webWaiting = events.FindIndex(e => e.Type == "instance.status" && e.Data.Contains("\"program\":\"web\"", StringComparison.Ordinal) && e.Data.Contains("Waiting", StringComparison.Ordinal));
+        var webWaiting = events.FindIndex(e => e.Type == "instance.waiting" && e.Data.Contains("\"program\":\"web\"", StringComparison.Ordinal));
         var dbReady = events.FindIndex(e => e.Type == "instance.ready" && e.Data.Contains("\"program\":\"db\"", StringComparison.Ordinal));
         var webReady = events.FindIndex(e => e.Type == "instance.ready" && e.Data.Contains("\"program\":\"web\"", StringComparison.Ordinal));
         Assert.True(webWaiting >= 0 && dbReady > webWaiting && webReady > dbReady, string.Join('\n', events.Select(e => $"{e.Type} {e.Data}")));

@@ -40,10 +40,4 @@ internal static class HealthStates
         new(spec, [.. instances], instances.Length == 0 ? 0 : instances.Max(i => i.Id) + 1);
 
     public static EngineState State(params ProgramState[] programs) => new([.. programs]);
-
-    /// <summary>A message that derives no event of its own (only the state changes do).</summary>
-    public static Message Neutral => new Message.ProbeResult(1, ProbeKind.Readiness, new ProbeOutcome(true, "HTTP 200", At), At);
-
-    public static AppliedMessage Change(EngineState before, EngineState after, Message? message = null) =>
-        new(message ?? Neutral, before, after, []);
 }

@@ -32,11 +32,15 @@ internal static class Applied
         return state;
     }
 
-    public static AppliedMessage Apply(EngineState before, Message message)
+    /// <summary>Decides one message: what the engine hands its handlers, and the state after it.</summary>
+    public static Step Apply(EngineState before, Message message)
     {
-        var (after, effects) = Decider.Reduce(before, message);
-        return new AppliedMessage(message, before, after, effects);
+        var decision = Decider.Decide(before, message);
+        return new Step(new AppliedMessage(message, decision.Events, decision.State.Version, before.LastEventId + 1), decision.State);
     }
+
+    /// <summary>One applied message and the state it led to.</summary>
+    public sealed record Step(AppliedMessage Applied, EngineState After);
 
     public static Message.Started Started(long run) => new(run, Pid(run), At(1));
 

@@ -4,7 +4,7 @@ using static KrustPm.Host.Tests.Hosting.Applied;
 
 namespace KrustPm.Host.Tests.Hosting;
 
-/// <summary><see cref="EngineEventLog"/> at 1,000 instances: it logs what changed, found without a search per instance.</summary>
+/// <summary><see cref="EngineEventLog"/> at 1,000 instances: one line per event a person follows, in order.</summary>
 public sealed class EngineEventLogTests
 {
     private static readonly EngineState Web = Running(Spec("web", 1_000));
@@ -24,7 +24,7 @@ public sealed class EngineEventLogTests
         Log(Apply(Web, new Message.Scale("web", 999, 7, At(5))));
 
         Assert.Equal(
-            ["scaling web to 999 instances", "web.0 stopping: SIGTERM to its process group, SIGKILL after 10000 ms"],
+            ["scaling web to 999 instances", "web.0 stopping: SIGTERM to its process group, SIGKILL after 10000 ms (scale-down)"],
             _logger.Lines);
     }
 
@@ -59,9 +59,9 @@ public sealed class EngineEventLogTests
 
         Assert.Equal("stopping every instance", _logger.Lines[0]);
         Assert.Equal(
-            Enumerable.Range(0, 1_000).Where(i => i != 10).Select(i => $"web.{i} stopping: SIGTERM to its process group, SIGKILL after 10000 ms"),
+            Enumerable.Range(0, 1_000).Where(i => i != 10).Select(i => $"web.{i} stopping: SIGTERM to its process group, SIGKILL after 10000 ms (krust-pm is stopping)"),
             _logger.Lines.Skip(1));
     }
 
-    private void Log(AppliedMessage applied) => new EngineEventLog(_logger).OnApplied(applied);
+    private void Log(Step step) => new EngineEventLog(_logger).OnApplied(step.Applied);
 }
