@@ -12,20 +12,9 @@ public static partial class Decider
             return;
         }
 
-        var names = new HashSet<string>(t.State.Programs.Select(p => p.Name), StringComparer.Ordinal);
-        foreach (var spec in m.Programs)
+        if (Refusal(t.State.Programs.Select(p => p.Spec), m.Programs) is { } refusal)
         {
-            var problem = names.Add(spec.Name) ? Problem(spec) : $"A program named '{spec.Name}' already exists.";
-            if (problem is not null)
-            {
-                t.Reply(m.RequestId, CommandResult.Rejected(RejectionKind.Invalid, problem));
-                return;
-            }
-        }
-
-        if (DependencyProblems(t.State, m.Programs) is { } problems)
-        {
-            t.Reply(m.RequestId, CommandResult.Rejected(RejectionKind.Invalid, problems));
+            t.Reply(m.RequestId, CommandResult.Rejected(RejectionKind.Invalid, refusal));
             return;
         }
 
@@ -41,15 +30,33 @@ public static partial class Decider
         t.Reply(m.RequestId, CommandResult.Ok(added));
     }
 
-    /// <summary>What is wrong with the dependencies of the programs, loaded and new together; <see langword="null"/> when nothing.</summary>
-    private static string? DependencyProblems(EngineState state, ImmutableArray<ProgramSpec> programs)
+    /// <summary>
+    /// Why <paramref name="programs"/> cannot be supervised beside <paramref name="kept"/>: a name twice, an unusable
+    /// specification, dependencies that cannot be met; <see langword="null"/> when they can.
+    /// </summary>
+    private static string? Refusal(IEnumerable<ProgramSpec> kept, ImmutableArray<ProgramSpec> programs)
+    {
+        var names = new HashSet<string>(kept.Select(p => p.Name), StringComparer.Ordinal);
+        foreach (var spec in programs)
+        {
+            if ((names.Add(spec.Name) ? Problem(spec) : $"A program named '{spec.Name}' already exists.") is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return DependencyProblems(kept, programs);
+    }
+
+    /// <summary>What is wrong with the dependencies of the programs, kept and new together; <see langword="null"/> when nothing.</summary>
+    private static string? DependencyProblems(IEnumerable<ProgramSpec> kept, ImmutableArray<ProgramSpec> programs)
     {
         if (programs.All(p => p.DependsOn.Count == 0))
         {
-            return null; // Programs already loaded cannot depend on new ones: they were checked without them.
+            return null; // Programs already kept cannot depend on new ones: they were checked without them.
         }
 
-        var problems = Health.DependencyGraph.Check([.. state.Programs.Select(p => p.Spec), .. programs]);
+        var problems = Health.DependencyGraph.Check([.. kept, .. programs]);
         return problems.Count == 0
             ? null
             : "The dependencies cannot be met: "

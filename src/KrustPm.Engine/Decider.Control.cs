@@ -34,7 +34,7 @@ public static partial class Decider
             else
             {
                 // A waiting or blocked instance no longer waits.
-                t.Emit(new EngineEvent.InstanceStopped(program.Name, instance.Id, m.At));
+                t.Emit(new EngineEvent.InstanceStopped(program.Name, instance.Id, ByCommand: true, m.At));
             }
         }
 

@@ -17,6 +17,12 @@ public static partial class Decider
     {
         EngineEvent.ProgramLoaded e => state with { Programs = state.Programs.Add(new ProgramState(e.Spec, [], 0)) },
         EngineEvent.ShutdownBegan => state with { ShuttingDown = true },
+        EngineEvent.EngineResumed e => Resumed(state, e.At),
+        EngineEvent.ProgramRemoved e => state.IndexOf(e.Program) is var index and >= 0 ? state with { Programs = state.Programs.RemoveAt(index) } : state,
+        EngineEvent.ProgramsOrdered e => state with
+        {
+            Programs = [.. state.Programs.OrderBy(p => e.Programs.IndexOf(p.Name) is var at and >= 0 ? at : int.MaxValue)],
+        },
         EngineEvent.RollingRestartBegan e => WithProgram(state, e.Program, p => p with
         {
             Rolling = new RollingRestart(e.RequestId, e.Instances[0], ImmutableQueue.CreateRange(e.Instances.Skip(1)), e.Instances.Length),
@@ -32,7 +38,7 @@ public static partial class Decider
         {
             PendingReplies = state.PendingReplies.Add(new PendingReply(e.RequestId, [.. e.AwaitedRuns], e.Result)),
         },
-        EngineEvent.Scaled or EngineEvent.CommandAccepted or EngineEvent.Killed or EngineEvent.Signalled => state,
+        EngineEvent.Scaled or EngineEvent.ProgramRestored or EngineEvent.CommandAccepted or EngineEvent.Killed or EngineEvent.Signalled => state,
         EngineEvent.InstanceAdded e => WithProgram(state, e.Program, p => p with
         {
             Instances = p.Instances.Add(new InstanceState(e.Instance, 1, InstanceStatus.Started)),
@@ -64,11 +70,12 @@ public static partial class Decider
         EngineEvent.StopRequested e => Stopping(instance, e),
         EngineEvent.InstanceWaiting e => Held(spec, instance, InstanceStatus.Waiting, e.Try, e.WaitingFor, e.FreshStreak, reason: null),
         EngineEvent.InstanceBlocked e => Held(spec, instance, InstanceStatus.Blocked, e.Try, e.WaitingFor, e.FreshStreak, e.Reason),
-        EngineEvent.InstanceStopped => instance with
+        EngineEvent.InstanceStopped e => instance with
         {
             Status = InstanceStatus.Stopped,
             NextTryAt = null,
             WaitingFor = ImmutableArray<string>.Empty,
+            StopIntended = instance.StopIntended || e.ByCommand,
         },
         EngineEvent.ProbeStarted e => instance with { ProbesInFlight = instance.ProbesInFlight | Flag(e.Kind) },
         EngineEvent.ProbeCompleted { Kind: ProbeKind.Readiness } e => instance with
@@ -92,6 +99,35 @@ public static partial class Decider
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Unknown instance event type."),
     };
 
+    /// <summary>
+    /// krust-pm started again: no process of the previous run is left, so no run is live, nothing is being stopped,
+    /// restarted, retired or answered, and every instance is marked as restored (and stopped until it is launched).
+    /// </summary>
+    private static EngineState Resumed(EngineState state, DateTimeOffset at) => state with
+    {
+        ShuttingDown = false,
+        PendingReplies = [],
+        Programs = [.. state.Programs.Select(p => p with
+        {
+            Retiring = [],
+            Rolling = null,
+            Instances = [.. p.Instances.Select(i => i with
+            {
+                Status = i.Status is InstanceStatus.Done or InstanceStatus.Failed or InstanceStatus.RetriesExceeded ? i.Status : InstanceStatus.Stopped,
+                RunId = null,
+                Pid = null,
+                NextTryAt = null,
+                StopRequested = false,
+                RestartRequested = false,
+                WaitingFor = [],
+                Ready = InitialReady(p.Spec),
+                ProbesInFlight = ProbeKinds.None,
+                FailingBecause = null,
+                RestoredAt = at,
+            })],
+        })],
+    };
+
     /// <summary>A new run of an instance: everything that belonged to its last run is reset.</summary>
     private static InstanceState Launched(ProgramSpec spec, InstanceState instance, EngineEvent.InstanceLaunched e)
     {
@@ -104,6 +140,7 @@ public static partial class Decider
             Pid = null,
             NextTryAt = null,
             StopRequested = false,
+            StopIntended = false,
             WaitingFor = ImmutableArray<string>.Empty,
 
             // A blocked instance's error was the dependency's; the new run has no error yet.
@@ -124,7 +161,7 @@ public static partial class Decider
     private static InstanceState Held(
         ProgramSpec spec, InstanceState instance, InstanceStatus status, int attempt, ImmutableArray<string> waitingFor, bool fresh, string? reason)
     {
-        var basis = fresh ? instance with { ConsecutiveFailures = 0 } : instance;
+        var basis = fresh ? instance with { ConsecutiveFailures = 0, StopIntended = false } : instance;
         return basis with
         {
             Status = status,
@@ -151,7 +188,7 @@ public static partial class Decider
             : instance with { Status = InstanceStatus.Stopping, StopRequested = true, NextTryAt = null, ProbesInFlight = ProbeKinds.None };
         return e.Reason switch
         {
-            StopReason.Command => stopping with { RestartRequested = false, FailingBecause = null },
+            StopReason.Command => stopping with { RestartRequested = false, FailingBecause = null, StopIntended = true },
             StopReason.Restart => stopping with { RestartRequested = true, FailingBecause = null },
             StopReason.RestartWith => stopping with { RestartRequested = true },
             StopReason.ScaleDown or StopReason.Removed => stopping with { RestartRequested = false },

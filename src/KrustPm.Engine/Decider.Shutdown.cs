@@ -26,7 +26,7 @@ public static partial class Decider
                 {
                     if (instance.Status is InstanceStatus.Backoff or InstanceStatus.Waiting or InstanceStatus.Blocked)
                     {
-                        t.Emit(new EngineEvent.InstanceStopped(program.Name, instance.Id, m.At));
+                        t.Emit(new EngineEvent.InstanceStopped(program.Name, instance.Id, ByCommand: false, m.At));
                     }
 
                     continue;

@@ -24,6 +24,7 @@ public static partial class Decider
         switch (message)
         {
             case Message.Load m: Load(t, m); break;
+            case Message.Restore m: Restore(t, m); break;
             case Message.Scale m: Scale(t, m); break;
             case Message.Shutdown m: Shutdown(t, m); break;
             case Message.StopInstances m: StopCommand(t, m); break;

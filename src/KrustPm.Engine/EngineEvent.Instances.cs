@@ -150,8 +150,9 @@ public abstract partial record EngineEvent
     /// <summary>An instance that was not running (waiting, in backoff) is stopped and stays so.</summary>
     /// <param name="Program">The program.</param>
     /// <param name="Instance">The instance.</param>
+    /// <param name="ByCommand">Stopped by a stop command (not by the shutdown): it stays stopped when krust-pm starts again.</param>
     /// <param name="At">When.</param>
-    public sealed record InstanceStopped(string Program, long Instance, DateTimeOffset At) : InstanceEvent;
+    public sealed record InstanceStopped(string Program, long Instance, bool ByCommand, DateTimeOffset At) : InstanceEvent;
 
     /// <summary>
     /// An instance was removed from its program (a scale-down, a delete). A live one is kept apart until its run has

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace KrustPm.Engine;
 
@@ -6,8 +7,39 @@ namespace KrustPm.Engine;
 /// What happened in the engine, in the words its users use: the decided consequences of a <see cref="Message"/>.
 /// The engine's state is the fold of its events (<see cref="Decider.Evolve"/>), and its effects follow from them
 /// (<see cref="Decider.EffectsOf"/>); the journal, the event API and krust-pm's log all map them. The set is closed
-/// (private constructor); every event carries the time it happened.
+/// (private constructor); every event carries the time it happened. In the journal, an event is a JSON object whose
+/// <c>type</c> names it.
 /// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(EngineEvent.ProgramLoaded), "ProgramLoaded")]
+[JsonDerivedType(typeof(EngineEvent.Scaled), "Scaled")]
+[JsonDerivedType(typeof(EngineEvent.EngineResumed), "EngineResumed")]
+[JsonDerivedType(typeof(EngineEvent.ProgramRestored), "ProgramRestored")]
+[JsonDerivedType(typeof(EngineEvent.ProgramRemoved), "ProgramRemoved")]
+[JsonDerivedType(typeof(EngineEvent.ProgramsOrdered), "ProgramsOrdered")]
+[JsonDerivedType(typeof(EngineEvent.ShutdownBegan), "ShutdownBegan")]
+[JsonDerivedType(typeof(EngineEvent.RollingRestartBegan), "RollingRestartBegan")]
+[JsonDerivedType(typeof(EngineEvent.RollingRestartMoved), "RollingRestartMoved")]
+[JsonDerivedType(typeof(EngineEvent.RollingRestartEnded), "RollingRestartEnded")]
+[JsonDerivedType(typeof(EngineEvent.CommandAccepted), "CommandAccepted")]
+[JsonDerivedType(typeof(EngineEvent.Answered), "Answered")]
+[JsonDerivedType(typeof(EngineEvent.AnswerDeferred), "AnswerDeferred")]
+[JsonDerivedType(typeof(EngineEvent.InstanceAdded), "InstanceAdded")]
+[JsonDerivedType(typeof(EngineEvent.InstanceLaunched), "InstanceLaunched")]
+[JsonDerivedType(typeof(EngineEvent.InstanceStarted), "InstanceStarted")]
+[JsonDerivedType(typeof(EngineEvent.InstanceStable), "InstanceStable")]
+[JsonDerivedType(typeof(EngineEvent.InstanceExited), "InstanceExited")]
+[JsonDerivedType(typeof(EngineEvent.StopRequested), "StopRequested")]
+[JsonDerivedType(typeof(EngineEvent.Killed), "Killed")]
+[JsonDerivedType(typeof(EngineEvent.Signalled), "Signalled")]
+[JsonDerivedType(typeof(EngineEvent.InstanceWaiting), "InstanceWaiting")]
+[JsonDerivedType(typeof(EngineEvent.InstanceBlocked), "InstanceBlocked")]
+[JsonDerivedType(typeof(EngineEvent.InstanceStopped), "InstanceStopped")]
+[JsonDerivedType(typeof(EngineEvent.InstanceRemoved), "InstanceRemoved")]
+[JsonDerivedType(typeof(EngineEvent.ProbeStarted), "ProbeStarted")]
+[JsonDerivedType(typeof(EngineEvent.ProbeCompleted), "ProbeCompleted")]
+[JsonDerivedType(typeof(EngineEvent.ReadyLineMatched), "ReadyLineMatched")]
+[JsonDerivedType(typeof(EngineEvent.ReadinessChanged), "ReadinessChanged")]
 public abstract partial record EngineEvent
 {
     private EngineEvent()
@@ -28,6 +60,34 @@ public abstract partial record EngineEvent
     /// <param name="To">How many it has now.</param>
     /// <param name="At">When.</param>
     public sealed record Scaled(string Program, int From, int To, DateTimeOffset At) : EngineEvent;
+
+    /// <summary>
+    /// krust-pm started again with the state its journal kept: the processes of the previous run are gone (their runs
+    /// end without an exit code), nothing waits for an answer, and no rolling restart or shutdown is under way.
+    /// </summary>
+    /// <param name="At">When.</param>
+    public sealed record EngineResumed(DateTimeOffset At) : EngineEvent;
+
+    /// <summary>
+    /// A program kept by the journal is supervised again as it was: its instances keep their ids, counts and history;
+    /// those a stop command stopped stay stopped, the others are launched next.
+    /// </summary>
+    /// <param name="Program">The program.</param>
+    /// <param name="Instances">How many instances it has.</param>
+    /// <param name="Stopped">How many of them stay stopped (a stop command stopped them).</param>
+    /// <param name="At">When.</param>
+    public sealed record ProgramRestored(string Program, int Instances, int Stopped, DateTimeOffset At) : EngineEvent;
+
+    /// <summary>A program is no longer supervised (its instances have no process left).</summary>
+    /// <param name="Program">The program.</param>
+    /// <param name="Reason">Why, as a sentence.</param>
+    /// <param name="At">When.</param>
+    public sealed record ProgramRemoved(string Program, string Reason, DateTimeOffset At) : EngineEvent;
+
+    /// <summary>The programs are listed in this order from now on (the configuration's order).</summary>
+    /// <param name="Programs">Every program's name, in order.</param>
+    /// <param name="At">When.</param>
+    public sealed record ProgramsOrdered(ImmutableArray<string> Programs, DateTimeOffset At) : EngineEvent;
 
     /// <summary>krust-pm is stopping: every instance is stopped, and nothing starts again.</summary>
     /// <param name="At">When.</param>

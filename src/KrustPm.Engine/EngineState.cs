@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace KrustPm.Engine;
 
@@ -28,9 +29,11 @@ public sealed record EngineState(ImmutableArray<ProgramState> Programs)
     public bool ShuttingDown { get; init; }
 
     /// <summary>Requests whose answer waits for processes to exit (a scale-down, the shutdown).</summary>
+    [JsonInclude]
     internal ImmutableArray<PendingReply> PendingReplies { get; init; } = [];
 
     /// <summary>Whether any OS launch is still in flight or alive, in any program.</summary>
+    [JsonIgnore]
     public bool HasLiveRuns => Programs.Any(p => p.Instances.Any(i => i.IsLive) || p.Retiring.Any(i => i.IsLive));
 
     /// <summary>Finds a program by name.</summary>

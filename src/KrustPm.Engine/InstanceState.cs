@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace KrustPm.Engine;
 
 /// <summary>One instance of a program, as the engine last saw it. Immutable.</summary>
@@ -35,6 +37,19 @@ public sealed record InstanceState(long Id, int CurrentTry, InstanceStatus Statu
 
     /// <summary>Whether krust-pm asked this instance to stop (its exit is then not a failure).</summary>
     public bool StopRequested { get; init; }
+
+    /// <summary>
+    /// Whether a stop command stopped this instance (and no command started it since): it stays stopped when krust-pm
+    /// starts again. A shutdown does not set it.
+    /// </summary>
+    public bool StopIntended { get; init; }
+
+    /// <summary>
+    /// When krust-pm carried this instance over from its previous run (restored from the journal), or
+    /// <see langword="null"/> for an instance of this run. What it shows of earlier runs (<see cref="LastExitCode"/>,
+    /// <see cref="ExitedAt"/>, <see cref="CurrentTry"/>) is from before this time until its next run ends.
+    /// </summary>
+    public DateTimeOffset? RestoredAt { get; init; }
 
     /// <summary>Whether the instance is being restarted: once its process has exited, a new try starts at once.</summary>
     public bool RestartRequested { get; init; }
@@ -74,5 +89,6 @@ public sealed record InstanceState(long Id, int CurrentTry, InstanceStatus Statu
     public string? FailingBecause { get; init; }
 
     /// <summary>Whether an OS launch is in flight or alive for this instance.</summary>
+    [JsonIgnore]
     public bool IsLive => RunId is not null;
 }

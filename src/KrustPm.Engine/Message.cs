@@ -22,6 +22,18 @@ public abstract record Message
     /// <param name="At">When the command was given.</param>
     public sealed record Load(ImmutableArray<ProgramSpec> Programs, long RequestId, DateTimeOffset At) : Message;
 
+    /// <summary>
+    /// Command: supervise these programs, carrying over what the current state (restored from a journal) decided at
+    /// run time. A program whose specification is unchanged keeps its instances (ids, count, history); those a stop
+    /// command stopped stay stopped and the others are launched again. A program whose specification changed, or
+    /// that is new, starts from its specification; a program not listed is dropped. On an empty state it is
+    /// <see cref="Load"/>.
+    /// </summary>
+    /// <param name="Programs">The programs, in order.</param>
+    /// <param name="RequestId">The request to answer.</param>
+    /// <param name="At">When the command was given.</param>
+    public sealed record Restore(ImmutableArray<ProgramSpec> Programs, long RequestId, DateTimeOffset At) : Message;
+
     /// <summary>Command: set the number of instances of a program.</summary>
     /// <param name="Program">The program's name.</param>
     /// <param name="To">The wanted number of instances.</param>

@@ -7,6 +7,7 @@ public sealed partial class ProcessEngine
         var reader = _inbox.Reader;
         var applied = new List<AppliedMessage>();
         var effects = new List<Effect>();
+        var journaled = new List<Journal.JournalRecord>();
         try
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -29,9 +30,24 @@ public sealed partial class ProcessEngine
                         applied.Add(new AppliedMessage(message, decision.Events, decision.State.Version, state.LastEventId + 1));
                     }
 
+                    if (_journal is not null)
+                    {
+                        for (var index = 0; index < decision.Events.Length; index++)
+                        {
+                            journaled.Add(new Journal.JournalRecord(state.LastEventId + 1 + index, decision.State.Version, decision.Events[index]));
+                        }
+                    }
+
                     effects.AddRange(decision.Effects);
                     state = decision.State;
                     count++;
+                }
+
+                // Written ahead: the journal holds what happened before anything is done about it.
+                if (journaled.Count > 0)
+                {
+                    _journal!.Append(journaled, state);
+                    journaled.Clear();
                 }
 
                 Publish(state);
@@ -68,7 +84,7 @@ public sealed partial class ProcessEngine
     }
 
     /// <summary>Commands come from <see cref="SendAsync"/>; everything else reports what happened.</summary>
-    private static bool IsCommand(Message message) => message is Message.Load or Message.Scale or Message.Shutdown
+    private static bool IsCommand(Message message) => message is Message.Load or Message.Restore or Message.Scale or Message.Shutdown
         or Message.StopInstances or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance
         or Message.SignalInstances;
 

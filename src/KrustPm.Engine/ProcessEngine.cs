@@ -31,7 +31,8 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     private readonly LauncherEvents _events;
     private readonly Lock _startLock = new();
     private readonly Random? _random;
-    private EngineState _state = EngineState.Empty;
+    private readonly Journal.IJournal? _journal;
+    private EngineState _state;
     private TaskCompletionSource _published = NewSignal();
     private long _nextRequestId;
     private int _queuedCommands;
@@ -45,11 +46,21 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     /// <param name="random">The source of backoff jitter; a shared one when <see langword="null"/>.</param>
     /// <param name="probes">Runs readiness and liveness probes; <see cref="Health.ProbeRunner"/> when <see langword="null"/>.</param>
     public ProcessEngine(IProcessLauncher launcher, TimeProvider? time = null, Random? random = null, Health.IProbeRunner? probes = null)
+        : this(launcher, new EngineOptions { Time = time, Random = random, Probes = probes })
+    {
+    }
+
+    /// <summary>Creates an engine; call <see cref="Start"/> to run it.</summary>
+    /// <param name="launcher">Carries out launches and signals.</param>
+    /// <param name="options">Its clock, jitter, probe runner, journal and starting state.</param>
+    public ProcessEngine(IProcessLauncher launcher, EngineOptions options)
     {
         _launcher = launcher;
-        _probes = probes ?? new Health.ProbeRunner(time ?? TimeProvider.System);
-        _time = time ?? TimeProvider.System;
-        _random = random;
+        _time = options.Time ?? TimeProvider.System;
+        _probes = options.Probes ?? new Health.ProbeRunner(_time);
+        _random = options.Random;
+        _journal = options.Journal;
+        _state = options.Start ?? EngineState.Empty;
         _events = new LauncherEvents(this);
     }
 
@@ -82,6 +93,20 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     {
         var list = programs.ToImmutableArray();
         return SendAsync((id, at) => new Message.Load(list, id, at), cancellationToken);
+    }
+
+    /// <summary>
+    /// Supervises the configuration's programs on top of the state the engine started from (see
+    /// <see cref="EngineOptions.Start"/>): what was decided at run time is kept for every program whose specification
+    /// did not change (see <see cref="Message.Restore"/>). On an empty state it is <see cref="LoadAsync"/>.
+    /// </summary>
+    /// <param name="programs">The programs, in order.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer (the command still applies).</param>
+    /// <returns>The engine's answer: how many instances were launched, or why nothing was.</returns>
+    public Task<CommandResult> RestoreAsync(IEnumerable<ProgramSpec> programs, CancellationToken cancellationToken = default)
+    {
+        var list = programs.ToImmutableArray();
+        return SendAsync((id, at) => new Message.Restore(list, id, at), cancellationToken);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace KrustPm.Engine;
 
@@ -102,5 +103,6 @@ public sealed record ProgramSpec(string Name, string Command, ImmutableArray<str
     public string? ReadyLogLine { get; init; }
 
     /// <summary>Whether retries never run out (<see cref="MaxRetries"/> is 0).</summary>
+    [JsonIgnore]
     public bool RetriesForever => MaxRetries == 0;
 }

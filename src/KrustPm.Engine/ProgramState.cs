@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace KrustPm.Engine;
 
@@ -18,6 +19,7 @@ public sealed record ProgramState(ProgramSpec Spec, ImmutableArray<InstanceState
     public RollingRestart? Rolling { get; init; }
 
     /// <summary>The program's name.</summary>
+    [JsonIgnore]
     public string Name => Spec.Name;
 
     /// <summary>Finds an instance by id.</summary>

@@ -72,6 +72,7 @@ public partial class ReducerPropertyTests
             }
 
             Check(_replied.Contains(shutdown) && !_state.HasLiveRuns, $"the shutdown was not answered once every run had exited");
+            CheckJournalFold();
         }
 
         private ProgramSpec NewSpec(int index) => WithHealth(NewBareSpec(index), index);
@@ -153,7 +154,9 @@ public partial class ReducerPropertyTests
             var before = _state;
             ExpectFromModel(before, message);
 
-            (_state, var effects) = Decider.Reduce(before, message);
+            var decision = Decider.Decide(before, message);
+            (_state, var effects) = (decision.State, decision.Effects);
+            Journal(decision);
 
             if (message is Message.RetryDue or Message.StopTimeoutElapsed or Message.UptimeReached or Message.ProbeDue && !_delivered.Add(message))
             {

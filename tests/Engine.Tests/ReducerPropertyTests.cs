@@ -55,11 +55,14 @@ public partial class ReducerPropertyTests
         Assert.True(coverage.LivenessStops > 20, $"runs stopped for failing their liveness probe: {coverage.LivenessStops}\n{coverage}");
         Assert.True(coverage.LivenessFailures > 10, $"liveness stops counted as failed tries: {coverage.LivenessFailures}\n{coverage}");
         Assert.True(coverage.RestartsWith > 30, $"dependents restarted with their dependency: {coverage.RestartsWith}\n{coverage}");
+        Assert.True(coverage.JournalRecords > 100_000, $"journal records folded: {coverage.JournalRecords}\n{coverage}");
         Assert.True(coverage.HeldAtShutdown > 50, $"runs held back at shutdown by their dependents: {coverage.HeldAtShutdown}\n{coverage}");
     }
 
     private sealed class Coverage
     {
+        public long JournalRecords { get; set; }
+
         public int RetriesExceeded { get; set; }
 
         public int DelayedReplies { get; set; }
