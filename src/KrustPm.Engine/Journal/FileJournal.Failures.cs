@@ -9,6 +9,24 @@ public sealed record JournalHealth(bool Writing, long DroppedRecords, string? La
 
 public sealed partial class FileJournal
 {
+    /// <summary>A segment whose header could not be written holds nothing: it goes, so failed retries leave no files behind.</summary>
+    private void DeleteTornSegment()
+    {
+        try
+        {
+            var path = JournalSegments.PathOf(_directory, _segment);
+            if (File.Exists(path) && SegmentReader.ReadHeaderOnly(path) is null)
+            {
+                File.Delete(path);
+                _segment--;
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // Left for the reader, which passes over a segment without a readable header.
+        }
+    }
+
     /// <summary>A write failed: the segment is left as it is (its records so far stay readable) and the batch is counted as lost.</summary>
     private void Fail(Exception error, int records)
     {
@@ -25,7 +43,7 @@ public sealed partial class FileJournal
     }
 
     /// <summary>
-    /// After a failure, tries (less often as failures go on, at most every 1,024 batches) to begin a new segment with
+    /// After a failure, tries (less often as failures go on, at least every 64 batches) to begin a new segment with
     /// the state after this batch as its snapshot: the records lost in between are then not needed to rebuild it.
     /// </summary>
     private bool TryRecover(EngineState after, int records)
@@ -48,9 +66,10 @@ public sealed partial class FileJournal
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             Close();
+            DeleteTornSegment();
             _dropped += records;
             _lastError = error.Message;
-            _retryEvery = Math.Min(_retryEvery * 2, 1024);
+            _retryEvery = Math.Min(_retryEvery * 2, 64);
             _retryIn = _retryEvery;
             return false;
         }
