@@ -84,7 +84,14 @@ public sealed record ScaleRequest(int? Instances);
 public sealed record SignalRequest(string? Signal, long? Instance);
 
 /// <summary>The answer of <c>GET /healthz</c>.</summary>
-public sealed record HealthView(string Status, long Version, int Programs);
+public sealed record HealthView(string Status, long Version, int Programs)
+{
+    /// <summary>When <see cref="Status"/> is <c>degraded</c>: what is wrong, one sentence each.</summary>
+    public IReadOnlyList<string>? Problems { get; init; }
+
+    /// <summary>Events the journal could not write since krust-pm started (left out when none).</summary>
+    public long? JournalDropped { get; init; }
+}
 
 /// <summary>One instance in <c>GET /</c>: <c>id</c>, <c>currentTry</c> and <c>status</c> are the seed contract.</summary>
 public sealed record InstanceView(long Id, int CurrentTry, string Status)

@@ -24,6 +24,10 @@ internal static class KrustPmCommandLine
         {
             Description = "Also print every line of every instance on stdout, as 'name.id | line' (foreground mode).",
         };
+        var freshOption = new Option<bool>("--fresh")
+        {
+            Description = "Start from the configuration alone: what the journal kept (scales, stops, deleted instances) is not restored.",
+        };
         var logFormatOption = new Option<string?>("--log-format")
         {
             Description = "krust-pm's own log format on stderr: text (default) or json. Overrides log_format.",
@@ -38,10 +42,11 @@ internal static class KrustPmCommandLine
             configOption,
             attachOption,
             logFormatOption,
+            freshOption,
         };
         Func<ParseResult, CancellationToken, Task<int>> run = (parse, _) => RunAsync(
             parse.GetValue(configOption),
-            new Overrides(parse.GetValue(attachOption), parse.GetValue(logFormatOption)),
+            new Overrides(parse.GetValue(attachOption), parse.GetValue(logFormatOption), parse.GetValue(freshOption)),
             hostArgs);
         root.SetAction(run);
 
@@ -49,7 +54,7 @@ internal static class KrustPmCommandLine
         var runCommand = new Command("run", "Run the supervisor (the same as krust-pm without a command).");
         runCommand.SetAction(run);
         root.Subcommands.Add(runCommand);
-        foreach (var option in new Option[] { configOption, attachOption, logFormatOption })
+        foreach (var option in new Option[] { configOption, attachOption, logFormatOption, freshOption })
         {
             option.Recursive = true;
         }
@@ -78,6 +83,7 @@ internal static class KrustPmCommandLine
         root.Subcommands.Add(status);
         ControlCommands.Add(root, configOption, urlOption, jsonOption);
         StreamCommands.Add(root, configOption, urlOption);
+        JournalCommands.Add(root, configOption);
 
         var version = new Command("version", "Print krust-pm's version.");
         version.SetAction(_ => Console.Out.WriteLine($"krust-pm {Version()}"));
@@ -107,7 +113,13 @@ internal static class KrustPmCommandLine
             return ExitUsage;
         }
 
-        await using var app = KrustPmApp.Build(config, hostArgs);
+        using var journal = JournalSetup.Open(config, overrides.Fresh, Console.Error);
+        if (journal is null)
+        {
+            return ExitUsage;
+        }
+
+        await using var app = KrustPmApp.Build(config, hostArgs, journal);
         try
         {
             // Programs start only once the server listens (EngineService), so a failed bind leaves nothing running.
@@ -142,7 +154,7 @@ internal static class KrustPmCommandLine
             .FirstOrDefault()?.InformationalVersion ?? "unknown";
 
     /// <summary>Command-line options that override the configuration file.</summary>
-    internal sealed record Overrides(bool Attach, string? LogFormat)
+    internal sealed record Overrides(bool Attach, string? LogFormat, bool Fresh = false)
     {
         public KrustConfig Apply(KrustConfig config) => config with
         {

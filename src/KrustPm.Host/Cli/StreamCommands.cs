@@ -111,7 +111,7 @@ internal static class StreamCommands
     }
 
     /// <summary>One event as one readable line: <c>#18 04:18:13.679 instance.exited good_sleeper.0 -> Backoff try 2 exit 1 retrying</c>.</summary>
-    private static string EventLine(string data)
+    internal static string EventLine(string data)
     {
         using var document = JsonDocument.Parse(data);
         var e = document.RootElement;

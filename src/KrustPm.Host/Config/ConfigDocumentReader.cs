@@ -8,7 +8,7 @@ namespace KrustPm.Host.Config;
 /// Walks a parsed, syntax-error-free TOML document: the top-level keys (only <c>server-port</c>) and the tables
 /// (one program each).
 /// </summary>
-internal static class ConfigDocumentReader
+internal static partial class ConfigDocumentReader
 {
     /// <summary>Where the API listens.</summary>
     public const string ServerPortKey = "server-port";
@@ -17,7 +17,7 @@ internal static class ConfigDocumentReader
     public const int MinTokenLength = 16;
 
     /// <summary>The keys allowed outside a program table.</summary>
-    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only"];
+    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", .. JournalKeys];
 
     /// <summary>Reads the document into a configuration, or reports its problems.</summary>
     /// <returns>The configuration, or <see langword="null"/> when any problem was found.</returns>
@@ -83,6 +83,8 @@ internal static class ConfigDocumentReader
                 return settings;
             case ["auth_token"]:
                 return ReadToken(item.Value, line, problems) is { } token ? settings with { AuthToken = token } : settings;
+            case [{ } journalKey] when JournalKeys.Contains(journalKey):
+                return settings with { Journal = ReadJournalKey(journalKey, item.Value, line, directory, problems, settings.Journal) };
         }
 
         if (parts.Count == 1 && item.Value is InlineTableSyntax)

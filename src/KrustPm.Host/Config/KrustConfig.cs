@@ -36,4 +36,7 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
 
     /// <summary>Whether every endpoint that changes something answers 403 (<c>read_only</c>).</summary>
     public bool ReadOnly { get; init; }
+
+    /// <summary>Where and how the engine's events are journaled (<c>journal</c>, <c>journal_dir</c>...).</summary>
+    public JournalSettings Journal { get; init; } = JournalSettings.Beside(Path);
 }

@@ -14,6 +14,9 @@ internal static class ApiEvents
         EngineEvent.Scaled e => new(id, e.At, "program.scaled") { Program = e.Program, Instances = e.To },
         EngineEvent.CommandAccepted e => new(id, e.At, "command") { Command = e.Command, Program = e.Program, Instance = e.Instance },
         EngineEvent.ShutdownBegan e => new(id, e.At, "krust-pm.stopping"),
+        EngineEvent.EngineResumed e => new(id, e.At, "krust-pm.restored"),
+        EngineEvent.ProgramRestored e => new(id, e.At, "program.restored") { Program = e.Program, Instances = e.Instances },
+        EngineEvent.ProgramRemoved e => new(id, e.At, "program.removed") { Program = e.Program, Reason = e.Reason },
         EngineEvent.InstanceLaunched e => Entry(id, e, "instance.launched", InstanceStatus.Started) with { Try = e.Try },
         EngineEvent.InstanceStarted e => Entry(id, e, "instance.started", InstanceStatus.Running) with { Try = e.Try, Pid = e.Pid },
         EngineEvent.InstanceExited e => Entry(id, e, "instance.exited", Lifecycle.StatusAfter(e)) with

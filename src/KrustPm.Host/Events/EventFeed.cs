@@ -1,15 +1,17 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using KrustPm.Engine;
+using KrustPm.Engine.Journal;
 
 namespace KrustPm.Host.Events;
 
 /// <summary>
-/// Numbers every event the engine produces and keeps the last <see cref="HistorySize"/> of them, so a client can
-/// resume with <c>Last-Event-ID</c>. Each live reader gets its own bounded queue: a reader too slow to keep up is not
-/// waited for; it gets a <c>gap</c> event saying how many events it missed.
+/// Keeps the last <see cref="HistorySize"/> of the engine's events as the API shows them, so a client can resume with
+/// <c>Last-Event-ID</c>; older ones, and those of earlier runs of krust-pm, are read from the journal. Each live reader
+/// gets its own bounded queue: a reader too slow to keep up is not waited for; it gets a <c>gap</c> event saying how
+/// many events it missed.
 /// </summary>
-internal sealed class EventFeed
+internal sealed class EventFeed(Hosting.JournalSetup journal)
 {
     public const int HistorySize = 10_000;
     private const int ReaderQueue = 10_000;
@@ -18,7 +20,9 @@ internal sealed class EventFeed
     private readonly Queue<ApiEvent> _history = new();
     private readonly List<Reader> _readers = [];
     private long _lastId;
-    private long _lastEvictedId;
+
+    /// <summary>The id from which every event is in <see cref="_history"/> (older ones are only in the journal).</summary>
+    private long _firstKept = journal.Start.LastEventId + 1;
 
     /// <summary>The id of the newest event (0 before the first).</summary>
     public long LastId
@@ -53,7 +57,7 @@ internal sealed class EventFeed
                 _history.Enqueue(entry);
                 if (_history.Count > HistorySize)
                 {
-                    _lastEvictedId = _history.Dequeue().Id;
+                    _firstKept = _history.Dequeue().Id + 1;
                 }
 
                 foreach (var reader in _readers)
@@ -65,28 +69,60 @@ internal sealed class EventFeed
     }
 
     /// <summary>
-    /// Subscribes at once: the subscription holds the events after <paramref name="since"/> still in the history (a
-    /// <c>gap</c> event first when some are no longer there), and gets every event from now on, whether or not it is
-    /// being read yet. Dispose it to leave.
+    /// Subscribes at once: the subscription holds the events after <paramref name="since"/> (from the journal, then
+    /// from the history; a <c>gap</c> event first when some are in neither), and gets every event from now on, whether
+    /// or not it is being read yet. Dispose it to leave.
     /// </summary>
     public Subscription Subscribe(long since)
     {
         var reader = new Reader();
         List<ApiEvent> replay;
+        long firstKept;
         lock (_lock)
         {
             replay = [.. _history.Where(e => e.Id > since)];
-            if (since < _lastEvictedId)
-            {
-                // Ids have gaps (bookkeeping events have no entry), so this counts ids: at most this many were missed.
-                var oldest = replay.Count > 0 ? replay[0].Id : _lastId + 1;
-                replay.Insert(0, Gap(oldest - since - 1));
-            }
-
+            firstKept = _firstKept;
             _readers.Add(reader);
         }
 
-        return new Subscription(this, replay, reader);
+        var older = since + 1 < firstKept ? Older(since, firstKept) : [];
+        return new Subscription(this, older, replay, reader);
+    }
+
+    /// <summary>
+    /// The events with ids after <paramref name="since"/> and before <paramref name="firstKept"/>: read from the
+    /// journal, lazily, with a gap first when it does not go back that far (or there is none).
+    /// </summary>
+    private IEnumerable<ApiEvent> Older(long since, long firstKept)
+    {
+        var next = since + 1;
+        if (journal.Journal is { } file)
+        {
+            foreach (var record in JournalReader.Records(file.Directory, since, _ => { }))
+            {
+                if (record.Id >= firstKept)
+                {
+                    yield break;
+                }
+
+                if (record.Id > next)
+                {
+                    // Ids count the engine's every event, so a gap in them says how many were missed at most.
+                    yield return Gap(record.Id - next);
+                }
+
+                next = record.Id + 1;
+                if (ApiEvents.From(record.Event, record.Id) is { } entry)
+                {
+                    yield return entry;
+                }
+            }
+        }
+
+        if (next < firstKept)
+        {
+            yield return Gap(firstKept - next);
+        }
     }
 
     private void Leave(Reader reader)
@@ -103,19 +139,27 @@ internal sealed class EventFeed
     public sealed class Subscription : IDisposable
     {
         private readonly EventFeed _feed;
+        private readonly IEnumerable<ApiEvent> _older;
         private readonly List<ApiEvent> _replay;
         private readonly Reader _reader;
 
-        internal Subscription(EventFeed feed, List<ApiEvent> replay, Reader reader)
+        internal Subscription(EventFeed feed, IEnumerable<ApiEvent> older, List<ApiEvent> replay, Reader reader)
         {
             _feed = feed;
+            _older = older;
             _replay = replay;
             _reader = reader;
         }
 
-        /// <summary>The replayed events, then every new event as it comes, until cancelled.</summary>
+        /// <summary>The events from the journal, then those replayed from the history, then every new one as it comes, until cancelled.</summary>
         public async IAsyncEnumerable<ApiEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
+            foreach (var old in _older)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return old;
+            }
+
             foreach (var past in _replay)
             {
                 yield return past;

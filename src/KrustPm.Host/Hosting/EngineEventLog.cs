@@ -60,6 +60,15 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
             case EngineEvent.ShutdownBegan:
                 LogShutdown();
                 break;
+            case EngineEvent.EngineResumed:
+                LogResumed();
+                break;
+            case EngineEvent.ProgramRestored e:
+                LogRestored(e.Program, e.Instances, e.Stopped);
+                break;
+            case EngineEvent.ProgramRemoved e:
+                LogProgramRemoved(e.Program, e.Reason);
+                break;
             case EngineEvent.InstanceWaiting e:
                 var waitingFor = Lifecycle.WaitingFor(e.WaitingFor);
                 LogWaiting(e.Program, e.Instance, waitingFor);
@@ -96,6 +105,15 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopping every instance")]
     private partial void LogShutdown();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "restoring the state the journal kept; the processes of the previous run are gone")]
+    private partial void LogResumed();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}: restored from the journal with {Instances} instance(s), {Stopped} of them kept stopped")]
+    private partial void LogRestored(string program, int instances, int stopped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}: dropped from the journal's state: {Reason}")]
+    private partial void LogProgramRemoved(string program, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} waiting for {WaitingFor}")]
     private partial void LogWaiting(string program, long instance, string waitingFor);

@@ -14,6 +14,7 @@ internal sealed class EngineService(
     EngineEventLog eventLog,
     Events.EventFeed events,
     OutputStore output,
+    JournalSetup journal,
     IServiceProvider services,
     IHostApplicationLifetime lifetime) : IHostedLifecycleService
 {
@@ -38,6 +39,7 @@ internal sealed class EngineService(
         }
 
         output.WriteFailed += eventLog.OnLogWriteFailed;
+        eventLog.JournalOpened(journal);
         engine.Applied += eventLog.OnApplied;
         engine.Applied += events.OnApplied;
         engine.Start();
@@ -48,7 +50,7 @@ internal sealed class EngineService(
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
         _socket?.AfterBind(); // before any program starts: children get krust-pm's own umask
-        var result = await engine.LoadAsync(config.Programs, cancellationToken);
+        var result = await engine.RestoreAsync(config.Programs, cancellationToken);
         if (!result.Accepted)
         {
             throw new InvalidOperationException($"The engine refused the configuration: {result.Reason}");

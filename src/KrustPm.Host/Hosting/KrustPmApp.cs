@@ -15,7 +15,7 @@ internal static class KrustPmApp
     /// <summary>Extra time the host gives the engine's shutdown beyond the longest stop timeout.</summary>
     private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(5);
 
-    public static WebApplication Build(KrustConfig config, string[] hostArgs)
+    public static WebApplication Build(KrustConfig config, string[] hostArgs, JournalSetup journal)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -34,6 +34,7 @@ internal static class KrustPmApp
         builder.Services.AddProblemDetails();
 
         builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(journal);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new OutputStore(config.LogDirectory));
         builder.Services.AddSingleton<IProcessLauncher>(services =>
@@ -46,7 +47,12 @@ internal static class KrustPmApp
 
         builder.Services.AddSingleton(services => new ProcessEngine(
             services.GetRequiredService<IProcessLauncher>(),
-            services.GetRequiredService<TimeProvider>()));
+            EngineOptions.Default with
+            {
+                Time = services.GetRequiredService<TimeProvider>(),
+                Journal = journal.Journal,
+                Start = journal.Start,
+            }));
         builder.Services.AddSingleton<EngineEventLog>();
         builder.Services.AddSingleton<Events.EventFeed>();
         builder.Services.AddHostedService<EngineService>();

@@ -1,0 +1,57 @@
+using KrustPm.Engine;
+using KrustPm.Engine.Journal;
+using KrustPm.Host.Config;
+
+namespace KrustPm.Host.Hosting;
+
+/// <summary>
+/// The journal krust-pm runs with: the state read back from it (what to restore), and the journal it writes from now
+/// on (a new segment beginning with that state). <see cref="None"/> when <c>journal = false</c>.
+/// </summary>
+internal sealed class JournalSetup : IDisposable
+{
+    private JournalSetup(FileJournal? journal, EngineState start, IReadOnlyList<string> warnings)
+    {
+        Journal = journal;
+        Start = start;
+        Warnings = warnings;
+    }
+
+    public static JournalSetup None { get; } = new(null, EngineState.Empty, []);
+
+    /// <summary>The journal written, or <see langword="null"/> when there is none.</summary>
+    public FileJournal? Journal { get; }
+
+    /// <summary>The state the engine starts from.</summary>
+    public EngineState Start { get; }
+
+    /// <summary>What reading the journal found wrong (to log once the log is up).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>
+    /// Reads the journal (unless <paramref name="fresh"/>) and opens it for writing. A folder that cannot be written
+    /// is reported on <paramref name="error"/> with its path, and gives <see langword="null"/>: krust-pm then exits 2
+    /// before anything starts. What the files hold never stops it.
+    /// </summary>
+    public static JournalSetup? Open(KrustConfig config, bool fresh, TextWriter error)
+    {
+        if (!config.Journal.Enabled)
+        {
+            return None;
+        }
+
+        var directory = config.Journal.Directory;
+        var restored = fresh ? new JournalRestore(EngineState.Empty, []) : JournalReader.Restore(directory);
+        try
+        {
+            return new JournalSetup(FileJournal.Open(directory, config.Journal.Options, restored.State), restored.State, restored.Warnings);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"krust-pm: {config.Path}: journal_dir {directory} cannot be written: {failure.Message}; nothing was started (set journal = false to run without one).");
+            return null;
+        }
+    }
+
+    public void Dispose() => Journal?.Dispose();
+}
