@@ -124,6 +124,12 @@ public sealed record InstanceView(long Id, int CurrentTry, string Status)
 
     public ProbeOutcomeView? LastLiveness { get; init; }
 
+    /// <summary>
+    /// When krust-pm restored the instance from its journal after a restart of krust-pm (left out for an instance of
+    /// this run): an <see cref="ExitedAt"/> before it belongs to the previous run.
+    /// </summary>
+    public DateTimeOffset? RestoredAt { get; init; }
+
     /// <summary>How many times the instance was started again (tries after the first).</summary>
     public int Restarts => CurrentTry - 1;
 }

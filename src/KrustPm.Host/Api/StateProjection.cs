@@ -95,5 +95,6 @@ internal static class StateProjection
         WaitingFor = instance.WaitingFor.IsDefaultOrEmpty ? null : instance.WaitingFor,
         LastReadiness = Outcome(instance.LastReadiness),
         LastLiveness = Outcome(instance.LastLiveness),
+        RestoredAt = instance.RestoredAt,
     };
 }

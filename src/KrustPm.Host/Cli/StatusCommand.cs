@@ -118,9 +118,15 @@ internal static class StatusCommand
             && error.GetString() is { } reason && reason.StartsWith("liveness probe failed", StringComparison.Ordinal) =>
             $"{exit.GetInt32().ToString(CultureInfo.InvariantCulture)} ({reason})",
         _ when instance.TryGetProperty("lastError", out var error) => $"could not start: {error.GetString()}",
-        _ when instance.TryGetProperty("lastExitCode", out var code) => code.GetInt32().ToString(CultureInfo.InvariantCulture),
+        _ when instance.TryGetProperty("lastExitCode", out var code) =>
+            code.GetInt32().ToString(CultureInfo.InvariantCulture) + (BeforeRestore(instance) ? " (before krust-pm restarted)" : string.Empty),
         _ => "-",
     };
+
+    /// <summary>Whether the instance's last exit belongs to krust-pm's previous run (it ended before the instance was restored).</summary>
+    private static bool BeforeRestore(JsonElement instance) =>
+        instance.TryGetProperty("restoredAt", out var restored) && instance.TryGetProperty("exitedAt", out var exited)
+        && exited.GetDateTimeOffset() < restored.GetDateTimeOffset();
 
     private static bool Is(JsonElement instance, string status) =>
         instance.TryGetProperty("status", out var value) && value.GetString() == status;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using KrustPm.Engine.Journal;
 using Tomlyn.Syntax;
 
@@ -9,8 +8,6 @@ internal static partial class ConfigDocumentReader
 {
     /// <summary>The smallest segment: a segment begins with a snapshot, so a tiny one would be all snapshots.</summary>
     public const long MinJournalBytes = 64 * 1024;
-
-    private static readonly ImmutableArray<string> JournalKeys = ["journal", "journal_dir", "journal_max_bytes", "journal_max_segments", "journal_fsync"];
 
     private static JournalSettings ReadJournalKey(string key, ValueSyntax? value, int? line, string directory, ProblemList problems, JournalSettings journal)
     {

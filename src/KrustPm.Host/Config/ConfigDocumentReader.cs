@@ -16,6 +16,9 @@ internal static partial class ConfigDocumentReader
     /// <summary>The shortest <c>auth_token</c> (or <c>KRUST_PM_TOKEN</c>) accepted: a shorter one can be guessed.</summary>
     public const int MinTokenLength = 16;
 
+    /// <summary>The journal's keys (read in <c>ConfigDocumentReader.Journal.cs</c>); declared before <see cref="TopLevelKeys"/>, which holds them.</summary>
+    private static readonly ImmutableArray<string> JournalKeys = ["journal", "journal_dir", "journal_max_bytes", "journal_max_segments", "journal_fsync"];
+
     /// <summary>The keys allowed outside a program table.</summary>
     public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", .. JournalKeys];
 

@@ -216,9 +216,31 @@ public sealed class EventsEndpointTests : ApiTestBase
     }
 
     [Fact]
-    public async Task A_since_older_than_the_history_starts_with_a_gap_event_saying_how_many_were_missed()
+    public async Task A_since_older_than_the_history_is_served_from_the_journal_without_a_gap()
     {
         await StartAsync(TwoPrograms);
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.True((await Host.Engine.ScaleAsync("web", 1000, Token)).Accepted);
+            Assert.True((await Host.Engine.ScaleAsync("web", 0, Token)).Accepted);
+        }
+
+        var last = await SettledLastIdAsync();
+        Assert.True(last > EventFeed.HistorySize + 1000, $"only {last} events");
+
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events?since=0");
+        var all = await stream.TakeUntilAsync(last);
+
+        Assert.Equal(("program.loaded", "web"), (all[0].Type, all[0].Text("program")));
+        Assert.DoesNotContain(all, e => e.Type == "gap");
+        Assert.True(all.Zip(all.Skip(1)).All(pair => pair.Second.NumericId > pair.First.NumericId), "ids must grow");
+        Assert.True(all.Count > EventFeed.HistorySize, $"{all.Count} events");
+    }
+
+    [Fact]
+    public async Task Without_a_journal_a_since_older_than_the_history_starts_with_a_gap_event_saying_how_many_were_missed()
+    {
+        await StartAsync("journal = false\n" + TwoPrograms);
         for (var round = 0; round < 3; round++)
         {
             // Each instance scaled up and down makes 5 entries (launched, started, stopping, removed, exited).
