@@ -14,6 +14,12 @@ internal static class BenchmarkProgram
     /// </summary>
     public static void Main(string[] args)
     {
+        if (args is ["journal-sizes"])
+        {
+            JournalWorkload.PrintSizes();
+            return;
+        }
+
         // The default configuration already exports the GitHub Markdown table.
         var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
         if (!args.Any(arg => arg is "--job" or "-j" || arg.StartsWith("--job=", StringComparison.Ordinal)))

@@ -85,15 +85,16 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
             _readers.Add(reader);
         }
 
-        var older = since + 1 < firstKept ? Older(since, firstKept) : [];
+        var older = since + 1 < firstKept ? Older(since, firstKept, replay.Count > 0 ? replay[0].Id : firstKept) : [];
         return new Subscription(this, older, replay, reader);
     }
 
     /// <summary>
     /// The events with ids after <paramref name="since"/> and before <paramref name="firstKept"/>: read from the
-    /// journal, lazily, with a gap first when it does not go back that far (or there is none).
+    /// journal, lazily, with a gap first when it does not go back that far (or there is none; the gap then counts the
+    /// ids before <paramref name="nextDelivered"/>, the first event the history will deliver).
     /// </summary>
-    private IEnumerable<ApiEvent> Older(long since, long firstKept)
+    private IEnumerable<ApiEvent> Older(long since, long firstKept, long nextDelivered)
     {
         var next = since + 1;
         if (journal.Journal is { } file)
@@ -121,7 +122,7 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
 
         if (next < firstKept)
         {
-            yield return Gap(firstKept - next);
+            yield return Gap(Math.Max(firstKept, nextDelivered) - next);
         }
     }
 
