@@ -205,7 +205,11 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
 
                 break;
             case "user":
-                if (value is StringValueSyntax { Value: { Length: > 0 } user } && !user.Any(char.IsWhiteSpace))
+                if (value is StringValueSyntax { Value: { } withNul } && ProgramRules.OsStringProblem(withNul) is { } nul)
+                {
+                    Report(context, nul);
+                }
+                else if (value is StringValueSyntax { Value: { Length: > 0 } user } && !user.Any(char.IsWhiteSpace))
                 {
                     program.Spec = program.Spec with { User = user };
                 }
@@ -249,6 +253,10 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         {
             Report(context, "must not be empty");
         }
+        else if (ProgramRules.OsStringProblem(command) is { } nul)
+        {
+            Report(context, nul);
+        }
         else if (!CommandSplitter.TrySplit(command, out var words, out var error))
         {
             Report(context, error);
@@ -277,14 +285,18 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         foreach (var item in array.Items)
         {
             index++;
-            if (item.Value is StringValueSyntax { Value: { } text })
+            var at = context with { Line = TomlSyntax.LineOf(item.Value) ?? context.Line };
+            if (item.Value is not StringValueSyntax { Value: { } text })
             {
-                args.Add(text);
+                Report(at, $"item {Format(index)}: expected a string, got {TomlSyntax.Describe(item.Value)}");
+            }
+            else if (ProgramRules.OsStringProblem(text) is { } nul)
+            {
+                Report(at, $"item {Format(index)}: {nul}");
             }
             else
             {
-                var at = context with { Line = TomlSyntax.LineOf(item.Value) ?? context.Line };
-                Report(at, $"item {Format(index)}: expected a string, got {TomlSyntax.Describe(item.Value)}");
+                args.Add(text);
             }
         }
 
@@ -319,6 +331,12 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         if (workdir.Length == 0)
         {
             Report(context, "must not be empty");
+            return;
+        }
+
+        if (ProgramRules.OsStringProblem(workdir) is { } nul)
+        {
+            Report(context, nul);
             return;
         }
 
