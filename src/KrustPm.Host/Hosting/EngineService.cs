@@ -38,6 +38,7 @@ internal sealed class EngineService(
         }
 
         output.WriteFailed += eventLog.OnLogWriteFailed;
+        engine.AppliedHandlerFailed += eventLog.OnHandlerFailed;
         engine.Applied += eventLog.OnApplied;
         engine.Applied += events.OnApplied;
         engine.Start();
