@@ -87,7 +87,9 @@ public static class ConfigLoader
         }
 
         var config = ConfigDocumentReader.Read(document, fullPath, problems);
-        return new ConfigLoadResult(problems.Count == 0 ? config : null, problems.ToImmutable());
+        return problems.Count == 0
+            ? new ConfigLoadResult(config, []) { Warnings = problems.Warnings() }
+            : new ConfigLoadResult(null, problems.ToImmutable());
     }
 
     /// <summary>Tomlyn's limit on nested arrays and inline tables (<c>TomlSerializerOptions.MaxDepth</c>'s default).</summary>

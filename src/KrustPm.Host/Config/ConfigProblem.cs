@@ -17,7 +17,13 @@ namespace KrustPm.Host.Config;
 public sealed record ConfigProblem(string File, int? Line, string? Program, string? Key, string Message)
 {
     /// <summary>
-    /// Renders the problem on one line: <c>FILE:LINE: program 'NAME': MESSAGE</c>; the line and the program part
+    /// Whether this is a warning: something that would fail if krust-pm started now but may change before it does.
+    /// Rendered with <c>warning: </c> before the message.
+    /// </summary>
+    public bool IsWarning { get; init; }
+
+    /// <summary>
+    /// Renders the problem on one line: <c>FILE:LINE: program 'NAME': [warning: ]MESSAGE</c>; the line and the program part
     /// are left out when unknown. Control characters (in a name or a key written in quotes) are escaped, so a
     /// problem is always one line and cannot drive the terminal.
     /// </summary>
@@ -33,6 +39,11 @@ public sealed record ConfigProblem(string File, int? Line, string? Program, stri
         if (Program is not null)
         {
             text.Append("program ").Append(ProgramRules.Quote(Program)).Append(": ");
+        }
+
+        if (IsWarning)
+        {
+            text.Append("warning: ");
         }
 
         return AppendEscaped(text, Message).ToString();

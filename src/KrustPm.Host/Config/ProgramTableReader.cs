@@ -60,7 +60,14 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
                 $"{Format(program.Spec.Instances)} is more than max_instances ({Format(program.Spec.MaxInstances)})");
         }
 
-        return problems.Count == problemsBefore ? program.Build() : null;
+        if (problems.Count != problemsBefore)
+        {
+            return null;
+        }
+
+        var spec = program.Build();
+        WarnOfStartProblems(program, spec);
+        return spec;
     }
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -92,6 +99,7 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         {
             case "command":
                 program.HasCommand = true;
+                program.CommandLine = line;
                 ReadCommand(program, context, value);
                 break;
             case "args":
@@ -212,6 +220,7 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
                 else if (value is StringValueSyntax { Value: { Length: > 0 } user } && !user.Any(char.IsWhiteSpace))
                 {
                     program.Spec = program.Spec with { User = user };
+                    program.UserLine = line;
                 }
                 else
                 {
