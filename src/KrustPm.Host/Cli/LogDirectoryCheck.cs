@@ -19,9 +19,14 @@ internal static class LogDirectoryCheck
 
         if (!Directory.Exists(directory))
         {
+            if (NearestExistingParent(directory, out var parent) is { } blocked)
+            {
+                return blocked;
+            }
+
             if (!create)
             {
-                return CouldBeCreated(directory);
+                return CouldBeCreated(parent!);
             }
 
             try
@@ -47,10 +52,11 @@ internal static class LogDirectoryCheck
         }
     }
 
-    /// <summary>Whether the missing <paramref name="directory"/> could be created: a folder made and removed in its nearest existing parent.</summary>
-    private static string? CouldBeCreated(string directory)
+    /// <summary>Finds the nearest parent of a missing directory that exists.</summary>
+    /// <returns>Why the directory cannot be created (a parent is a file, or none exists); <see langword="null"/> with the parent.</returns>
+    private static string? NearestExistingParent(string directory, out string? parent)
     {
-        var parent = Path.GetDirectoryName(directory);
+        parent = Path.GetDirectoryName(directory);
         while (parent is not null && !Directory.Exists(parent))
         {
             if (File.Exists(parent))
@@ -61,11 +67,12 @@ internal static class LogDirectoryCheck
             parent = Path.GetDirectoryName(parent);
         }
 
-        if (parent is null)
-        {
-            return "cannot be created: no parent folder exists";
-        }
+        return parent is null ? "cannot be created: no parent folder exists" : null;
+    }
 
+    /// <summary>Whether a folder can be created in <paramref name="parent"/>: one is made there and removed.</summary>
+    private static string? CouldBeCreated(string parent)
+    {
         var probe = Path.Combine(parent, $".krust-pm-check-{Environment.ProcessId}");
         try
         {
