@@ -255,7 +255,7 @@ internal static class ConfigDocumentReader
             return null;
         }
 
-        if (ProgramNames.Validate(name) is { } nameError)
+        if (ProgramRules.NameProblem(name) is { } nameError)
         {
             problems.AddProgram(line, name, $"invalid program name: {nameError}");
         }

@@ -4,22 +4,14 @@ using KrustPm.Host.Events;
 namespace KrustPm.Host.Hosting;
 
 /// <summary>
-/// The lifecycle log's lines about dependencies and health: waiting, blocked, ready, not ready, liveness, and the
-/// stops of a shutdown in dependency order.
+/// The lifecycle log's lines about dependencies and health: waiting, blocked, ready, not ready, liveness (the stop
+/// that follows is logged with every other stop).
 /// </summary>
 internal sealed partial class EngineEventLog
 {
-    /// <summary>
-    /// Logs what the message changed in instances' dependencies and health, and, during a shutdown, the programs
-    /// stopped once their dependents have exited (shutdown goes in reverse dependency order).
-    /// </summary>
+    /// <summary>Logs what the message changed in instances' dependencies and health.</summary>
     private void LogHealth(AppliedMessage applied)
     {
-        if (applied.After.ShuttingDown && applied.Before.ShuttingDown && applied.Message is Message.Exited or Message.StartFailed)
-        {
-            LogStopping(applied);
-        }
-
         if (HealthChanges.Of(applied) is not { } changes)
         {
             return;

@@ -9,6 +9,8 @@ namespace KrustPm.Host.Hosting;
 /// </summary>
 internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 {
+    private int _handlerFailed;
+
     public void OnApplied(AppliedMessage applied)
     {
         if (!logger.IsEnabled(LogLevel.Information))
@@ -36,18 +38,27 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
                 break;
             case Message.Scale m:
                 LogScale(m.Program, m.To);
-                LogStopping(applied);
                 break;
             case Message.Shutdown when !applied.Before.ShuttingDown:
                 LogShutdown();
-                LogStopping(applied);
                 break;
         }
 
         LogHealth(applied);
+        LogStopping(applied);
     }
 
     public void EngineFailed(Exception error) => LogEngineFailed(error);
+
+    /// <summary>
+    /// Logs an <see cref="ProcessEngine.Applied"/> handler's exception (a krust-pm bug; the engine goes on): the first
+    /// with its stack trace, later ones on one line each, so a handler that fails on every message cannot flood the log.
+    /// </summary>
+    public void OnHandlerFailed(AppliedMessage applied, Exception error)
+    {
+        var first = Interlocked.Exchange(ref _handlerFailed, 1) == 0;
+        LogHandlerFailed(applied.Message.GetType().Name, $"{error.GetType()}: {error.Message}", first ? error : null);
+    }
 
     public void OnLogWriteFailed(OutputSink sink, Exception error) => LogWriteFailed(sink.Path, error.Message);
 
@@ -67,7 +78,11 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
     private static bool IsInstance(ProgramState? program, long id) =>
         program is not null && program.Instances.AsSpan().BinarySearch(new IdOrder(id)) >= 0;
 
-    /// <summary>Logs the instances this message asked to stop.</summary>
+    /// <summary>
+    /// Logs the instances this message made <see cref="InstanceStatus.Stopping"/>: a command (stop, restart, delete,
+    /// scale-down), the next step of a rolling restart, a liveness failure, or the shutdown (which stops programs in
+    /// dependency order, as their dependents exit).
+    /// </summary>
     private void LogStopping(AppliedMessage applied)
     {
         foreach (var (before, program) in StateChanges.Programs(applied.Before, applied.After))
@@ -109,6 +124,9 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopping every instance")]
     private partial void LogShutdown();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "an engine event handler failed on {Message}: {Error}; krust-pm goes on")]
+    private partial void LogHandlerFailed(string message, string error, Exception? exception);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "the engine failed; krust-pm stops")]
     private partial void LogEngineFailed(Exception error);

@@ -110,13 +110,9 @@ public sealed class EventsMatchAFullComparisonTests
             return events;
         }
 
+        /// <summary>Every instance that any message made Stopping gets its line (a command, a rolling step, a liveness failure, the shutdown).</summary>
         public static IEnumerable<string> StoppingLines(AppliedMessage applied)
         {
-            if (applied.Message is not (Message.Scale or Message.Shutdown) || applied.Message is Message.Shutdown && applied.Before.ShuttingDown)
-            {
-                yield break;
-            }
-
             foreach (var program in applied.After.Programs)
             {
                 var before = applied.Before.Find(program.Name);

@@ -36,7 +36,7 @@ public sealed class HealthLogTests
     }
 
     [Fact]
-    public void A_liveness_failure_is_logged_with_the_restart()
+    public void A_liveness_failure_is_logged_with_the_restart_and_the_stop()
     {
         var before = State(Program(Db, Running(0, 1, ready: true)));
         var after = State(Program(Db, Running(0, 1, ready: true) with
@@ -45,7 +45,10 @@ public sealed class HealthLogTests
         }));
 
         Assert.Equal(
-            ["Warning: db.0 liveness probe failed 3 times in a row: connection refused; restarting"],
+            [
+                "Warning: db.0 liveness probe failed 3 times in a row: connection refused; restarting",
+                "Information: db.0 stopping: SIGTERM to its process group, SIGKILL after 10000 ms",
+            ],
             Log(Change(before, after)));
     }
 
