@@ -39,7 +39,7 @@ public static partial class Decider
         var names = new HashSet<string>(kept.Select(p => p.Name), StringComparer.Ordinal);
         foreach (var spec in programs)
         {
-            if ((names.Add(spec.Name) ? Problem(spec) : $"A program named '{spec.Name}' already exists.") is { } problem)
+            if ((names.Add(spec.Name) ? Problem(spec) : $"A program named {ProgramRules.Quote(spec.Name)} already exists.") is { } problem)
             {
                 return problem;
             }
@@ -66,14 +66,15 @@ public static partial class Decider
     /// <summary>What makes a specification unusable, or <see langword="null"/> when it is fine.</summary>
     private static string? Problem(ProgramSpec spec) => spec switch
     {
-        { Name.Length: 0 } => "A program needs a name.",
+        _ when ProgramRules.NameProblem(spec.Name) is not null => ProgramRules.Problem(spec),
         { Argv.IsDefaultOrEmpty: true } => $"Program '{spec.Name}' has no command.",
         { Instances: < 0 } => $"Program '{spec.Name}': the instance count must not be negative (got {spec.Instances}).",
         { MaxInstances: < 1 } => $"Program '{spec.Name}': the instance cap must be at least 1 (got {spec.MaxInstances}).",
         _ when spec.Instances > spec.MaxInstances =>
             $"Program '{spec.Name}' allows at most {spec.MaxInstances} instances (got {spec.Instances}).",
         { MaxRetries: < 0 } => $"Program '{spec.Name}': max retries must not be negative (got {spec.MaxRetries}).",
-        _ => ProbeProblem(spec.Name, "readiness", spec.Readiness) ?? ProbeProblem(spec.Name, "liveness", spec.Liveness),
+        _ => ProgramRules.Problem(spec)
+            ?? ProbeProblem(spec.Name, "readiness", spec.Readiness) ?? ProbeProblem(spec.Name, "liveness", spec.Liveness),
     };
 
     /// <summary>What makes a probe unusable (a zero period would probe without pause), or <see langword="null"/>.</summary>

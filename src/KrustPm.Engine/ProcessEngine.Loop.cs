@@ -94,16 +94,51 @@ public sealed partial class ProcessEngine
         Interlocked.Exchange(ref _published, NewSignal()).TrySetResult();
     }
 
+    /// <summary>
+    /// Raises <see cref="Applied"/> for each message, each handler on its own: an embedder's handler that throws must
+    /// not take the loop down (every process would then be left unsupervised), nor keep the other handlers from
+    /// seeing the message.
+    /// </summary>
     private void Notify(List<AppliedMessage> applied)
     {
-        if (Applied is not { } handler)
+        if (Applied is not { } handlers)
         {
             return;
         }
 
         foreach (var message in applied)
         {
-            handler(message);
+            foreach (var handler in Delegate.EnumerateInvocationList(handlers))
+            {
+                try
+                {
+                    handler(message);
+                }
+                catch (Exception error)
+                {
+                    ReportFailure(message, error);
+                }
+            }
+        }
+    }
+
+    private void ReportFailure(AppliedMessage applied, Exception error)
+    {
+        if (AppliedHandlerFailed is not { } reporters)
+        {
+            return;
+        }
+
+        foreach (var reporter in Delegate.EnumerateInvocationList(reporters))
+        {
+            try
+            {
+                reporter(applied, error);
+            }
+            catch (Exception)
+            {
+                // Nowhere left to report it; the loop must go on.
+            }
         }
     }
 

@@ -69,9 +69,16 @@ public sealed partial class ProcessEngine : IAsyncDisposable
 
     /// <summary>
     /// Raised on the engine loop for each applied message, with the events it led to, after the state is published.
-    /// Handlers must be quick and must not throw.
+    /// Handlers must be quick. A handler that throws does not stop the engine: the exception is caught, reported
+    /// through <see cref="AppliedHandlerFailed"/>, and the other handlers still run.
     /// </summary>
     public event Action<AppliedMessage>? Applied;
+
+    /// <summary>
+    /// Raised on the engine loop when an <see cref="Applied"/> handler throws, with the message it was handling and
+    /// the exception; the loop goes on. An exception thrown by a handler of this event is ignored.
+    /// </summary>
+    public event Action<AppliedMessage, Exception>? AppliedHandlerFailed;
 
     /// <summary>Completes when the engine loop ends (after <see cref="StopAsync"/>), or faults if it failed.</summary>
     public Task Completion => _loop ?? Task.CompletedTask;

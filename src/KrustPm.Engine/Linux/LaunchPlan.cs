@@ -77,6 +77,22 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
         return true;
     }
 
+    /// <summary>
+    /// Whether this process can run a program as <paramref name="user"/> now; it cannot when there is no such user,
+    /// when krust-pm is not root (nor that user), or when it is root without the capabilities to switch.
+    /// </summary>
+    internal static bool CanRunAs(string user, [NotNullWhen(true)] out UserAccounts.Account? account, [NotNullWhen(false)] out string? problem)
+    {
+        account = UserAccounts.Find(user);
+        var self = UserAccounts.EffectiveUid;
+        problem = account is null ? $"cannot run as user '{user}': no such user"
+            : self != 0 && self != account.Uid ? $"cannot run as user '{user}': krust-pm runs as uid {self}, and only root can switch users"
+            : self == 0 && !UserAccounts.CanSwitchUsers
+                ? $"cannot run as user '{user}': krust-pm is not allowed to switch users (it runs as root without CAP_SETUID and CAP_SETGID)"
+            : null;
+        return problem is null && account is not null;
+    }
+
     /// <summary>The environment as <c>NAME=value</c> strings (an envp).</summary>
     public List<string> EnvironmentBlock() => [.. Environment.Select(variable => $"{variable.Key}={variable.Value}")];
 
@@ -87,28 +103,17 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
     /// <returns>Why that is impossible, or <see langword="null"/>.</returns>
     private static string? RunAs(string user, Dictionary<string, string> environment, List<string> credentials)
     {
-        if (UserAccounts.Find(user) is not { } account)
+        if (!CanRunAs(user, out var account, out var problem))
         {
-            return $"cannot run as user '{user}': no such user";
-        }
-
-        var self = UserAccounts.EffectiveUid;
-        if (self != 0 && self != account.Uid)
-        {
-            return $"cannot run as user '{user}': krust-pm runs as uid {self}, and only root can switch users";
+            return problem;
         }
 
         environment["HOME"] = account.Home;
         environment["USER"] = account.Name;
         environment["LOGNAME"] = account.Name;
-        if (self != 0)
+        if (UserAccounts.EffectiveUid != 0)
         {
             return null; // Already that user; without privileges there is nothing more to set (nor any way to).
-        }
-
-        if (!UserAccounts.CanSwitchUsers)
-        {
-            return $"cannot run as user '{user}': krust-pm is not allowed to switch users (it runs as root without CAP_SETUID and CAP_SETGID)";
         }
 
         if (UserAccounts.Groups(account) is not { } groups)

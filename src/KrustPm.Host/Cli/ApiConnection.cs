@@ -1,16 +1,21 @@
 using System.Net.Sockets;
+using KrustPm.Host.Config;
 
 namespace KrustPm.Host.Cli;
 
 /// <summary>
 /// Where the command line finds the running krust-pm: <c>--url</c>, else <c>KRUST_PM_URL</c>, else the
 /// <c>server-port</c> of the configuration file found the usual way (<c>-c</c>, <c>krust-pm.toml</c>,
-/// <c>rust-pm.toml</c>). The token comes from <c>KRUST_PM_TOKEN</c>, else the file's <c>auth_token</c>.
+/// <c>rust-pm.toml</c>), else (no <c>-c</c> and no file in the current folder) the default address
+/// <c>localhost:4000</c>, said on stderr. The token comes from <c>KRUST_PM_TOKEN</c>, else the file's <c>auth_token</c>.
 /// </summary>
 internal sealed record ApiConnection(Uri BaseAddress, string? Token, string? UnixSocket, string Source)
 {
     /// <summary>Resolves the connection, or reports why it cannot (usage or config error).</summary>
-    public static async Task<ApiConnection?> ResolveAsync(string? url, string? configPath)
+    /// <param name="url">The <c>--url</c> option.</param>
+    /// <param name="configPath">The <c>-c</c> option.</param>
+    /// <param name="currentDirectory">Where to look for a configuration file; the current directory when <see langword="null"/>.</param>
+    public static async Task<ApiConnection?> ResolveAsync(string? url, string? configPath, string? currentDirectory = null)
     {
         var token = Environment.GetEnvironmentVariable("KRUST_PM_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
         var given = url ?? (Environment.GetEnvironmentVariable("KRUST_PM_URL") is { Length: > 0 } fromUrl ? fromUrl : null);
@@ -25,7 +30,19 @@ internal sealed record ApiConnection(Uri BaseAddress, string? Token, string? Uni
             return new ApiConnection(uri, token, null, url is null ? "KRUST_PM_URL" : "--url");
         }
 
-        if (await StartChecks.LoadAsync(configPath, "the command was not sent") is not { } config)
+        var location = ConfigLocator.Locate(configPath, currentDirectory ?? Environment.CurrentDirectory);
+        if (configPath is null && !location.Found)
+        {
+            // Run from another folder than krust-pm's (the README starts it with -c): the default address is the
+            // best guess, and saying so explains a "cannot reach" that follows.
+            var fallback = new Uri($"http://{ServerAddress.Default}/");
+            var folder = Path.GetFullPath(currentDirectory ?? Environment.CurrentDirectory);
+            await Console.Error.WriteLineAsync(
+                $"krust-pm: no {ConfigLocator.DefaultFileName} or {ConfigLocator.FallbackFileName} in {folder}; using the default address {fallback} (give -c FILE or --url to choose)");
+            return new ApiConnection(fallback, token, null, "default address");
+        }
+
+        if (await StartChecks.LoadWithWarningsAsync(location, "the command was not sent") is not { Config: { } config })
         {
             return null;
         }

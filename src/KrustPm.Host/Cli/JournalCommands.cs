@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using KrustPm.Engine.Journal;
 using KrustPm.Host.Api;
+using KrustPm.Host.Config;
 using KrustPm.Host.Events;
 
 namespace KrustPm.Host.Cli;
@@ -129,7 +130,8 @@ internal static class JournalCommands
             return Path.GetFullPath(given);
         }
 
-        return await StartChecks.LoadAsync(configPath, "nothing was read") is { } config ? config.Journal.Directory : null;
+        var location = ConfigLocator.Locate(configPath, Environment.CurrentDirectory);
+        return await StartChecks.LoadWithWarningsAsync(location, "nothing was read") is { Config: { } config } ? config.Journal.Directory : null;
     }
 
     /// <summary>Reads a time: ISO 8601, or a duration ago (<c>90s</c>, <c>15m</c>, <c>2h</c>, <c>1d</c>).</summary>

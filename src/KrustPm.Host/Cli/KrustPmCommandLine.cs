@@ -11,7 +11,9 @@ internal static class KrustPmCommandLine
     public const int ExitFailed = 1;
     public const int ExitUsage = 2;
 
-    public static async Task<int> InvokeAsync(string[] args)
+    /// <param name="args">The command line.</param>
+    /// <param name="startup">SIGTERM and SIGINT caught since <c>Main</c> began: kept by <c>run</c>, released by other commands.</param>
+    public static async Task<int> InvokeAsync(string[] args, StartupStop startup)
     {
         var (commandLine, hostArgs) = HostArguments.Split(args);
         var configOption = new Option<string?>("--config", "-c")
@@ -47,7 +49,8 @@ internal static class KrustPmCommandLine
         Func<ParseResult, CancellationToken, Task<int>> run = (parse, _) => RunAsync(
             parse.GetValue(configOption),
             new Overrides(parse.GetValue(attachOption), parse.GetValue(logFormatOption), parse.GetValue(freshOption)),
-            hostArgs);
+            hostArgs,
+            startup);
         root.SetAction(run);
 
         // `krust-pm run` is the same as `krust-pm`: its options are the root's, given after the word.
@@ -59,8 +62,17 @@ internal static class KrustPmCommandLine
             option.Recursive = true;
         }
 
-        var check = new Command("check", "Check a configuration without starting anything: every problem with file, line, program and key; exit 0 only when valid.");
-        check.SetAction((parse, _) => CheckAsync(parse.GetValue(configOption)));
+        var strictOption = new Option<bool>("--strict")
+        {
+            Description = "Treat warnings (a user or an executable not found now, an address in use now) as errors: exit 2.",
+        };
+        var check = new Command(
+            "check",
+            "Check a configuration as krust-pm would before starting, without starting anything: every problem with file, line, program and key; exit 0 only when valid.")
+        {
+            strictOption,
+        };
+        check.SetAction((parse, _) => CheckAsync(parse.GetValue(configOption), parse.GetValue(strictOption)));
         root.Subcommands.Add(check);
 
         var urlOption = new Option<string?>("--url")
@@ -90,6 +102,11 @@ internal static class KrustPmCommandLine
         root.Subcommands.Add(version);
 
         var parse = root.Parse(commandLine);
+        if (parse.Errors.Count > 0 || (parse.CommandResult.Command != root && parse.CommandResult.Command != runCommand))
+        {
+            startup.Release(); // not the supervisor: SIGTERM and SIGINT act as they normally do
+        }
+
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
@@ -106,11 +123,17 @@ internal static class KrustPmCommandLine
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
-    private static async Task<int> RunAsync(string? explicitConfig, Overrides overrides, string[] hostArgs)
+    private static async Task<int> RunAsync(string? explicitConfig, Overrides overrides, string[] hostArgs, StartupStop stop)
     {
-        if (await StartChecks.PrepareAsync(explicitConfig, overrides.Apply, forRun: true) is not { } config)
+        // SIGTERM or SIGINT before the host handles them (while checking, building, starting) is a clean stop too.
+        if (await StartChecks.PrepareAsync(explicitConfig, overrides.Apply, StartMode.Run) is not { Config: var config })
         {
             return ExitUsage;
+        }
+
+        if (stop.Requested)
+        {
+            return await StoppedBeforeStartAsync();
         }
 
         using var journal = JournalSetup.Open(config, overrides.Fresh, Console.Error);
@@ -120,30 +143,82 @@ internal static class KrustPmCommandLine
         }
 
         await using var app = KrustPmApp.Build(config, hostArgs, journal);
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var bridge = stop.Token.Register(lifetime.StopApplication);
         try
         {
             // Programs start only once the server listens (EngineService), so a failed bind leaves nothing running.
-            await app.RunAsync();
+            await app.StartAsync(stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.Requested || lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Stopped while starting: stop what has started (the engine stops every instance it launched), exit 0.
+            await app.StopAsync(CancellationToken.None);
             return ExitOk;
         }
-        catch (IOException error) when (error.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
+        catch (Exception error)
         {
-            await Console.Error.WriteLineAsync($"krust-pm: cannot listen on {config.Server} (server-port in {config.Path}): {error.Message}");
+            // The host's own log of this is filtered out (KrustPmApp): one line here, no stack trace.
+            await Console.Error.WriteLineAsync($"krust-pm: {StartFailure(config, error)}; nothing was started.");
+            return ExitFailed;
+        }
+
+        try
+        {
+            await app.WaitForShutdownAsync(CancellationToken.None);
+            return ExitOk;
+        }
+        catch (Exception error)
+        {
+            await Console.Error.WriteLineAsync($"krust-pm: the shutdown did not complete cleanly: {error.GetBaseException().Message}");
             return ExitFailed;
         }
     }
 
-    /// <summary><c>krust-pm check</c>: every check <c>run</c> makes before starting anything, and nothing else.</summary>
-    private static async Task<int> CheckAsync(string? explicitConfig)
+    private static async Task<int> StoppedBeforeStartAsync()
     {
-        if (await StartChecks.PrepareAsync(explicitConfig, config => config, forRun: false) is not { } config)
+        await Console.Error.WriteLineAsync("krust-pm: stopped during start-up; nothing was started.");
+        return ExitOk;
+    }
+
+    /// <summary>Why the host did not start, in one line.</summary>
+    private static string StartFailure(KrustConfig config, Exception error) => error switch
+    {
+        StartRefusedException refused => refused.Message,
+        IOException when error.Message.StartsWith("Failed to bind", StringComparison.Ordinal) =>
+            $"cannot listen on {config.Server} (server-port in {config.Path}): {Sentence(error.InnerException?.GetBaseException() ?? error)}",
+        _ => $"could not start: {Sentence(error.GetBaseException())}",
+    };
+
+    /// <summary>An exception's message as part of a sentence: first letter lower-case, no final full stop.</summary>
+    private static string Sentence(Exception error)
+    {
+        var message = error.Message.TrimEnd('.');
+        return message.Length > 1 && char.IsUpper(message[0]) && !char.IsUpper(message[1])
+            ? char.ToLowerInvariant(message[0]) + message[1..]
+            : message;
+    }
+
+    /// <summary><c>krust-pm check</c>: every check <c>run</c> makes before starting anything, and nothing else.</summary>
+    private static async Task<int> CheckAsync(string? explicitConfig, bool strict)
+    {
+        if (await StartChecks.PrepareAsync(explicitConfig, config => config, StartMode.Check) is not { } prepared)
         {
             return ExitUsage;
         }
 
+        var (config, warnings) = prepared;
+        await StartChecks.WriteAsync(warnings);
+        if (strict && warnings.Length > 0)
+        {
+            await Console.Error.WriteLineAsync($"krust-pm: {warnings.Length} warning(s) with --strict; the configuration is not valid.");
+            return ExitUsage;
+        }
+
         var names = string.Join(", ", config.Programs.Select(p => $"{p.Name} ({p.Instances})"));
+        var valid = warnings.Length == 0 ? "valid" : $"valid, with {warnings.Length} warning(s)";
         await Console.Out.WriteLineAsync(
-            $"{config.Path}: valid; {config.Programs.Length} program(s){(names.Length > 0 ? ": " + names : string.Empty)}; API on {config.Server}");
+            $"{config.Path}: {valid}; {config.Programs.Length} program(s){(names.Length > 0 ? ": " + names : string.Empty)}; API on {config.Server}");
         return ExitOk;
     }
 

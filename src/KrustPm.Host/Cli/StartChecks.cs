@@ -1,20 +1,34 @@
-using KrustPm.Engine.Logs;
+using System.Collections.Immutable;
 using KrustPm.Host.Config;
 
 namespace KrustPm.Host.Cli;
 
+/// <summary>How far the checks go: <c>run</c> prepares to start, <c>check</c> only looks.</summary>
+internal enum StartMode
+{
+    /// <summary><c>krust-pm run</c>: creates <c>log_dir</c>; whether the address is free is learnt by binding it.</summary>
+    Run,
+
+    /// <summary><c>krust-pm check</c>: creates nothing; also warns when the address is in use right now.</summary>
+    Check,
+}
+
 /// <summary>
-/// What krust-pm checks before it starts anything (also what <c>krust-pm check</c> reports): the file is found and
-/// valid, a token from the environment is long enough, an address other machines can reach has a token, and (when
-/// about to run) the log directory can be written. Every problem goes to stderr, one line each.
+/// What krust-pm checks before it starts anything, one code path for <c>run</c> and <c>krust-pm check</c>: the file
+/// is found and valid, a token from the environment is long enough, an address other machines can reach has a token,
+/// the log directory can be written, and the server address can be listened on (the host name resolves, nothing but a
+/// stale socket is at a Unix socket's path). Every problem goes to stderr, one line each, at most
+/// <see cref="MaxProblemsShown"/>.
 /// </summary>
 internal static class StartChecks
 {
-    /// <summary>Finds and loads the configuration, reporting every problem.</summary>
-    /// <returns>The configuration, or <see langword="null"/> after reporting why not.</returns>
-    public static async Task<KrustConfig?> LoadAsync(string? explicitConfig, string consequence)
+    /// <summary>Past this many problems the rest are counted, not printed.</summary>
+    public const int MaxProblemsShown = 50;
+
+    /// <summary>Loads the configuration found at <paramref name="location"/>, reporting every problem.</summary>
+    /// <returns>The configuration with its warnings, or <see langword="null"/> after reporting why not.</returns>
+    public static async Task<ConfigLoadResult?> LoadWithWarningsAsync(ConfigLocation location, string consequence)
     {
-        var location = ConfigLocator.Locate(explicitConfig, Environment.CurrentDirectory);
         if (location.Path is null)
         {
             await Console.Error.WriteLineAsync($"krust-pm: {location.Error}");
@@ -22,30 +36,33 @@ internal static class StartChecks
         }
 
         var loaded = ConfigLoader.Load(location.Path);
-        if (loaded.Config is not { } config)
+        if (loaded.Config is null)
         {
-            foreach (var problem in loaded.Problems)
-            {
-                await Console.Error.WriteLineAsync($"krust-pm: {problem}");
-            }
-
+            await WriteAsync(loaded.Problems);
             await Console.Error.WriteLineAsync($"krust-pm: {loaded.Problems.Length} problem(s) in the configuration; {consequence}.");
             return null;
         }
 
-        return config;
+        return loaded;
     }
 
-    /// <returns>The configuration ready to run, or <see langword="null"/> after reporting why not.</returns>
-    public static async Task<KrustConfig?> PrepareAsync(string? explicitConfig, Func<KrustConfig, KrustConfig> adjust, bool forRun)
+    /// <summary>Runs every check of <paramref name="mode"/>.</summary>
+    /// <returns>
+    /// The configuration ready to run, with what may still fail when it starts (for <see cref="StartMode.Check"/>);
+    /// <see langword="null"/> after reporting why not.
+    /// </returns>
+    public static async Task<(KrustConfig Config, ImmutableArray<ConfigProblem> Warnings)?> PrepareAsync(
+        string? explicitConfig, Func<KrustConfig, KrustConfig> adjust, StartMode mode)
     {
-        var consequence = forRun ? "nothing was started" : "the configuration is not valid";
-        if (await LoadAsync(explicitConfig, consequence) is not { } config)
+        var consequence = mode == StartMode.Run ? "nothing was started" : "the configuration is not valid";
+        var location = ConfigLocator.Locate(explicitConfig, Environment.CurrentDirectory);
+        if (await LoadWithWarningsAsync(location, consequence) is not { Config: { } loaded } result)
         {
             return null;
         }
 
-        config = adjust(config);
+        var config = adjust(loaded);
+        var warnings = result.Warnings;
         if (Environment.GetEnvironmentVariable("KRUST_PM_TOKEN") is { Length: > 0 } token)
         {
             // The same rule as auth_token in the file: the variable must not be a way around it.
@@ -62,19 +79,46 @@ internal static class StartChecks
 
         if (config.AuthToken is null && !config.Server.IsLoopback)
         {
-            await Console.Error.WriteLineAsync(
-                $"krust-pm: {config.Path}: server-port {config.Server} is reachable from other machines; set auth_token " +
-                $"(or KRUST_PM_TOKEN) so that not anyone can control your processes, or listen on localhost; {consequence}.");
-            return null;
+            return await RefuseAsync(
+                $"{config.Path}: server-port {config.Server} is reachable from other machines; set auth_token " +
+                $"(or KRUST_PM_TOKEN) so that not anyone can control your processes, or listen on localhost", consequence);
         }
 
-        if (forRun && OutputStore.CheckWritable(config.LogDirectory) is { } unwritable)
+        if (LogDirectoryCheck.Problem(config.LogDirectory, create: mode == StartMode.Run) is { } logs)
         {
-            await Console.Error.WriteLineAsync(
-                $"krust-pm: {config.Path}: log_dir {config.LogDirectory} cannot be written: {unwritable}; {consequence}.");
-            return null;
+            return await RefuseAsync($"{config.Path}: log_dir {config.LogDirectory} {logs}", consequence);
         }
 
-        return config;
+        switch (ServerAddressCheck.Inspect(config.Server, tryBinding: mode == StartMode.Check))
+        {
+            case { IsWarning: false } error:
+                return await RefuseAsync($"{config.Path}: {error.Message}", consequence);
+            case { IsWarning: true } warning:
+                warnings = warnings.Add(new ConfigProblem(
+                    config.Path, null, null, ConfigDocumentReader.ServerPortKey, $"key '{ConfigDocumentReader.ServerPortKey}': {warning.Message}") { IsWarning = true });
+                break;
+        }
+
+        return (config, warnings);
+    }
+
+    /// <summary>Prints problems one per line, the first <see cref="MaxProblemsShown"/> only, then how many more there are.</summary>
+    public static async Task WriteAsync(IReadOnlyList<ConfigProblem> problems)
+    {
+        foreach (var problem in problems.Take(MaxProblemsShown))
+        {
+            await Console.Error.WriteLineAsync($"krust-pm: {problem}");
+        }
+
+        if (problems.Count > MaxProblemsShown)
+        {
+            await Console.Error.WriteLineAsync($"krust-pm: ... and {problems.Count - MaxProblemsShown} more problem(s) not shown");
+        }
+    }
+
+    private static async Task<(KrustConfig, ImmutableArray<ConfigProblem>)?> RefuseAsync(string problem, string consequence)
+    {
+        await Console.Error.WriteLineAsync($"krust-pm: {problem}; {consequence}.");
+        return null;
     }
 }

@@ -260,7 +260,7 @@ internal static partial class ConfigDocumentReader
             return null;
         }
 
-        if (ProgramNames.Validate(name) is { } nameError)
+        if (ProgramRules.NameProblem(name) is { } nameError)
         {
             problems.AddProgram(line, name, $"invalid program name: {nameError}");
         }

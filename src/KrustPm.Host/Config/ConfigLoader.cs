@@ -61,6 +61,11 @@ public static class ConfigLoader
         {
             document = SyntaxParser.Parse(text, fullPath, validate: true);
         }
+        catch (TomlException e) when (IsTooDeep(e))
+        {
+            problems.Add(LineTooDeep(text, fullPath), $"syntax error: arrays and inline tables nested more than {MaxDepth} levels deep");
+            return new ConfigLoadResult(null, problems.ToImmutable());
+        }
         catch (TomlException e)
         {
             problems.Add(e.Line, $"syntax error: {e.Message}");
@@ -82,7 +87,63 @@ public static class ConfigLoader
         }
 
         var config = ConfigDocumentReader.Read(document, fullPath, problems);
-        return new ConfigLoadResult(problems.Count == 0 ? config : null, problems.ToImmutable());
+        return problems.Count == 0
+            ? new ConfigLoadResult(config, []) { Warnings = problems.Warnings() }
+            : new ConfigLoadResult(null, problems.ToImmutable());
+    }
+
+    /// <summary>Tomlyn's limit on nested arrays and inline tables (<c>TomlSerializerOptions.MaxDepth</c>'s default).</summary>
+    private const int MaxDepth = 64;
+
+    /// <summary>Tomlyn reports its depth limit with no position and in terms of its own API: recognised to say it better.</summary>
+    private static bool IsTooDeep(TomlException error) =>
+        error.Line is null && error.Message.StartsWith("The maximum depth of", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The line where the nesting goes too deep: the parser stops at the first value past the limit, so the shortest
+    /// prefix of whole lines that still trips it ends on that line (found by bisection: a few parses of the file).
+    /// </summary>
+    private static int? LineTooDeep(string text, string fullPath)
+    {
+        var lineEnds = new List<int>();
+        for (var index = text.IndexOf('\n', StringComparison.Ordinal); index >= 0; index = text.IndexOf('\n', index + 1))
+        {
+            lineEnds.Add(index + 1);
+        }
+
+        lineEnds.Add(text.Length);
+        var (low, high) = (0, lineEnds.Count - 1); // the answer is a line index in [low, high]
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (TripsDepthLimit(text[..lineEnds[middle]], fullPath))
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return TripsDepthLimit(text[..lineEnds[low]], fullPath) ? low + 1 : null;
+    }
+
+    private static bool TripsDepthLimit(string prefix, string fullPath)
+    {
+        try
+        {
+            _ = SyntaxParser.Parse(prefix, fullPath, validate: false);
+            return false;
+        }
+        catch (TomlException e) when (IsTooDeep(e))
+        {
+            return true;
+        }
+        catch (TomlException)
+        {
+            return false;
+        }
     }
 
     private static ConfigLoadResult Failure(string fullPath, string message) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using KrustPm.Engine;
 
 namespace KrustPm.Host.Config;
 
@@ -16,8 +17,15 @@ namespace KrustPm.Host.Config;
 public sealed record ConfigProblem(string File, int? Line, string? Program, string? Key, string Message)
 {
     /// <summary>
-    /// Renders the problem on one line: <c>FILE:LINE: program 'NAME': MESSAGE</c>; the line and the program part
-    /// are left out when unknown.
+    /// Whether this is a warning: something that would fail if krust-pm started now but may change before it does.
+    /// Rendered with <c>warning: </c> before the message.
+    /// </summary>
+    public bool IsWarning { get; init; }
+
+    /// <summary>
+    /// Renders the problem on one line: <c>FILE:LINE: program 'NAME': [warning: ]MESSAGE</c>; the line and the program part
+    /// are left out when unknown. Control characters (in a name or a key written in quotes) are escaped, so a
+    /// problem is always one line and cannot drive the terminal.
     /// </summary>
     public override string ToString()
     {
@@ -30,9 +38,31 @@ public sealed record ConfigProblem(string File, int? Line, string? Program, stri
         text.Append(": ");
         if (Program is not null)
         {
-            text.Append("program '").Append(Program).Append("': ");
+            text.Append("program ").Append(ProgramRules.Quote(Program)).Append(": ");
         }
 
-        return text.Append(Message).ToString();
+        if (IsWarning)
+        {
+            text.Append("warning: ");
+        }
+
+        return AppendEscaped(text, Message).ToString();
+    }
+
+    private static StringBuilder AppendEscaped(StringBuilder text, string value)
+    {
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '\n' => text.Append("\\n"),
+                '\r' => text.Append("\\r"),
+                '\t' => text.Append("\\t"),
+                _ when char.IsControl(c) => text.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture)),
+                _ => text.Append(c),
+            };
+        }
+
+        return text;
     }
 }

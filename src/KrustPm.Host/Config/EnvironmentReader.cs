@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using KrustPm.Engine;
 using Tomlyn.Syntax;
 
 namespace KrustPm.Host.Config;
@@ -47,16 +48,22 @@ internal static class EnvironmentReader
         ValueSyntax? value,
         ImmutableSortedDictionary<string, string> environment)
     {
-        if (name.Length == 0 || name.Contains('=', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal)
-            || name.Contains('.', StringComparison.Ordinal))
+        // A dotted key (env.A.B) is a TOML table, not a variable name; the rest is the engine's rule.
+        if ((name.Contains('.', StringComparison.Ordinal) ? "a variable name must not contain '.'" : ProgramRules.VariableNameProblem(name)) is { } invalid)
         {
-            problems.AddKey(line, program, "env", $"invalid variable name {TomlSyntax.Quote(name)}");
+            problems.AddKey(line, program, "env", $"invalid variable name {TomlSyntax.Quote(name)}: {invalid}");
             return null;
         }
 
-        if (Text(value) is not { } text || text.Contains('\0', StringComparison.Ordinal))
+        if (Text(value) is not { } text)
         {
             problems.AddKey(line, program, "env", $"variable {name}: expected a string, integer or boolean, got {TomlSyntax.Describe(value)}");
+            return null;
+        }
+
+        if (ProgramRules.OsStringProblem(text) is { } nul)
+        {
+            problems.AddKey(line, program, "env", $"variable {name}: the value {nul}");
             return null;
         }
 

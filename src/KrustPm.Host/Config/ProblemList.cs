@@ -6,6 +6,7 @@ namespace KrustPm.Host.Config;
 internal sealed class ProblemList(string file)
 {
     private readonly List<ConfigProblem> problems = [];
+    private readonly List<ConfigProblem> warnings = [];
 
     public string File { get; } = file;
 
@@ -25,6 +26,13 @@ internal sealed class ProblemList(string file)
     /// <summary>Adds a problem that names a key in its own words (missing, unknown).</summary>
     public void AddAboutKey(int? line, string? program, string key, string message) =>
         problems.Add(new ConfigProblem(File, line, program, key, message));
+
+    /// <summary>Adds a warning about a key's value: what would fail if krust-pm started now, but may change before.</summary>
+    public void AddWarning(int? line, string program, string key, string detail) =>
+        warnings.Add(new ConfigProblem(File, line, program, key, $"key '{key}': {detail}") { IsWarning = true });
+
+    /// <summary>The warnings, in line order.</summary>
+    public ImmutableArray<ConfigProblem> Warnings() => [.. warnings.OrderBy(p => p.Line ?? 0)];
 
     /// <summary>The problems, in line order (problems without a line first), keeping the order within a line.</summary>
     public ImmutableArray<ConfigProblem> ToImmutable() => [.. problems.OrderBy(p => p.Line ?? 0)];

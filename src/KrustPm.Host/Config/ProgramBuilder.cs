@@ -18,6 +18,12 @@ internal sealed class ProgramBuilder(string name)
 
     public ImmutableArray<string> Args { get; set; } = [];
 
+    /// <summary>The line of the <c>command</c> key.</summary>
+    public int? CommandLine { get; set; }
+
+    /// <summary>The line of a valid <c>user</c> key.</summary>
+    public int? UserLine { get; set; }
+
     /// <summary>The line of a valid <c>instances</c> key, or <see langword="null"/> when it is absent.</summary>
     public int? InstancesLine { get; set; }
 

@@ -60,7 +60,14 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
                 $"{Format(program.Spec.Instances)} is more than max_instances ({Format(program.Spec.MaxInstances)})");
         }
 
-        return problems.Count == problemsBefore ? program.Build() : null;
+        if (problems.Count != problemsBefore)
+        {
+            return null;
+        }
+
+        var spec = program.Build();
+        WarnOfStartProblems(program, spec);
+        return spec;
     }
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -92,6 +99,7 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         {
             case "command":
                 program.HasCommand = true;
+                program.CommandLine = line;
                 ReadCommand(program, context, value);
                 break;
             case "args":
@@ -205,9 +213,14 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
 
                 break;
             case "user":
-                if (value is StringValueSyntax { Value: { Length: > 0 } user } && !user.Any(char.IsWhiteSpace))
+                if (value is StringValueSyntax { Value: { } withNul } && ProgramRules.OsStringProblem(withNul) is { } nul)
+                {
+                    Report(context, nul);
+                }
+                else if (value is StringValueSyntax { Value: { Length: > 0 } user } && !user.Any(char.IsWhiteSpace))
                 {
                     program.Spec = program.Spec with { User = user };
+                    program.UserLine = line;
                 }
                 else
                 {
@@ -249,6 +262,10 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         {
             Report(context, "must not be empty");
         }
+        else if (ProgramRules.OsStringProblem(command) is { } nul)
+        {
+            Report(context, nul);
+        }
         else if (!CommandSplitter.TrySplit(command, out var words, out var error))
         {
             Report(context, error);
@@ -277,14 +294,18 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         foreach (var item in array.Items)
         {
             index++;
-            if (item.Value is StringValueSyntax { Value: { } text })
+            var at = context with { Line = TomlSyntax.LineOf(item.Value) ?? context.Line };
+            if (item.Value is not StringValueSyntax { Value: { } text })
             {
-                args.Add(text);
+                Report(at, $"item {Format(index)}: expected a string, got {TomlSyntax.Describe(item.Value)}");
+            }
+            else if (ProgramRules.OsStringProblem(text) is { } nul)
+            {
+                Report(at, $"item {Format(index)}: {nul}");
             }
             else
             {
-                var at = context with { Line = TomlSyntax.LineOf(item.Value) ?? context.Line };
-                Report(at, $"item {Format(index)}: expected a string, got {TomlSyntax.Describe(item.Value)}");
+                args.Add(text);
             }
         }
 
@@ -319,6 +340,12 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         if (workdir.Length == 0)
         {
             Report(context, "must not be empty");
+            return;
+        }
+
+        if (ProgramRules.OsStringProblem(workdir) is { } nul)
+        {
+            Report(context, nul);
             return;
         }
 

@@ -11,6 +11,8 @@ namespace KrustPm.Host.Hosting;
 /// </summary>
 internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 {
+    private int _handlerFailed;
+
     public void OnApplied(AppliedMessage applied)
     {
         if (!logger.IsEnabled(LogLevel.Information))
@@ -25,6 +27,16 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
     }
 
     public void EngineFailed(Exception error) => LogEngineFailed(error);
+
+    /// <summary>
+    /// Logs an <see cref="ProcessEngine.Applied"/> handler's exception (a krust-pm bug; the engine goes on): the first
+    /// with its stack trace, later ones on one line each, so a handler that fails on every message cannot flood the log.
+    /// </summary>
+    public void OnHandlerFailed(AppliedMessage applied, Exception error)
+    {
+        var first = Interlocked.Exchange(ref _handlerFailed, 1) == 0;
+        LogHandlerFailed(applied.Message.GetType().Name, $"{error.GetType()}: {error.Message}", first ? error : null);
+    }
 
     public void OnLogWriteFailed(OutputSink sink, Exception error) => LogWriteFailed(sink.Path, error.Message);
 
@@ -129,6 +141,9 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} {Reason}; restarting")]
     private partial void LogLivenessFailed(string program, long instance, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "an engine event handler failed on {Message}: {Error}; krust-pm goes on")]
+    private partial void LogHandlerFailed(string message, string error, Exception? exception);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "the engine failed; krust-pm stops")]
     private partial void LogEngineFailed(Exception error);

@@ -40,6 +40,7 @@ internal sealed class EngineService(
 
         output.WriteFailed += eventLog.OnLogWriteFailed;
         eventLog.JournalOpened(journal);
+        engine.AppliedHandlerFailed += eventLog.OnHandlerFailed;
         engine.Applied += eventLog.OnApplied;
         engine.Applied += events.OnApplied;
         engine.Start();
@@ -50,10 +51,16 @@ internal sealed class EngineService(
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
         _socket?.AfterBind(); // before any program starts: children get krust-pm's own umask
-        var result = await engine.RestoreAsync(config.Programs, cancellationToken);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return; // stopped while starting: start no program only to stop it at once
+        }
+
+        // Not cancelled once sent: the command applies anyway, and the stop that follows stops what it started.
+        var result = await engine.RestoreAsync(config.Programs, CancellationToken.None);
         if (!result.Accepted)
         {
-            throw new InvalidOperationException($"The engine refused the configuration: {result.Reason}");
+            throw new StartRefusedException($"the engine refused the configuration: {result.Reason}");
         }
     }
 

@@ -73,6 +73,10 @@ internal static class KrustPmApp
     {
         logging.ClearProviders();
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // The host logs a failed start-up (a busy port, a refused socket, a stop while starting) with its stack
+        // trace; the command line reports each in one line instead (KrustPmCommandLine.RunAsync).
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         logging.AddConsole(console =>
         {
             console.LogToStandardErrorThreshold = LogLevel.Trace;

@@ -76,7 +76,7 @@ public sealed class ConfigLoaderLifecycleTests
     [InlineData("user = 0", 3, "key 'user': expected a user name, got integer 0")]
     [InlineData("env = \"A=1\"", 3, "key 'env': expected a table of variables such as { KEY = \"value\" }, got string \"A=1\"")]
     [InlineData("env = { A = [1] }", 3, "key 'env': variable A: expected a string, integer or boolean, got an array")]
-    [InlineData("env.\"A=B\" = \"x\"", 3, "key 'env': invalid variable name \"A=B\"")]
+    [InlineData("env.\"A=B\" = \"x\"", 3, "key 'env': invalid variable name \"A=B\": a variable name must not be empty or contain '=' or a NUL character")]
     public void Bad_lifecycle_values_are_reported_with_line_program_and_key(string line, int lineNumber, string message)
     {
         var problem = Assert.Single(ConfigLoader.Parse($"[web]\ncommand = \"x\"\n{line}\n", ConfigPath).Problems);

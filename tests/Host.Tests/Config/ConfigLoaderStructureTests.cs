@@ -90,13 +90,13 @@ public class ConfigLoaderStructureTests
 
     [Theory]
     [InlineData("[\"my app\"]", "my app",
-        "invalid program name: use only ASCII letters, digits, '_', '-' and '.' (the name is used in URL paths)")]
+        "invalid program name: use only ASCII letters, digits, '_', '-' and '.' (the name is used in file names and URL paths)")]
     [InlineData("[\"web/admin\"]", "web/admin",
-        "invalid program name: use only ASCII letters, digits, '_', '-' and '.' (the name is used in URL paths)")]
+        "invalid program name: use only ASCII letters, digits, '_', '-' and '.' (the name is used in file names and URL paths)")]
     [InlineData("[\"café\"]", "café",
-        "invalid program name: use only ASCII letters, digits, '_', '-' and '.' (the name is used in URL paths)")]
-    [InlineData("[\"..\"]", "..", "invalid program name: '.' and '..' cannot be used in URL paths")]
-    [InlineData("[\"\"]", "", "invalid program name: the name is empty")]
+        "invalid program name: use only ASCII letters, digits, '_', '-' and '.' (the name is used in file names and URL paths)")]
+    [InlineData("[\"..\"]", "..", "invalid program name: a name must start with a letter, a digit or '_' (not '-' or '.')")]
+    [InlineData("[\"\"]", "", "invalid program name: a name needs 1 to 64 characters; this one has 0")]
     public void Load_reports_invalid_program_names(string header, string name, string message)
     {
         var problem = Assert.Single(ConfigLoader.Parse($"{header}\ncommand = \"x\"\n", ConfigPath).Problems);

@@ -78,7 +78,7 @@ public sealed class LogsEndToEndTests(PublishedKrustPm krustPm) : IDisposable
         var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "-c", config);
 
         Assert.Equal(2, exitCode);
-        Assert.Contains($"krust-pm: {config}: log_dir {Path.Combine(_folder, "afile", "logs")} cannot be written:", output, StringComparison.Ordinal);
+        Assert.Contains($"krust-pm: {config}: log_dir {Path.Combine(_folder, "afile", "logs")} cannot be created: {Path.Combine(_folder, "afile")} is not a directory; nothing was started.", output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_folder, "started-anyway")));
     }
 

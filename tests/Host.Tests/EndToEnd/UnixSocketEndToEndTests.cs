@@ -16,6 +16,7 @@ public sealed class UnixSocketEndToEndTests(PublishedKrustPm krustPm) : IDisposa
     {
         var token = TestContext.Current.CancellationToken;
         var socket = Path.Combine(_folder, "run", "krust.sock");
+        Directory.CreateDirectory(Path.GetDirectoryName(socket)!); // krust-pm never creates it
         await File.WriteAllTextAsync(Path.Combine(_folder, "krust-pm.toml"), """
             server-port = "unix:run/krust.sock"
             [sleepy]

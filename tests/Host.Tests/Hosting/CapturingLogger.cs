@@ -8,11 +8,17 @@ internal sealed class CapturingLogger : ILogger<EngineEventLog>
 {
     public List<string> Lines { get; } = [];
 
+    /// <summary>The exception of each line (null when it had none), in the same order.</summary>
+    public List<Exception?> Exceptions { get; } = [];
+
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
         Lines.Add(formatter(state, exception));
+        Exceptions.Add(exception);
+    }
 }
