@@ -40,8 +40,9 @@ public sealed partial class OrphansEndToEndTests(PublishedKrustPm krustPm) : IDi
                     """, Token);
                 await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
 
-                // Killed at a different point of the churn each time: after `kill` rounds of restarts.
-                await krust.WaitForAsync(p => Tries(p) >= Instances * (kill + 1), Bound);
+                // Killed at a different point of the churn each time: the first time as the first runs start, then after
+                // more and more rounds of restarts.
+                await krust.WaitForAsync(p => Tries(p) >= Instances * kill, Bound);
                 var guardians = Guardians(krust.Pid);
                 Assert.Single(guardians);
 
