@@ -132,7 +132,6 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IDisposable
         await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
         var leaders = Pids((await krust.WaitForAsync(p => Statuses(p, "tree").All(s => s == "Running")))[0]);
         Assert.True(await ProcFs.WaitUntilAsync(() => leaders.Sum(l => ProcFs.InSession(l).Count) == 9, Bound));
-        await Task.Delay(300, Token); // the guardian's list of groups is rewritten at most every 100 ms
 
         Assert.Equal(137, await krust.TerminateAsync(signal: 9));
 
