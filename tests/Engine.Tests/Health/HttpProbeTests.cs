@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using KrustPm.Engine.Health;
+using KrustPm.Tests.Shared;
 
 namespace KrustPm.Engine.Tests.Health;
 
@@ -73,20 +74,16 @@ public sealed class HttpProbeTests(HttpProbeTests.Server server) : IClassFixture
             _ = _process.StandardOutput.ReadToEndAsync();
             _ = _process.StandardError.ReadToEndAsync();
 
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (true)
-            {
-                try
+            await Eventually.Value<bool, SocketException>(
+                async () =>
                 {
+                    Assert.False(_process.HasExited, "python3 -m http.server exited");
                     using var probe = new TcpClient();
                     await probe.ConnectAsync(IPAddress.Loopback, Port);
-                    return;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
-                {
-                    await Task.Delay(20);
-                }
-            }
+                    return true;
+                },
+                connected => connected,
+                $"python3 -m http.server listens on port {Port}");
         }
 
         public async ValueTask DisposeAsync()
