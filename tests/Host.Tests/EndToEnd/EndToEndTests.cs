@@ -172,8 +172,8 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IDisposable
             [crasher]
             command = "sh -c 'echo $$ >> tries.txt; exit 1'"
             max_retries = 0
-            restart_delay_ms = 10
-            restart_delay_max_ms = 50
+            restart_delay_ms = 100
+            restart_delay_max_ms = 200
             """);
         var tries = Path.Combine(_folder, "tries.txt");
         int Tries() => File.Exists(tries) ? File.ReadAllLines(tries).Length : 0;
@@ -181,14 +181,15 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IDisposable
         await Eventually.Assert(() => Tries() >= 5, "the crash loop has warmed up (5 tries)");
 
         var (cpuBefore, triesBefore) = (ProcFs.CpuTime(krust.Pid), Tries());
-        await Eventually.Assert(() => Tries() >= triesBefore + 30, "30 more tries");
+        await Eventually.Assert(() => Tries() >= triesBefore + 20, "20 more tries");
         var (cpu, restarts) = (ProcFs.CpuTime(krust.Pid) - cpuBefore, Tries() - triesBefore);
 
-        // A measure, not a timing: what krust-pm spends per restart, whatever the machine's load. A few ms here; the
-        // bound only catches a loop that spins or a restart that costs like a start-up.
+        // A measure, not a timing: what krust-pm spends per restart, whatever the machine's load. About 16 ms while the
+        // JIT warms up, 4 ms after (JIT build, 2026-12-04); the bound only catches a restart that costs like a start-up,
+        // or a loop that spins through the 200 ms between tries.
         var perRestart = cpu / restarts;
         TestContext.Current.SendDiagnosticMessage($"crash loop: {restarts} restarts cost krust-pm {cpu.TotalMilliseconds:F0} ms of CPU, {perRestart.TotalMilliseconds:F1} ms each");
-        Assert.True(perRestart < TimeSpan.FromMilliseconds(50), $"krust-pm used {cpu.TotalMilliseconds} ms of CPU for {restarts} restarts");
+        Assert.True(perRestart < TimeSpan.FromMilliseconds(100), $"krust-pm used {cpu.TotalMilliseconds} ms of CPU for {restarts} restarts");
         Assert.Equal(0, await krust.TerminateAsync());
         foreach (var pid in File.ReadAllLines(tries).Select(l => int.Parse(l, System.Globalization.CultureInfo.InvariantCulture)))
         {
