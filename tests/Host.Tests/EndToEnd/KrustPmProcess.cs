@@ -120,7 +120,18 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
                     Assert.False(_process.HasExited, $"krust-pm exited early ({SafeExitCode()}):\n{Output}");
                     return GetProgramsAsync();
                 },
-                condition,
+                // Before the programs are loaded GET / is [], which a condition that indexes into it cannot judge.
+                programs =>
+                {
+                    try
+                    {
+                        return condition(programs);
+                    }
+                    catch (Exception error) when (error is IndexOutOfRangeException or KeyNotFoundException or InvalidOperationException)
+                    {
+                        return false;
+                    }
+                },
                 "krust-pm's state (GET /) satisfies the condition",
                 timeout);
         }
