@@ -7,10 +7,13 @@ public static partial class Reducer
 {
     private static void StopCommand(Transition t, Message.StopInstances m)
     {
-        if (Target(t, m.Program, m.Instance, m.RequestId, allowRolling: false) is not { } target)
+        if (Target(t, m.Program, m.Instance, m.RequestId, allowRolling: true) is not { } target)
         {
             return;
         }
+
+        // A stop is how a rolling restart is ended early (one waiting for a run that never gets ready, say).
+        InterruptRolling(t, target.Index, "by a stop command");
 
         var awaited = ImmutableHashSet.CreateBuilder<long>();
         var affected = 0;
@@ -75,31 +78,25 @@ public static partial class Reducer
             return;
         }
 
-        if (!m.Rolling || target.Ids.Length <= 1)
+        if (m.Rolling && target.Ids.Length > 1)
         {
-            var awaited = ImmutableHashSet.CreateBuilder<long>();
-            foreach (var id in target.Ids)
-            {
-                if (RestartOne(t, target.Index, id, m.At) is { } run)
-                {
-                    awaited.Add(run);
-                }
-            }
-
+            // Moved on, answered and ended by the rolling restart pass after every message (Reducer.Rolling).
+            StartRolling(t, target.Index, target.Ids, m);
             RestartDependents(t, m);
-            t.ReplyWhenEnded(m.RequestId, awaited.ToImmutable(), CommandResult.Ok(target.Ids.Length));
             return;
         }
 
-        var rolling = new RollingRestart(m.RequestId, target.Ids[0], ImmutableQueue.CreateRange(target.Ids.Skip(1)), target.Ids.Length);
-        t.SetProgram(target.Index, t.Program(target.Index) with { Rolling = rolling });
-        RestartOne(t, target.Index, rolling.Current, m.At);
-        if (IsGated(t.Program(target.Index).Find(rolling.Current)!))
+        var awaited = ImmutableHashSet.CreateBuilder<long>();
+        foreach (var id in target.Ids)
         {
-            AdvanceRolling(t, target.Index, rolling.Current, m.At); // it waits for its dependencies: nothing to wait for here
+            if (RestartOne(t, target.Index, id, m.At) is { } run)
+            {
+                awaited.Add(run);
+            }
         }
 
         RestartDependents(t, m);
+        t.ReplyWhenEnded(m.RequestId, m.Wait ? awaited.ToImmutable() : [], CommandResult.Ok(target.Ids.Length));
     }
 
     private static void RemoveCommand(Transition t, Message.RemoveInstance m)
@@ -178,37 +175,6 @@ public static partial class Reducer
         return t.Launch(spec, instance with { ConsecutiveFailures = 0, RestartRequested = false }, nextTry);
     }
 
-    /// <summary>
-    /// Moves a rolling restart to its next instance once the current one runs again (or failed to, or waits for its
-    /// dependencies: the rolling restart does not wait for them).
-    /// </summary>
-    private static void AdvanceRolling(Transition t, int index, long instanceId, DateTimeOffset at)
-    {
-        var rolling = t.Program(index).Rolling;
-        if (rolling is null || rolling.Current != instanceId)
-        {
-            return;
-        }
-
-        var remaining = rolling.Remaining;
-        while (!remaining.IsEmpty)
-        {
-            remaining = remaining.Dequeue(out var next);
-            if (t.Program(index).Find(next) is not null)
-            {
-                t.SetProgram(index, t.Program(index) with { Rolling = rolling with { Current = next, Remaining = remaining } });
-                RestartOne(t, index, next, at);
-                if (!IsGated(t.Program(index).Find(next)!))
-                {
-                    return;
-                }
-            }
-        }
-
-        t.SetProgram(index, t.Program(index) with { Rolling = null });
-        t.Reply(rolling.RequestId, CommandResult.Ok(rolling.Count));
-    }
-
     private static void SetInstance(Transition t, int index, InstanceState instance)
     {
         var program = t.Program(index);
@@ -230,7 +196,10 @@ public static partial class Reducer
         return true;
     }
 
-    /// <summary>Finds the program and instances a command is about, or answers why it cannot apply.</summary>
+    /// <summary>
+    /// Finds the program and instances a command is about, or answers why it cannot apply. During a rolling restart of
+    /// the program only the commands that <paramref name="allowRolling"/> apply (a signal, a stop).
+    /// </summary>
     private static CommandTarget? Target(Transition t, string name, long? instance, long requestId, bool allowRolling)
     {
         var index = t.State.IndexOf(name);
@@ -241,8 +210,8 @@ public static partial class Reducer
             _ when t.State.ShuttingDown => CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."),
             (_, { } id) when program.Find(id) is null =>
                 CommandResult.Rejected(RejectionKind.NotFound, $"Program '{name}' has no instance {id}."),
-            _ when !allowRolling && program.Rolling is not null =>
-                CommandResult.Rejected(RejectionKind.Conflict, $"A rolling restart of '{name}' is in progress."),
+            _ when !allowRolling && program.Rolling is { } rolling =>
+                CommandResult.Rejected(RejectionKind.Conflict, RollingInProgress(program, rolling)),
             _ => null,
         };
         if (rejection is not null)

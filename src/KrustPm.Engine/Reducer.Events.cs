@@ -30,10 +30,6 @@ public static partial class Reducer
         }
 
         at.Set(t, started);
-        if (!at.Retiring && !started.RestartRequested && started.Status == InstanceStatus.Running)
-        {
-            AdvanceRolling(t, at.Program, started.Id, m.At);
-        }
     }
 
     /// <summary>A run stayed up long enough to be stable: its instance's failure streak is over.</summary>
@@ -100,13 +96,6 @@ public static partial class Reducer
         else
         {
             location.Set(t, AfterFailure(t, spec, instance with { ConsecutiveFailures = instance.ConsecutiveFailures + 1 }, at, jitter));
-        }
-
-        // A rolling restart moves on when the instance's new try ends too (it failed instead of running), or when
-        // its new try waits for its dependencies.
-        if (!location.Retiring && (!before.RestartRequested || IsGated(location.Get(t.State))))
-        {
-            AdvanceRolling(t, location.Program, before.Id, at);
         }
 
         ResolvePendingReplies(t, runId);

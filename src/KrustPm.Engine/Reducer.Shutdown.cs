@@ -37,12 +37,8 @@ public static partial class Reducer
             }
 
             awaited.UnionWith(program.Retiring.Where(r => r.IsLive).Select(r => r.RunId!.Value));
-            if (program.Rolling is { } rolling)
-            {
-                t.Reply(rolling.RequestId, CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."));
-            }
-
-            t.SetProgram(index, program with { Instances = instances.ToImmutable(), Rolling = null });
+            t.SetProgram(index, program with { Instances = instances.ToImmutable() });
+            InterruptRolling(t, index, "because krust-pm is shutting down");
         }
 
         t.ReplyWhenEnded(m.RequestId, awaited.ToImmutable(), CommandResult.Ok());

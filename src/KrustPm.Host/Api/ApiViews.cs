@@ -157,4 +157,6 @@ internal static class ApiJson
 [JsonSerializable(typeof(HealthView))]
 [JsonSerializable(typeof(Events.EngineEvent))]
 [JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(long[]))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
