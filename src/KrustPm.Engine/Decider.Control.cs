@@ -7,12 +7,16 @@ public static partial class Decider
 {
     private static void StopCommand(Transition t, Message.StopInstances m)
     {
-        if (Target(t, m.Program, m.Instance, m.RequestId, allowRolling: false) is not { } target)
+        if (Target(t, m.Program, m.Instance, m.RequestId, allowRolling: true) is not { } target)
         {
             return;
         }
 
         t.Emit(new EngineEvent.CommandAccepted("stop", m.Program, m.Instance, m.At));
+
+        // A stop is how a rolling restart is ended early (one waiting for a run that never gets ready, say).
+        InterruptRolling(t, target.Index, "by a stop command");
+
         var awaited = ImmutableHashSet.CreateBuilder<long>();
         var affected = 0;
         foreach (var id in target.Ids)
@@ -73,31 +77,25 @@ public static partial class Decider
         }
 
         t.Emit(new EngineEvent.CommandAccepted(m.Rolling ? "restart (rolling)" : "restart", m.Program, m.Instance, m.At));
-        if (!m.Rolling || target.Ids.Length <= 1)
+        if (m.Rolling && target.Ids.Length > 1)
         {
-            var awaited = ImmutableHashSet.CreateBuilder<long>();
-            foreach (var id in target.Ids)
-            {
-                if (RestartOne(t, target.Index, id) is { } run)
-                {
-                    awaited.Add(run);
-                }
-            }
-
+            // Moved on, answered and ended by the rolling restart pass after every message (Decider.Rolling).
+            StartRolling(t, target.Index, target.Ids, m);
             RestartDependents(t, m);
-            t.ReplyWhenEnded(m.RequestId, awaited.ToImmutable(), CommandResult.Ok(target.Ids.Length));
             return;
         }
 
-        t.Emit(new EngineEvent.RollingRestartBegan(m.Program, target.Ids, m.RequestId, m.At));
-        var first = target.Ids[0];
-        RestartOne(t, target.Index, first);
-        if (IsGated(t.Program(target.Index).Find(first)!))
+        var awaited = ImmutableHashSet.CreateBuilder<long>();
+        foreach (var id in target.Ids)
         {
-            AdvanceRolling(t, target.Index, first); // it waits for its dependencies: nothing to wait for here
+            if (RestartOne(t, target.Index, id) is { } run)
+            {
+                awaited.Add(run);
+            }
         }
 
         RestartDependents(t, m);
+        t.ReplyWhenEnded(m.RequestId, m.Wait ? awaited.ToImmutable() : [], CommandResult.Ok(target.Ids.Length));
     }
 
     private static void RemoveCommand(Transition t, Message.RemoveInstance m)
@@ -174,38 +172,6 @@ public static partial class Decider
         t.Launch(spec, instance, nextTry, fresh: true);
     }
 
-    /// <summary>
-    /// Moves a rolling restart to its next instance once the current one runs again (or failed to, or waits for its
-    /// dependencies: the rolling restart does not wait for them).
-    /// </summary>
-    private static void AdvanceRolling(Transition t, int index, long instanceId)
-    {
-        var rolling = t.Program(index).Rolling;
-        if (rolling is null || rolling.Current != instanceId)
-        {
-            return;
-        }
-
-        var name = t.Program(index).Name;
-        var remaining = rolling.Remaining;
-        while (!remaining.IsEmpty)
-        {
-            remaining = remaining.Dequeue(out var next);
-            if (t.Program(index).Find(next) is not null)
-            {
-                t.Emit(new EngineEvent.RollingRestartMoved(name, next, [.. remaining], t.At));
-                RestartOne(t, index, next);
-                if (!IsGated(t.Program(index).Find(next)!))
-                {
-                    return;
-                }
-            }
-        }
-
-        t.Emit(new EngineEvent.RollingRestartEnded(name, Completed: true, t.At));
-        t.Reply(rolling.RequestId, CommandResult.Ok(rolling.Count));
-    }
-
     /// <summary>Refuses to start or restart instances that are being stopped (409): the caller retries once they have stopped.</summary>
     private static bool RefuseStopping(Transition t, CommandTarget target, long requestId, string verb)
     {
@@ -220,7 +186,10 @@ public static partial class Decider
         return true;
     }
 
-    /// <summary>Finds the program and instances a command is about, or answers why it cannot apply.</summary>
+    /// <summary>
+    /// Finds the program and instances a command is about, or answers why it cannot apply. During a rolling restart of
+    /// the program only the commands that <paramref name="allowRolling"/> apply (a signal, a stop).
+    /// </summary>
     private static CommandTarget? Target(Transition t, string name, long? instance, long requestId, bool allowRolling)
     {
         var index = t.State.IndexOf(name);
@@ -231,8 +200,8 @@ public static partial class Decider
             _ when t.State.ShuttingDown => CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."),
             (_, { } id) when program.Find(id) is null =>
                 CommandResult.Rejected(RejectionKind.NotFound, $"Program '{name}' has no instance {id}."),
-            _ when !allowRolling && program.Rolling is not null =>
-                CommandResult.Rejected(RejectionKind.Conflict, $"A rolling restart of '{name}' is in progress."),
+            _ when !allowRolling && program.Rolling is { } rolling =>
+                CommandResult.Rejected(RejectionKind.Conflict, RollingInProgress(program, rolling)),
             _ => null,
         };
         if (rejection is not null)

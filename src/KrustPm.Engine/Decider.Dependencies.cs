@@ -14,6 +14,14 @@ public static partial class Decider
         if (!t.State.ShuttingDown)
         {
             ReleaseWaiting(t);
+
+            // A rolling restart that moved on relaunched an instance, which can change its dependents' gates: they are
+            // judged again, and what that launched is seen by the rolling restarts in the same message.
+            if (ProgressRollingRestarts(t, message))
+            {
+                ReleaseWaiting(t);
+                ProgressRollingRestarts(t, message);
+            }
         }
         else if (message is Message.Exited or Message.StartFailed)
         {

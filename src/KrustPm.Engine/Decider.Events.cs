@@ -13,11 +13,6 @@ public static partial class Decider
         var program = t.Program(at.Program);
         var instance = at.Get(t.State);
         t.Emit(new EngineEvent.InstanceStarted(program.Name, instance.Id, m.RunId, instance.CurrentTry, m.Pid, m.At));
-        var started = at.Get(t.State);
-        if (!at.Retiring && !started.RestartRequested && started.Status == InstanceStatus.Running)
-        {
-            AdvanceRolling(t, at.Program, started.Id);
-        }
     }
 
     /// <summary>A run stayed up long enough to be stable: its instance's failure streak is over.</summary>
@@ -74,13 +69,6 @@ public static partial class Decider
         else
         {
             AfterFailure(t, spec, before, ended, error, streak + 1, jitter);
-        }
-
-        // A rolling restart moves on when the instance's new try ends too (it failed instead of running), or when
-        // its new try waits for its dependencies.
-        if (!location.Retiring && (!before.RestartRequested || IsGated(t.Program(location.Program).Find(before.Id)!)))
-        {
-            AdvanceRolling(t, location.Program, before.Id);
         }
 
         ResolvePendingReplies(t, runId);

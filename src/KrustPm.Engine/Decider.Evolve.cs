@@ -25,11 +25,12 @@ public static partial class Decider
         },
         EngineEvent.RollingRestartBegan e => WithProgram(state, e.Program, p => p with
         {
-            Rolling = new RollingRestart(e.RequestId, e.Instances[0], ImmutableQueue.CreateRange(e.Instances.Skip(1)), e.Instances.Length),
+            Rolling = new RollingRestart(e.RequestId, e.Instances[0], [], e.Instances.Length) { AnswerAtEnd = e.AnswerAtEnd },
         }),
         EngineEvent.RollingRestartMoved e => WithProgram(state, e.Program, p => p.Rolling is { } rolling
-            ? p with { Rolling = rolling with { Current = e.Current, Remaining = ImmutableQueue.CreateRange(e.Remaining) } }
+            ? p with { Rolling = rolling with { Current = e.Current, Remaining = ImmutableQueue.CreateRange(e.Remaining), Run = null, Restarted = e.Restarted } }
             : p),
+        EngineEvent.RollingRestartAwaiting e => WithProgram(state, e.Program, p => p.Rolling is { } rolling ? p with { Rolling = rolling with { Run = e.RunId } } : p),
         EngineEvent.RollingRestartEnded e => WithProgram(state, e.Program, p => p with { Rolling = null }),
         EngineEvent.Answered e => state.PendingReplies.Any(r => r.RequestId == e.RequestId)
             ? state with { PendingReplies = state.PendingReplies.RemoveAll(r => r.RequestId == e.RequestId) }

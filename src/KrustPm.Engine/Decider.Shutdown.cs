@@ -41,11 +41,7 @@ public static partial class Decider
             }
 
             awaited.UnionWith(program.Retiring.Where(r => r.IsLive).Select(r => r.RunId!.Value));
-            if (program.Rolling is { } rolling)
-            {
-                t.Emit(new EngineEvent.RollingRestartEnded(program.Name, Completed: false, m.At));
-                t.Reply(rolling.RequestId, CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."));
-            }
+            InterruptRolling(t, index, "because krust-pm is shutting down");
         }
 
         t.ReplyWhenEnded(m.RequestId, awaited.ToImmutable(), CommandResult.Ok());

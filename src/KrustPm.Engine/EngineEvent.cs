@@ -20,6 +20,7 @@ namespace KrustPm.Engine;
 [JsonDerivedType(typeof(EngineEvent.ShutdownBegan), "ShutdownBegan")]
 [JsonDerivedType(typeof(EngineEvent.RollingRestartBegan), "RollingRestartBegan")]
 [JsonDerivedType(typeof(EngineEvent.RollingRestartMoved), "RollingRestartMoved")]
+[JsonDerivedType(typeof(EngineEvent.RollingRestartAwaiting), "RollingRestartAwaiting")]
 [JsonDerivedType(typeof(EngineEvent.RollingRestartEnded), "RollingRestartEnded")]
 [JsonDerivedType(typeof(EngineEvent.CommandAccepted), "CommandAccepted")]
 [JsonDerivedType(typeof(EngineEvent.Answered), "Answered")]
@@ -95,23 +96,35 @@ public abstract partial record EngineEvent
 
     /// <summary>A rolling restart of a program began: one instance at a time, in the listed order.</summary>
     /// <param name="Program">The program.</param>
-    /// <param name="Instances">The instances it restarts, in order (the first is restarted now).</param>
-    /// <param name="RequestId">The request it answers when it ends.</param>
+    /// <param name="Instances">The instances it restarts, in order.</param>
+    /// <param name="RequestId">The request it answers.</param>
+    /// <param name="AnswerAtEnd">Whether the request is answered when it ends (else it was answered at once).</param>
     /// <param name="At">When.</param>
-    public sealed record RollingRestartBegan(string Program, ImmutableArray<long> Instances, long RequestId, DateTimeOffset At) : EngineEvent;
+    public sealed record RollingRestartBegan(string Program, ImmutableArray<long> Instances, long RequestId, bool AnswerAtEnd, DateTimeOffset At)
+        : EngineEvent;
 
-    /// <summary>A rolling restart moved on to its next instance.</summary>
+    /// <summary>A rolling restart moved on to its next instance (which is restarted now).</summary>
     /// <param name="Program">The program.</param>
     /// <param name="Current">The instance restarted now.</param>
     /// <param name="Remaining">The instances still to restart after it, in order.</param>
+    /// <param name="Restarted">The instances restarted so far (each new run became ready), in order.</param>
     /// <param name="At">When.</param>
-    public sealed record RollingRestartMoved(string Program, long Current, ImmutableArray<long> Remaining, DateTimeOffset At) : EngineEvent;
+    public sealed record RollingRestartMoved(
+        string Program, long Current, ImmutableArray<long> Remaining, ImmutableArray<long> Restarted, DateTimeOffset At) : EngineEvent;
 
-    /// <summary>A rolling restart ended: every instance was restarted, or it was cancelled.</summary>
+    /// <summary>A rolling restart waits for this new run of its current instance to be ready.</summary>
     /// <param name="Program">The program.</param>
-    /// <param name="Completed">Whether every instance was restarted (false: cancelled, e.g. by the shutdown).</param>
+    /// <param name="Instance">The current instance.</param>
+    /// <param name="RunId">Its new run.</param>
     /// <param name="At">When.</param>
-    public sealed record RollingRestartEnded(string Program, bool Completed, DateTimeOffset At) : EngineEvent;
+    public sealed record RollingRestartAwaiting(string Program, long Instance, long RunId, DateTimeOffset At) : EngineEvent;
+
+    /// <summary>A rolling restart ended: every instance was restarted, a new run failed first, or it was interrupted.</summary>
+    /// <param name="Program">The program.</param>
+    /// <param name="Outcome">How it ended.</param>
+    /// <param name="Reason">When it did not complete: what happened, and which instances were restarted or not.</param>
+    /// <param name="At">When.</param>
+    public sealed record RollingRestartEnded(string Program, RollingOutcome Outcome, string? Reason, DateTimeOffset At) : EngineEvent;
 
     /// <summary>
     /// A command that acts on a program's instances was accepted: <c>stop</c>, <c>start</c>, <c>restart</c>,
@@ -135,4 +148,17 @@ public abstract partial record EngineEvent
     /// <param name="Result">The answer to send then.</param>
     /// <param name="At">When.</param>
     public sealed record AnswerDeferred(long RequestId, ImmutableArray<long> AwaitedRuns, CommandResult Result, DateTimeOffset At) : EngineEvent;
+}
+
+/// <summary>How a rolling restart ended.</summary>
+public enum RollingOutcome
+{
+    /// <summary>Every instance was restarted, each new run ready before the next was stopped.</summary>
+    Completed,
+
+    /// <summary>A new run failed before it was ready: the instances not reached were left as they were.</summary>
+    Failed,
+
+    /// <summary>A stop command or the shutdown ended it.</summary>
+    Interrupted,
 }

@@ -62,15 +62,23 @@ public abstract record Message
     public sealed record StartInstances(string Program, long? Instance, long RequestId, DateTimeOffset At) : Message;
 
     /// <summary>
-    /// Command: stop then start a program's instances (or one). <paramref name="Rolling"/> restarts them one at a
-    /// time, each after the previous one is running again. The answer comes when every restart is done.
+    /// Command: stop then start a program's instances (or one). The answer comes when every restart is done: once
+    /// the previous runs have exited; for a <paramref name="Rolling"/> restart, once the last new run is ready (see
+    /// <see cref="RollingRestart"/>), or with a <see cref="CommandResult.Failure"/> when a new run failed first.
     /// </summary>
     /// <param name="Program">The program's name.</param>
     /// <param name="Instance">One instance, or <see langword="null"/> for all of them.</param>
-    /// <param name="Rolling">One instance at a time.</param>
+    /// <param name="Rolling">One instance at a time, each once the previous one's new run is ready.</param>
     /// <param name="RequestId">The request to answer.</param>
     /// <param name="At">When the command was given.</param>
-    public sealed record RestartInstances(string Program, long? Instance, bool Rolling, long RequestId, DateTimeOffset At) : Message;
+    public sealed record RestartInstances(string Program, long? Instance, bool Rolling, long RequestId, DateTimeOffset At) : Message
+    {
+        /// <summary>
+        /// Whether the answer waits for the restart to be done (the default); <see langword="false"/>: the answer
+        /// comes as soon as the command is applied, and the restart goes on.
+        /// </summary>
+        public bool Wait { get; init; } = true;
+    }
 
     /// <summary>Command: stop one instance and remove it from its program. The answer comes once it has exited.</summary>
     /// <param name="Program">The program's name.</param>

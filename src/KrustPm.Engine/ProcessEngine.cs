@@ -146,12 +146,19 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     /// <summary>Restarts a program's instances, or one; <paramref name="rolling"/> restarts them one at a time.</summary>
     /// <param name="program">The program's name.</param>
     /// <param name="instance">One instance, or <see langword="null"/> for all.</param>
-    /// <param name="rolling">Restart one instance at a time, each once the previous one runs again.</param>
-    /// <param name="cancellationToken">Stops waiting for the answer (the command still applies).</param>
-    /// <returns>The answer, once every restart is done: how many instances were restarted.</returns>
+    /// <param name="rolling">Restart one instance at a time, each once the previous one's new run is ready.</param>
+    /// <param name="wait">
+    /// Answer once every restart is done (the default); <see langword="false"/>: answer as soon as the command is
+    /// applied, and let the restart go on.
+    /// </param>
+    /// <param name="cancellationToken">Stops waiting for the answer (the command still applies, and a rolling restart goes on).</param>
+    /// <returns>
+    /// The answer, once every restart is done: how many instances were restarted; for a rolling restart that stopped
+    /// part-way, a <see cref="CommandResult.Failure"/> saying where and why.
+    /// </returns>
     public Task<CommandResult> RestartInstancesAsync(
-        string program, long? instance = null, bool rolling = false, CancellationToken cancellationToken = default) =>
-        SendAsync((id, at) => new Message.RestartInstances(program, instance, rolling, id, at), cancellationToken);
+        string program, long? instance = null, bool rolling = false, bool wait = true, CancellationToken cancellationToken = default) =>
+        SendAsync((id, at) => new Message.RestartInstances(program, instance, rolling, id, at) { Wait = wait }, cancellationToken);
 
     /// <summary>Stops one instance and removes it from its program.</summary>
     /// <param name="program">The program's name.</param>

@@ -28,9 +28,30 @@ public sealed record ProgramState(ProgramSpec Spec, ImmutableArray<InstanceState
     public InstanceState? Find(long id) => Instances.FirstOrDefault(i => i.Id == id);
 }
 
-/// <summary>A rolling restart: one instance at a time, the next once the current one runs again.</summary>
-/// <param name="RequestId">The request to answer when it is done.</param>
+/// <summary>
+/// A rolling restart: one instance at a time. The next instance is restarted only once the current one's new run is
+/// ready (its readiness probe passed or its ready line was seen, when the program has either; else once it has run
+/// for the program's minimum uptime). A new run that fails first ends it, and the instances not reached yet are left
+/// as they were.
+/// </summary>
+/// <param name="RequestId">The request it answers.</param>
 /// <param name="Current">The instance being restarted now.</param>
 /// <param name="Remaining">The instances still to restart, in order.</param>
 /// <param name="Count">How many instances it restarts in all.</param>
-public sealed record RollingRestart(long RequestId, long Current, ImmutableQueue<long> Remaining, int Count);
+public sealed record RollingRestart(long RequestId, long Current, ImmutableQueue<long> Remaining, int Count)
+{
+    /// <summary>
+    /// Whether the request is answered when the rolling restart ends (complete or not); <see langword="false"/> when
+    /// it was answered as soon as it began (<see cref="Message.RestartInstances.Wait"/>).
+    /// </summary>
+    public bool AnswerAtEnd { get; init; } = true;
+
+    /// <summary>
+    /// The current instance's new run, once it is launched; <see langword="null"/> while its previous run is being
+    /// stopped or while it waits for its dependencies.
+    /// </summary>
+    public long? Run { get; init; }
+
+    /// <summary>The instances restarted so far (each new run became ready), in order.</summary>
+    public ImmutableArray<long> Restarted { get; init; } = [];
+}

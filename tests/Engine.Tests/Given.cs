@@ -60,8 +60,8 @@ internal static partial class Given
     public static Message.StartInstances StartInstances(string program, long? instance, long request, int at) =>
         new(program, instance, request, At(at));
 
-    public static Message.RestartInstances RestartInstances(string program, long? instance, long request, int at, bool rolling = false) =>
-        new(program, instance, rolling, request, At(at));
+    public static Message.RestartInstances RestartInstances(string program, long? instance, long request, int at, bool rolling = false, bool wait = true) =>
+        new(program, instance, rolling, request, At(at)) { Wait = wait };
 
     public static Message.RemoveInstance RemoveInstance(string program, long instance, long request, int at) =>
         new(program, instance, request, At(at));

@@ -33,7 +33,7 @@ public sealed class ProcessEngineControlTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Rolling_restart_stops_the_next_process_only_once_the_previous_one_runs_again_and_answers_with_the_last()
+    public async Task Rolling_restart_stops_the_next_process_only_once_the_new_one_has_run_min_uptime_and_answers_with_the_last()
     {
         await _engine.LoadAsync([Spec("web", instances: 3)], Token);
         foreach (var run in new long[] { 1, 2, 3 })
@@ -57,7 +57,13 @@ public sealed class ProcessEngineControlTests : IAsyncDisposable
             Assert.Equal((int)old, _launcher.Signals.Count);
             Assert.False(restarting.IsCompleted);
 
+            // Running is not enough: the next one waits until the new process has run min_uptime_ms (1 s, fake time).
             _launcher.Start(fresh, 100 + (int)fresh);
+            await _engine.WaitForAsync(s => s.Find("web")!.Instances[(int)instance].Status is InstanceStatus.Running, Token);
+            Assert.Equal(RejectionKind.Conflict, (await _engine.ScaleAsync("web", 1, Token)).Rejection);
+            Assert.Equal((int)old, _launcher.Signals.Count);
+            Assert.False(restarting.IsCompleted);
+            _time.Advance(TimeSpan.FromSeconds(1));
         }
 
         Assert.Equal(CommandResult.Ok(3), await restarting);

@@ -293,13 +293,13 @@ public class ReducerProbeTests
     [Fact]
     public void A_rolling_restart_that_reaches_an_instance_stopping_for_its_liveness_probe_restarts_it_on_purpose()
     {
-        var web = Spec("web", instances: 2) with { Liveness = Probe(failureThreshold: 1) };
+        var web = Spec("web", instances: 2, minUptimeMs: 0) with { Liveness = Probe(failureThreshold: 1) };
         var rolling = Scenario.Given(Load(web), Started(1, at: 10), Started(2, at: 10), RestartInstances("web", null, request: 2, at: 100, rolling: true));
         var failing = rolling.When(ProbeDue(2, ProbeKind.Liveness, at: 110), Failed(2, ProbeKind.Liveness, at: 120, "HTTP 500"));
         Assert.Equal(InstanceStatus.Stopping, failing.Instance(1).Status);
 
         var reached = failing.When(Exited(1, 143, at: 130), Started(3, at: 140));
-        Assert.Equal<Effect>([ScheduleUptime(3, 1_140), ScheduleProbe(3, ProbeKind.Liveness, 140)], reached.Effects); // no second signal
+        Assert.Equal<Effect>([ScheduleProbe(3, ProbeKind.Liveness, 140)], reached.Effects); // no second signal
         Assert.Equal((true, null), (reached.Instance(1).RestartRequested, reached.Instance(1).FailingBecause));
 
         var then = reached.When(Exited(2, 143, at: 150));

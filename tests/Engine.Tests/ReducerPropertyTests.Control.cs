@@ -20,6 +20,12 @@ public partial class ReducerPropertyTests
         private readonly Dictionary<long, RejectionKind> _expectedKind = [];
         private readonly Dictionary<long, string> _rollingOf = [];
 
+        // Rolling restarts a stop or the shutdown ended: their answer must say they were interrupted.
+        private readonly HashSet<long> _interrupted = [];
+
+        // Every answer given, by request.
+        private readonly Dictionary<long, CommandResult> _results = [];
+
         private Message NextControlCommand()
         {
             var name = _state.Programs.IsEmpty || _random.Bool(0.05f) ? "ghost" : _random.ListItem(_state.Programs.Select(p => p.Name).ToList());
@@ -30,8 +36,8 @@ public partial class ReducerPropertyTests
             {
                 0 or 1 => new Message.StopInstances(name, instance, request, _now),
                 2 or 3 => new Message.StartInstances(name, instance, request, _now),
-                4 => new Message.RestartInstances(name, instance, Rolling: false, request, _now),
-                5 or 6 => new Message.RestartInstances(name, instance, Rolling: true, request, _now),
+                4 => new Message.RestartInstances(name, instance, Rolling: false, request, _now) { Wait = _random.Bool(0.8f) },
+                5 or 6 => new Message.RestartInstances(name, instance, Rolling: true, request, _now) { Wait = _random.Bool(0.8f) },
                 7 => new Message.RemoveInstance(name, instance ?? PickInstance(program), request, _now),
                 _ => new Message.SignalInstances(name, instance, _random.ArrayElement(SignalNumbers), request, _now),
             };
@@ -75,7 +81,7 @@ public partial class ReducerPropertyTests
                 null => RejectionKind.NotFound,
                 _ when _shutdown => RejectionKind.Conflict,
                 _ when instance is not null && targets.Count == 0 => RejectionKind.NotFound,
-                { Rolling: not null } when message is not Message.SignalInstances => RejectionKind.Conflict,
+                { Rolling: not null } when message is not (Message.SignalInstances or Message.StopInstances) => RejectionKind.Conflict,
                 _ when message is Message.StartInstances or Message.RestartInstances && targets.Any(i => i.Status is InstanceStatus.Stopping) => RejectionKind.Conflict,
                 _ when message is Message.SignalInstances && instance is not null && !targets[0].IsLive => RejectionKind.Conflict,
                 _ => null,
@@ -95,6 +101,7 @@ public partial class ReducerPropertyTests
                 case Message.StopInstances:
                     _awaitingReply[request] = CommandResult.Ok(targets.Count(i => i.Status is not InstanceStatus.Stopped));
                     _stopTargets.UnionWith(targets.Select(i => (name, i.Id)));
+                    Interrupt(program!.Rolling); // a stop ends a rolling restart of its program
                     break;
                 case Message.StartInstances:
                     _awaitingReply[request] = CommandResult.Ok(targets.Count(i => !i.IsLive));
@@ -102,7 +109,11 @@ public partial class ReducerPropertyTests
                     break;
                 case Message.RestartInstances m:
                     _awaitingReply[request] = CommandResult.Ok(targets.Count);
-                    if (m.Rolling && targets.Count > 1)
+                    if (!m.Wait)
+                    {
+                        _awaitedBy[request] = [];
+                    }
+                    else if (m.Rolling && targets.Count > 1)
                     {
                         _rollingOf[request] = name;
                     }
@@ -120,14 +131,39 @@ public partial class ReducerPropertyTests
             }
         }
 
-        /// <summary>A shutdown answers a rolling restart in progress at once, refused.</summary>
+        /// <summary>A shutdown answers a rolling restart in progress at once: interrupted.</summary>
         private void ExpectShutdown(EngineState before)
         {
             foreach (var rolling in before.Programs.Select(p => p.Rolling).OfType<RollingRestart>())
             {
-                _awaitingReply[rolling.RequestId] = null;
-                _expectedKind[rolling.RequestId] = RejectionKind.Conflict;
+                Interrupt(rolling);
             }
+        }
+
+        private void Interrupt(RollingRestart? rolling)
+        {
+            if (rolling is { AnswerAtEnd: true })
+            {
+                _interrupted.Add(rolling.RequestId);
+            }
+        }
+
+        /// <summary>
+        /// Whether a reply is an answer the model allows besides the one it expected: a rolling restart may end with a
+        /// failure (a new run failed first), and must when a stop or the shutdown interrupted it.
+        /// </summary>
+        private bool AllowedRollingAnswer(long id, CommandResult result, CommandResult? expected)
+        {
+            if (!_rollingOf.ContainsKey(id) || expected is null)
+            {
+                return result == expected;
+            }
+
+            var interrupted = _interrupted.Contains(id);
+            return result.Failure is { } failure
+                ? result.Accepted && failure.Kind == (interrupted ? CommandFailureKind.Interrupted : CommandFailureKind.InstanceFailed)
+                    && result.Affected == failure.Restarted.Length && failure.Restarted.Length + failure.NotRestarted.Length < expected.Affected
+                : !interrupted && result == expected;
         }
 
         /// <summary>A refusal is of the expected kind; an answer that waits comes only once what it waits for is over.</summary>
@@ -139,7 +175,8 @@ public partial class ReducerPropertyTests
                 Check(result.Rejection == kind, $"request {id} refused as {result.Rejection} ({result.Reason}), expected {kind}");
             }
 
-            if (result.Accepted && _awaitedBy.TryGetValue(id, out var runs))
+            _results[id] = result;
+            if (result.Succeeded && _awaitedBy.TryGetValue(id, out var runs))
             {
                 Check(runs.All(run => RunOwner(_state, run) is null), $"request {id} answered while one of runs {string.Join(", ", runs)} is still live");
                 coverage.AwaitedControlReplies += runs.IsEmpty ? 0 : 1;
@@ -147,8 +184,10 @@ public partial class ReducerPropertyTests
 
             if (result.Accepted && _rollingOf.TryGetValue(id, out var name))
             {
-                Check(_state.Find(name)?.Rolling is null, $"rolling restart {id} answered while it is still in progress");
-                coverage.RollingDone++;
+                Check(_state.Find(name)?.Rolling?.RequestId != id, $"rolling restart {id} answered while it is still in progress");
+                coverage.RollingDone += result.Succeeded ? 1 : 0;
+                coverage.RollingFailures += result.Failure?.Kind is CommandFailureKind.InstanceFailed ? 1 : 0;
+                coverage.RollingInterruptions += result.Failure?.Kind is CommandFailureKind.Interrupted ? 1 : 0;
             }
 
             coverage.ControlRejections += !result.Accepted && ControlTarget(message) is not null ? 1 : 0;
@@ -156,14 +195,14 @@ public partial class ReducerPropertyTests
 
         /// <summary>
         /// Why a launch of an existing instance is allowed on a control path: a start or restart that targets it, or the
-        /// next turn of a rolling restart (moved on by its current instance's new run starting or ending).
+        /// next turn of a rolling restart (moved on by its current instance's new run becoming ready or stable).
         /// </summary>
         /// <returns>Whether the launch is a rolling restart's next turn.</returns>
         private bool CheckControlLaunch(EngineState before, Message message, LaunchRequest r)
         {
             var name = r.Program.Name;
             var previous = Previous(before, name, r.InstanceId);
-            var rollingTurn = message is Message.Started or Message.Exited or Message.StartFailed
+            var rollingTurn = message is Message.Started or Message.UptimeReached or Message.ProbeResult or Message.ReadyLineSeen
                 && before.Find(name)?.Rolling is { } rolling && rolling.Remaining.Contains(r.InstanceId);
             var targeted = message is Message.StartInstances or Message.RestartInstances
                 && ControlTarget(message) is { } c && c.Program == name && (c.Instance is null || c.Instance == r.InstanceId);
@@ -178,8 +217,10 @@ public partial class ReducerPropertyTests
         }
 
         /// <summary>
-        /// One rolling restart per program at a time; its current instance exists and is being restarted (its old run
-        /// stopping, or its new run launching); when it ends, it is answered in the same step.
+        /// One rolling restart per program at a time; its current instance is being restarted (its old run stopping, its
+        /// new try waiting for its dependencies, or its new run, the one it recorded, launching or running). It moves on
+        /// only once that run is ready (or, without a readiness check, has run its minimum uptime), and ends otherwise
+        /// only when that run failed, on a stop, or on the shutdown; a failure leaves the instances it had not reached alone.
         /// </summary>
         private void CheckRolling(EngineState before, Message message, ProgramState program)
         {
@@ -190,22 +231,49 @@ public partial class ReducerPropertyTests
                 var remaining = rolling.Remaining.ToList();
                 Check(!_shutdown, $"{program.Name}: a rolling restart survived the shutdown");
                 Check(was is null || was.RequestId == rolling.RequestId, $"{program.Name}: rolling restart {rolling.RequestId} replaced {was?.RequestId} before it was answered");
-                Check(current is { Status: InstanceStatus.Stopping, RestartRequested: true } or { Status: InstanceStatus.Started }, $"{program.Name}: the rolling restart's current #{rolling.Current} is {current?.Status.ToString() ?? "gone"}");
-                Check(!remaining.Contains(rolling.Current) && remaining.Distinct().Count() == remaining.Count && remaining.Count < rolling.Count && rolling.Count >= 2, $"{program.Name}: {StateView.Describe(rolling)}");
+                Check(
+                    rolling.Run is null
+                        ? current is { Status: InstanceStatus.Stopping, RestartRequested: true } or { Status: InstanceStatus.Waiting }
+                        : current is { Status: InstanceStatus.Started or InstanceStatus.Running, FailingBecause: null } && current.RunId == rolling.Run,
+                    $"{program.Name}: the rolling restart's current #{rolling.Current} (run {rolling.Run}) is {current?.Status.ToString() ?? "gone"}, run {current?.RunId}");
+                Check(!remaining.Contains(rolling.Current) && remaining.Distinct().Count() == remaining.Count && !rolling.Restarted.Intersect(remaining.Append(rolling.Current)).Any()
+                    && rolling.Restarted.Length + remaining.Count < rolling.Count && rolling.Count >= 2, $"{program.Name}: {StateView.Describe(rolling)}");
             }
 
-            if (was is not null && program.Rolling?.RequestId != was.RequestId)
+            if (was is null || message is Message.Shutdown || (program.Rolling is { } still && still.RequestId == was.RequestId && still.Current == was.Current))
             {
-                Check(_replied.Contains(was.RequestId), $"{program.Name}: rolling restart {was.RequestId} ended without an answer");
+                return;
             }
 
-            // It moves on from an instance only when that instance's new run reports Started, or ends.
-            if (was is not null && program.Rolling?.Current != was.Current && message is not Message.Shutdown)
+            Check(program.Rolling?.RequestId != was.RequestId || was.Remaining.Contains(program.Rolling.Current), $"{program.Name}: the rolling restart moved from #{was.Current} to #{program.Rolling?.Current}, not one it had left");
+            Check(program.Rolling?.RequestId == was.RequestId || _replied.Contains(was.RequestId), $"{program.Name}: rolling restart {was.RequestId} ended without an answer");
+
+            // Why it left its current instance: that instance's new run took its turn, or failed, or a stop ended it.
+            var left = program.Find(was.Current);
+            var tookTurn = left is null || (left is { Status: InstanceStatus.Running } && left.RunId == was.Run && (program.Spec.Readiness is not null || program.Spec.ReadyLogLine is not null
+                ? left.Ready is true
+                : program.Spec.MinUptime <= TimeSpan.Zero || message is Message.UptimeReached u && u.RunId == left.RunId));
+            var failed = left is not null && (was.Run is { } run ? left.RunId != run || left.FailingBecause is not null : left.Status is InstanceStatus.Blocked);
+            var stopped = message is Message.StopInstances;
+            Check(tookTurn || failed || stopped, $"{program.Name}: the rolling restart left #{was.Current} ({left?.Status}, run {left?.RunId}, its run {was.Run}) on {StateView.Describe(message)}");
+            if (_results.TryGetValue(was.RequestId, out var result) && program.Rolling is null && was.AnswerAtEnd)
             {
-                var run = message switch { Message.Started m => m.RunId, Message.Exited m => m.RunId, Message.StartFailed m => m.RunId, _ => -1 };
-                var left = before.Find(program.Name)!.Find(was.Current);
-                var waits = program.Find(was.Current) is { } now && IsGated(now); // its new try waits for its dependencies
-                Check(left is not null && (!left.RestartRequested || waits) && left.RunId == run, $"{program.Name}: the rolling restart moved on from #{was.Current} ({left?.Status}) on {StateView.Describe(message)}");
+                Check(result.Failure?.Kind switch
+                {
+                    null => tookTurn,
+                    CommandFailureKind.InstanceFailed => failed && !stopped,
+                    _ => stopped,
+                }, $"{program.Name}: rolling restart {was.RequestId} answered {StateView.Describe(result)} after #{was.Current} ({left?.Status}, run {left?.RunId}, its run {was.Run}) on {StateView.Describe(message)}");
+            }
+
+            // A new run that failed ends the rolling restart: the instances it had not reached keep what they had.
+            if (failed && !stopped && program.Rolling is null)
+            {
+                foreach (var id in was.Remaining)
+                {
+                    var (then, now) = (before.Find(program.Name)!.Find(id), program.Find(id));
+                    Check(now is null || (!now.RestartRequested && (now.Status is not InstanceStatus.Stopping || then?.Status is InstanceStatus.Stopping)), $"{program.Name}#{id}: touched by a rolling restart that failed at #{was.Current}");
+                }
             }
         }
 
@@ -218,6 +286,10 @@ public partial class ReducerPropertyTests
             }
 
             var (was, now) = (before.Find(name)!, _state.Find(name)!);
+
+            // A rolling restart reaches its instances one by one, and may end (a new run failed) before reaching some.
+            var notReachedYet = message is Message.RestartInstances { Rolling: true } rolling
+                && (now.Rolling is not null || !rolling.Wait || _results.GetValueOrDefault(request)?.Failure is not null);
             foreach (var previous in was.Instances.Where(i => instance is not { } id || i.Id == id))
             {
                 var after = now.Find(previous.Id);
@@ -228,9 +300,8 @@ public partial class ReducerPropertyTests
                     (Message.StopInstances, false) => after is { Status: InstanceStatus.Stopped, NextTryAt: null, IsLive: false },
                     (Message.StartInstances, true) => after == previous,
                     (Message.StartInstances or Message.RestartInstances, false) =>
-                        after is { Status: InstanceStatus.Started, IsLive: true } || (after is not null && IsGated(after)) || (message is Message.RestartInstances { Rolling: true } && now.Rolling is not null && after == previous),
-                    (Message.RestartInstances, true) => after is { Status: InstanceStatus.Stopping, RestartRequested: true }
-                        || (message is Message.RestartInstances { Rolling: true } && now.Rolling is not null && after == previous),
+                        after is { Status: InstanceStatus.Started, IsLive: true } || (after is not null && IsGated(after)) || (notReachedYet && after == previous),
+                    (Message.RestartInstances, true) => after is { Status: InstanceStatus.Stopping, RestartRequested: true } || (notReachedYet && after == previous),
                     (Message.RemoveInstance, _) => after is null && (retired is { Status: InstanceStatus.Stopping, RestartRequested: false }) == previous.IsLive,
                     (Message.SignalInstances, _) => after == previous,
                     _ => false,

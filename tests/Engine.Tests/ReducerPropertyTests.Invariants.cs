@@ -40,7 +40,8 @@ public partial class ReducerPropertyTests
             var applies = message switch
             {
                 Message.RetryDue m => before.Find(m.Program)?.Instances.Any(i => i.Id == m.InstanceId && i.Status is InstanceStatus.Backoff && i.CurrentTry == m.Try) == true,
-                Message.UptimeReached m => RunOwner(before, m.RunId) is { Retiring: false, Instance: { Status: InstanceStatus.Running, ConsecutiveFailures: > 0 } },
+                Message.UptimeReached m => RunOwner(before, m.RunId) is { Retiring: false, Instance: { Status: InstanceStatus.Running, ConsecutiveFailures: > 0 } }
+                    || RunOwner(before, m.RunId) is { Retiring: false, Instance.Status: InstanceStatus.Running, Program: { Rolling.Run: var rolled } } && rolled == m.RunId,
                 Message.StopTimeoutElapsed => false,
                 Message.ProbeDue m => ProbeApplies(before, m.RunId, m.Kind, inFlight: false),
                 Message.ProbeResult m => ProbeApplies(before, m.RunId, m.Kind, inFlight: true),
@@ -226,24 +227,16 @@ public partial class ReducerPropertyTests
 
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-        /// <summary>
-        /// The instances a rolling restart moved on to (and restarted) during a message about a run: those it left
-        /// behind as waiting for their dependencies, and the one it is on now.
-        /// </summary>
+        /// <summary>The instance a rolling restart moved on to (and restarted) during a message: its next turn, if it came.</summary>
         private IEnumerable<long> RollingReached(EngineState before, Message message, string program)
         {
-            if (message is not (Message.Started or Message.Exited or Message.StartFailed) || before.Find(program)?.Rolling is not { } was)
+            if (message is not (Message.Started or Message.UptimeReached or Message.ProbeResult or Message.ReadyLineSeen)
+                || before.Find(program)?.Rolling is not { } was || _state.Find(program)?.Rolling is not { } now || now.Current == was.Current)
             {
                 return [];
             }
 
-            var now = _state.Find(program)?.Rolling;
-            if (now is null)
-            {
-                return was.Remaining;
-            }
-
-            return now.Current == was.Current ? [] : was.Remaining.TakeWhile(id => id != now.Current).Append(now.Current);
+            return [now.Current];
         }
 
         private static bool IsGated(InstanceState instance) => instance.Status is InstanceStatus.Waiting or InstanceStatus.Blocked;

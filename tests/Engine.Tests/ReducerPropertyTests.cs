@@ -42,6 +42,8 @@ public partial class ReducerPropertyTests
         Assert.True(coverage.StartsFromStopped > 100, $"Stopped instances started again: {coverage.StartsFromStopped}\n{coverage}");
         Assert.True(coverage.RestartRelaunches > 100, $"restarted runs launched again as they ended: {coverage.RestartRelaunches}\n{coverage}");
         Assert.True(coverage.RollingDone > 100, $"rolling restarts answered Ok: {coverage.RollingDone}\n{coverage}");
+        Assert.True(coverage.RollingFailures > 100, $"rolling restarts ended by a new run that failed: {coverage.RollingFailures}\n{coverage}");
+        Assert.True(coverage.RollingInterruptions > 20, $"rolling restarts ended by a stop or the shutdown: {coverage.RollingInterruptions}\n{coverage}");
         Assert.True(coverage.RollingRefusals > 100, $"commands refused during a rolling restart: {coverage.RollingRefusals}\n{coverage}");
         Assert.True(coverage.AwaitedControlReplies > 100, $"control answers that waited for runs to end: {coverage.AwaitedControlReplies}\n{coverage}");
         Assert.True(coverage.ControlRejections > 100, $"control commands refused: {coverage.ControlRejections}\n{coverage}");
@@ -99,6 +101,10 @@ public partial class ReducerPropertyTests
 
         public int RollingRefusals { get; set; }
 
+        public int RollingFailures { get; set; }
+
+        public int RollingInterruptions { get; set; }
+
         public int AwaitedControlReplies { get; set; }
 
         public int ControlRejections { get; set; }
@@ -131,7 +137,7 @@ public partial class ReducerPropertyTests
             + $"UptimeResets {UptimeResets}, ExitTimeResets {ExitTimeResets}, StaleUptimes {StaleUptimes}, "
             + $"AlwaysRestarts {AlwaysRestarts}, Failed {Failed}, StoppedByCommand {StoppedByCommand}, "
             + $"StartsFromStopped {StartsFromStopped}, RestartRelaunches {RestartRelaunches}, RollingDone {RollingDone}, "
-            + $"RollingRefusals {RollingRefusals}, AwaitedControlReplies {AwaitedControlReplies}, "
+            + $"RollingRefusals {RollingRefusals}, RollingFailures {RollingFailures}, RollingInterruptions {RollingInterruptions}, AwaitedControlReplies {AwaitedControlReplies}, "
             + $"ControlRejections {ControlRejections}, SignalsSent {SignalsSent}, Waits {Waits}, Blocks {Blocks}, "
             + $"Unblocks {Unblocks}, PassLaunches {PassLaunches}, ProbesRun {ProbesRun}, ReadyTransitions {ReadyTransitions}, "
             + $"LivenessStops {LivenessStops}, LivenessFailures {LivenessFailures}, RestartsWith {RestartsWith}, "

@@ -5,7 +5,7 @@ namespace KrustPm.Engine.Tests;
 
 /// <summary>
 /// restart_with: a restart of a whole program restarts the programs that depend on it with RestartWith, which then
-/// wait for its condition again. Rolling restarts do not wait for instances whose dependencies are not met.
+/// wait for its condition again. A rolling restart passes over instances that already wait for their dependencies.
 /// </summary>
 public class ReducerRestartWithTests
 {
@@ -83,29 +83,6 @@ public class ReducerRestartWithTests
 
         Assert.Equal<Effect>([.. StopEffects(1, 100), .. StopEffects(3, 100)], then.Effects);
         Assert.Equal((InstanceStatus.Stopping, true), (then.Instance(0, "api").Status, then.Instance(0, "api").RestartRequested));
-    }
-
-    [Fact]
-    public void A_rolling_restart_moves_past_instances_that_wait_for_their_dependencies_and_answers()
-    {
-        var db = Spec("db");
-        var web = Spec("web", instances: 3).DependingOn(("db", DependencyCondition.Started));
-        var running = Scenario.Given(Load(db, web), Started(1, at: 10), Started(2, at: 20), Started(3, at: 20), Started(4, at: 20));
-        var dbDown = running.When(StopInstances("db", null, request: 2, at: 50), Exited(1, 143, at: 60));
-
-        var rolling = dbDown.When(RestartInstances("web", null, request: 3, at: 100, rolling: true));
-        Assert.Equal<Effect>(StopEffects(2, 100), rolling.Effects);
-
-        // Its new try waits for db: the rolling restart does not wait for it, it goes on with the next instance.
-        var next = rolling.When(Exited(2, 143, at: 110));
-        Assert.Equal<Effect>(StopEffects(3, 110), next.Effects);
-        Assert.Equal((InstanceStatus.Waiting, 2), (next.Instance(0).Status, next.Instance(0).CurrentTry));
-        Assert.Equal(1L, next.Program().Rolling!.Current);
-
-        var then = next.When(Exited(3, 143, at: 120), Exited(4, 143, at: 130));
-        Assert.Equal<Effect>([Ok(3, 3)], then.Effects);
-        Assert.Null(then.Program().Rolling);
-        Assert.All(then.Program().Instances, i => Assert.Equal(InstanceStatus.Waiting, i.Status));
     }
 
     [Fact]

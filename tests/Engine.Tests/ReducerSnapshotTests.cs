@@ -102,7 +102,8 @@ public class ReducerSnapshotTests
     public void Rolling_restart_of_three_instances_from_request_to_reply()
     {
         // One instance at a time: each is stopped, started again at once when it has exited, and the next one is stopped
-        // only once the new process runs. A scale in the middle is refused; the answer comes with the last new process.
+        // only once the new process has run for min_uptime_ms (the seed has no readiness check). A scale in the middle
+        // is refused; the answer comes once the last new process has run that long.
         Snap.Match(StateView.ProgramStory(
             "good_sleeper",
             Load(GoodSleeper with { Instances = 3 }),
@@ -113,9 +114,12 @@ public class ReducerSnapshotTests
             Exited(1, 143, at: 2_010),
             Scale("good_sleeper", 5, request: 3, at: 2_015),
             Started(4, at: 2_020),
-            Exited(2, 143, at: 2_110),
-            Started(5, at: 2_120),
-            Exited(3, 143, at: 2_210),
-            Started(6, at: 2_220)));
+            UptimeReached(4, at: 3_020),
+            Exited(2, 143, at: 3_030),
+            Started(5, at: 3_040),
+            UptimeReached(5, at: 4_040),
+            Exited(3, 143, at: 4_050),
+            Started(6, at: 4_060),
+            UptimeReached(6, at: 5_060)));
     }
 }

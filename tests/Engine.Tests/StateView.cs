@@ -102,7 +102,9 @@ internal static partial class StateView
 
     public static string? Describe(RollingRestart? rolling) => rolling is null
         ? null
-        : $"request {rolling.RequestId}: restarting #{rolling.Current}, then [{string.Join(", ", rolling.Remaining.Select(i => $"#{i}"))}], {rolling.Count} in all";
+        : $"request {rolling.RequestId}{(rolling.AnswerAtEnd ? "" : " (answered)")}: restarting #{rolling.Current}"
+            + (rolling.Run is { } run ? $" (run {run})" : "")
+            + $", then [{string.Join(", ", rolling.Remaining.Select(i => $"#{i}"))}], done [{string.Join(", ", rolling.Restarted.Select(i => $"#{i}"))}], {rolling.Count} in all";
 
     public static string Describe(Effect effect) => effect switch
     {
@@ -161,8 +163,13 @@ internal static partial class StateView
         : $"{i.Status} try {i.CurrentTry}, {i.ConsecutiveFailures} failure(s) in a row"
             + (i.NextTryAt is { } next ? $", next try at {Ms(next)}" : "");
 
-    private static string Describe(CommandResult result) =>
-        result.Accepted ? $"Ok({result.Affected})" : $"Rejected {result.Rejection}: {result.Reason}";
+    public static string Describe(CommandResult result) => result switch
+    {
+        { Accepted: false } => $"Rejected {result.Rejection}: {result.Reason}",
+        { Failure: { } failure } => $"Failed({result.Affected}) {failure.Kind} at #{failure.Instance}, restarted [{string.Join(", ", failure.Restarted)}], "
+            + $"not restarted [{string.Join(", ", failure.NotRestarted)}]: {failure.Reason}",
+        _ => $"Ok({result.Affected})",
+    };
 
     /// <summary>Shown only when it moves the delay: the default 0.5 gives exactly the nominal one.</summary>
     private static string Jitter(double jitter) =>

@@ -34,22 +34,8 @@ internal static class ProcFs
     /// <summary>The process group and session of a process, or null when it is gone.</summary>
     public static (int Group, int Session)? Ids(int pid) => Read(pid) is { } p ? (p.Group, p.Session) : null;
 
-    /// <summary>Waits (bounded) until a condition on /proc holds; returns whether it did.</summary>
-    public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-
-        return true;
-    }
+    /// <summary>Waits (bounded) until a condition on /proc holds; returns whether it did (<see cref="Eventually.Holds(Func{bool}, TimeSpan)"/>).</summary>
+    public static Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => Eventually.Holds(condition, timeout);
 
     /// <summary>Waits (bounded) until no live process is left in a session; returns those left.</summary>
     public static async Task<List<int>> WaitUntilSessionEmptyAsync(int sessionId, TimeSpan timeout)

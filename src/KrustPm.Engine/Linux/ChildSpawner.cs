@@ -18,8 +18,15 @@ internal static unsafe class ChildSpawner
     public static bool IsSupported { get; } = Probe();
 
     /// <summary>Starts the plan.</summary>
+    /// <param name="plan">What to start.</param>
+    /// <param name="captureOutput">Whether stdout and stderr go into fresh pipes (else they are inherited).</param>
+    /// <param name="child">The started child.</param>
+    /// <param name="announce">
+    /// Called just before the spawn with the write ends of the stdout and stderr pipes the child will hold (only when
+    /// output is captured): the guardian's way to find a child whose parent died before it learned its pid.
+    /// </param>
     /// <returns>0, or the errno of what failed (a pipe, the working directory, the exec).</returns>
-    public static int Spawn(LaunchPlan plan, bool captureOutput, out Child child)
+    public static int Spawn(LaunchPlan plan, bool captureOutput, out Child child, Action<int, int>? announce = null)
     {
         child = new Child(-1, -1, -1);
         var stdout = stackalloc int[2] { -1, -1 };
@@ -46,6 +53,11 @@ internal static unsafe class ChildSpawner
                 {
                     using var argv = new NativeStrings(plan.Argv);
                     using var envp = new NativeStrings(plan.EnvironmentBlock());
+                    if (captureOutput)
+                    {
+                        announce?.Invoke(stdout[1], stderr[1]);
+                    }
+
                     result = NativeMethods.PosixSpawn(&pid, argv.Pointer[0], actions, attributes, argv.Pointer, envp.Pointer);
                 }
 

@@ -91,10 +91,11 @@ public sealed partial class LinuxProcessLauncher
         }
 
         // Whatever the leader left behind in its group belongs to a run that is over: no orphans. That also
-        // closes the last writers of the output pipes, so the copies reach end of file.
-        NativeMethods.Kill(-process.Id, Signals.Kill);
+        // closes the last writers of the output pipes, so the copies reach end of file. (The runtime has reaped the
+        // leader already: the guardian counts, so a new group of the same number stays listed.)
+        KillGroupAndUnlist(process.Id);
         var output = _runs.TryGetValue(runId, out var run) ? ((ProcessRun)run).Output : Task.CompletedTask;
-        Ended(runId, process.Id, exitCode, events);
+        Ended(runId, exitCode, events);
 
         // The pipes belong to the process object: it is disposed only once its output is all copied.
         output.ContinueWith(_ => process.Dispose(), TaskScheduler.Default);

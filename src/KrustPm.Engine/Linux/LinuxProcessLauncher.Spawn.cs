@@ -9,19 +9,23 @@ public sealed partial class LinuxProcessLauncher
 {
     private void Spawn(LaunchRequest request, LaunchPlan plan, ChildReaper reaper, IProcessEvents events, ReadyLineReport? ready)
     {
-        var error = ChildSpawner.Spawn(plan, captureOutput: _output is not null, out var child);
+        var error = ChildSpawner.Spawn(plan, captureOutput: _output is not null, out var child, _guardian is null ? null : _guardian.Spawning);
         if (error != 0)
         {
+            _guardian?.SpawnFailed();
             events.StartFailed(request.RunId, SpawnFailure(request.Program, plan, error));
             return;
         }
 
+        // Listed before anything else can happen: if krust-pm dies from now on, the guardian kills the group.
+        _guardian?.Add(child.Pid);
         var run = new SpawnedRun(child.Pid) { Ready = ready };
         var pidfd = ChildReaper.Open(child.Pid);
         if (pidfd < 0)
         {
             // Out of file descriptors: a child krust-pm cannot watch must not run.
             error = Marshal.GetLastPInvokeError();
+            KillGroupAndUnlist(child.Pid);
             run.Reap();
             NativeMethods.Close(child.Stdout);
             NativeMethods.Close(child.Stderr);
@@ -35,7 +39,6 @@ public sealed partial class LinuxProcessLauncher
             _ = CopyOutput(request, child.Pid, OpenPipe(child.Stdout), OpenPipe(child.Stderr), ready); // Each copy disposes its pipe.
         }
 
-        _guardian?.Add(child.Pid);
         try
         {
             events.Started(request.RunId, child.Pid);
@@ -46,7 +49,11 @@ public sealed partial class LinuxProcessLauncher
 
             // Only now: an exit, however early, is then reported after the start. Even if reporting the start
             // failed: the child must still be reaped.
-            reaper.Watch(pidfd, () => Ended(request.RunId, child.Pid, run.Reap(), events));
+            reaper.Watch(pidfd, () =>
+            {
+                KillGroupAndUnlist(child.Pid); // while the leader, a zombie, still holds the group's number
+                Ended(request.RunId, run.Reap(), events);
+            });
         }
     }
 

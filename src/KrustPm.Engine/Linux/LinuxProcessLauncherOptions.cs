@@ -13,9 +13,11 @@ public sealed record LinuxProcessLauncherOptions
     public bool KillWithParent { get; init; } = true;
 
     /// <summary>
-    /// Start a small guardian process (<c>sh</c>) that outlives krust-pm by a moment: when krust-pm's end of its pipe
-    /// closes, for whatever reason, it kills the process groups of the instances still listed, grandchildren
-    /// included. Defaults to <see langword="true"/>.
+    /// Start a small guardian process (<c>sh</c> and <c>awk</c>) that outlives krust-pm by a moment: krust-pm tells
+    /// it of every run's process group before the run is reported started, and when krust-pm's end of its pipe
+    /// closes, for whatever reason, it kills the groups of the runs not yet over, grandchildren included. With
+    /// output captured, it also kills a run whose start was under way at that moment (found by its output pipes).
+    /// Defaults to <see langword="true"/>.
     /// </summary>
     public bool Guardian { get; init; } = true;
 

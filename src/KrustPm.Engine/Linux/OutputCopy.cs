@@ -27,10 +27,13 @@ internal static class OutputCopy
     /// <param name="marker">The line written to the file before this try's output.</param>
     /// <param name="ready">Looks for the run's ready line in the bytes copied, if its program has one.</param>
     /// <param name="stream">Which of the run's streams <paramref name="source"/> is (for <paramref name="ready"/>).</param>
+    /// <param name="chunks">Where chunks come from (<see cref="ArrayPool{T}.Shared"/> by default; tests count them).</param>
     /// <returns>A task that completes at end of file; it never faults.</returns>
     public static async Task RunAsync(
-        PipeStream source, Logs.OutputSink? sink, Task previous, string marker, Health.ReadyLineWatcher? ready, Logs.OutputKind stream)
+        PipeStream source, Logs.OutputSink? sink, Task previous, string marker, Health.ReadyLineWatcher? ready, Logs.OutputKind stream,
+        ArrayPool<byte>? chunks = null)
     {
+        chunks ??= ArrayPool<byte>.Shared;
         // Never on the caller's thread: that is the launch thread, holding the run's lock. There, a write waiting
         // for the sink, or a pipe that already holds output (read synchronously for as long as the program keeps
         // it full), would hold up the start report, every other launch and every signal. The timer only when
@@ -43,7 +46,7 @@ internal static class OutputCopy
             var first = new byte[1];
             while (await source.ReadAsync(first).ConfigureAwait(false) != 0)
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                var buffer = chunks.Rent(ChunkSize);
                 try
                 {
                     buffer[0] = first[0];
@@ -60,7 +63,7 @@ internal static class OutputCopy
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    chunks.Return(buffer);
                 }
             }
         }

@@ -170,4 +170,6 @@ internal static class ApiJson
 [JsonSerializable(typeof(HealthView))]
 [JsonSerializable(typeof(Events.ApiEvent))]
 [JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(long[]))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -19,7 +19,7 @@ public sealed class InstanceCommandsModule : ICarterModule
                 Run(name, id, "stop", context, engine, (p, i) => engine.StopInstancesAsync(p, i, context.RequestAborted)))
             .WithName("StopInstance").WithSummary("Stop the instance; it stays listed as Stopped.");
         instances.MapPost("/restart", (string name, string id, HttpContext context, ProcessEngine engine) =>
-                Run(name, id, "restart", context, engine, (p, i) => engine.RestartInstancesAsync(p, i, false, context.RequestAborted)))
+                Run(name, id, "restart", context, engine, (p, i) => engine.RestartInstancesAsync(p, i, false, cancellationToken: context.RequestAborted)))
             .WithName("RestartInstance").WithSummary("Stop the instance and start it again.");
         instances.MapDelete(string.Empty, (string name, string id, HttpContext context, ProcessEngine engine) =>
                 Run(name, id, "delete", context, engine, (p, i) => engine.RemoveInstanceAsync(p, i, context.RequestAborted)))

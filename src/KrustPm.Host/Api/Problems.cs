@@ -32,6 +32,20 @@ internal static class Problems
     public static IResult Conflict(string detail) =>
         Problem(StatusCodes.Status409Conflict, "Request conflicts with krust-pm's state", detail, null);
 
+    /// <summary>
+    /// 502: krust-pm did what was asked, and a program it runs failed (a rolling restart's new run failed before it
+    /// was ready). <paramref name="extensions"/> say which program and instance, and how far it got.
+    /// </summary>
+    public static IResult ProgramFailed(string title, string detail, Dictionary<string, object?> extensions) => TypedResults.Problem(
+        detail: detail, statusCode: StatusCodes.Status502BadGateway, title: title, extensions: extensions);
+
+    /// <summary>504: a program did not become ready in the time the request waited (the work goes on in krust-pm).</summary>
+    public static IResult GatewayTimeout(string detail, string program, long? instance) => TypedResults.Problem(
+        detail: detail,
+        statusCode: StatusCodes.Status504GatewayTimeout,
+        title: "A program did not become ready in time",
+        extensions: new Dictionary<string, object?> { ["program"] = program, ["instance"] = instance });
+
 
     private static ProblemHttpResult Problem(int status, string title, string? detail, string? parameter) => TypedResults.Problem(
         detail: detail,

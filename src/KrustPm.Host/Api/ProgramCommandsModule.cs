@@ -18,9 +18,10 @@ public sealed class ProgramCommandsModule : ICarterModule
         programs.MapPost("/stop", (string name, HttpContext context, ProcessEngine engine) =>
                 Run(name, "stop", context, engine, p => engine.StopInstancesAsync(p, null, context.RequestAborted)))
             .WithName("StopProgram").WithSummary("Stop every instance; they stay listed as Stopped.");
-        programs.MapPost("/restart", (string name, HttpContext context, ProcessEngine engine) =>
-                RestartAsync(name, context, engine))
-            .WithName("RestartProgram").WithSummary("Stop then start every instance; ?rolling=true does one at a time.");
+        programs.MapPost("/restart", (string name, HttpContext context, ProcessEngine engine, TimeProvider time) =>
+                RestartAsync(name, context, engine, time))
+            .WithName("RestartProgram")
+            .WithSummary("Stop then start every instance; ?rolling=true does one at a time, each once the previous one is ready.");
         programs.MapPost("/scale", (string name, HttpContext context, ProcessEngine engine) => ScaleAsync(name, context, engine))
             .WithName("ScaleProgramV1").WithSummary("Set the number of instances: {\"instances\": N}.");
         programs.MapPost("/signal", (string name, HttpContext context, ProcessEngine engine) => SignalAsync(name, context, engine))
@@ -38,15 +39,48 @@ public sealed class ProgramCommandsModule : ICarterModule
         return CommandAnswers.From(await command(name), new CommandView(name, null, action, 0), context, "name");
     }
 
-    private static Task<IResult> RestartAsync(string name, HttpContext context, ProcessEngine engine)
+    private static async Task<IResult> RestartAsync(string name, HttpContext context, ProcessEngine engine, TimeProvider time)
     {
-        var rolling = context.Request.Query["rolling"].ToString();
-        if (rolling is not ("" or "true" or "false") || context.Request.Query["rolling"].Count > 1)
+        var (rolling, wait, timeout, problem) = RestartWait.Read(context.Request);
+        if (problem is not null)
         {
-            return Task.FromResult(Problems.BadParameter("rolling", $"'{rolling}' is not true or false."));
+            return problem;
         }
 
-        return Run(name, "restart", context, engine, p => engine.RestartInstancesAsync(p, null, rolling == "true", context.RequestAborted));
+        if (RequestChecks.Program(engine.State, name, out var program) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var view = new CommandView(name, null, "restart", 0);
+        var answer = engine.RestartInstancesAsync(name, null, rolling, wait, context.RequestAborted);
+        if (!wait)
+        {
+            var result = await answer;
+            return result.Accepted
+                ? TypedResults.Accepted($"/api/v1/programs/{Uri.EscapeDataString(name)}", view with { Affected = result.Affected })
+                : CommandAnswers.Refusal(result, context, "name");
+        }
+
+        if (!rolling)
+        {
+            return CommandAnswers.From(await answer, view, context, "name");
+        }
+
+        var limit = timeout ?? RestartWait.DefaultTimeout(program.Spec, program.Instances.Length);
+        try
+        {
+            return CommandAnswers.From(await answer.WaitAsync(limit, time, context.RequestAborted), view, context, "name");
+        }
+        catch (TimeoutException) when (engine.State.Find(name)?.Rolling is not null)
+        {
+            return RestartWait.TimedOut(engine.State, name, limit);
+        }
+        catch (TimeoutException)
+        {
+            // The rolling restart ended just now: its answer follows the state that shows it ended.
+            return CommandAnswers.From(await answer, view, context, "name");
+        }
     }
 
     private static async Task<IResult> ScaleAsync(string name, HttpContext context, ProcessEngine engine)

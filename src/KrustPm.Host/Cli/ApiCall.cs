@@ -12,10 +12,24 @@ internal static class ApiCall
 {
     public const int ExitUnreachable = 3;
 
+    /// <param name="connection">Where krust-pm is.</param>
+    /// <param name="method">The method.</param>
+    /// <param name="path">The path and query.</param>
+    /// <param name="json">The JSON body, if any.</param>
+    /// <param name="wait">
+    /// How long to wait for the answer, when longer than the usual 30 s (a rolling restart answers once it is done);
+    /// <see cref="Timeout.InfiniteTimeSpan"/> when the server bounds the wait itself.
+    /// </param>
     /// <returns>The answer's body on success, else <see langword="null"/> with the exit code to use.</returns>
-    public static async Task<(string? Body, int Exit)> SendAsync(ApiConnection connection, HttpMethod method, string path, string? json = null)
+    public static async Task<(string? Body, int Exit)> SendAsync(
+        ApiConnection connection, HttpMethod method, string path, string? json = null, TimeSpan? wait = null)
     {
         using var client = connection.CreateClient();
+        if (wait is { } longer)
+        {
+            client.Timeout = longer;
+        }
+
         using var request = new HttpRequestMessage(method, path);
         if (json is not null)
         {
@@ -32,6 +46,12 @@ internal static class ApiCall
             await Console.Error.WriteLineAsync(
                 $"krust-pm: cannot reach krust-pm at {connection.Describe}: {error.Message}. Is it running? Start it with: krust-pm run");
             return (null, ExitUnreachable);
+        }
+        catch (TaskCanceledException) when (client.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            await Console.Error.WriteLineAsync(
+                $"krust-pm: krust-pm at {connection.Describe} did not answer within {client.Timeout.TotalSeconds:0} s; the command may still be applied.");
+            return (null, KrustPmCommandLine.ExitFailed);
         }
 
         using (response)

@@ -26,17 +26,18 @@ internal static class ControlCommands
         foreach (var action in new[] { "start", "stop", "restart" })
         {
             var target = new Argument<string>("NAME[:ID]") { Description = "The program, or one instance of it." };
-            var rolling = new Option<bool>("--rolling") { Description = "Restart one instance at a time." };
+            var restart = new RestartOptions();
             var command = new Command(action, $"{char.ToUpperInvariant(action[0])}{action[1..]} a program's instances, or one (NAME:ID).") { target, urlOption, jsonOption };
             if (action == "restart")
             {
-                command.Options.Add(rolling);
+                restart.AddTo(command);
             }
 
             command.SetAction((parse, _) => RunAsync(parse, configOption, urlOption, connection =>
-                Target.TryParse(parse.GetValue(target)!, out var name, out var id)
-                    ? Send(parse.GetValue(jsonOption), connection, HttpMethod.Post, Path(name, id, action) + (parse.GetValue(rolling) ? "?rolling=true" : string.Empty), null, Summary)
-                    : Usage($"'{parse.GetValue(target)}' is not NAME or NAME:ID.")));
+                !Target.TryParse(parse.GetValue(target)!, out var name, out var id) ? Usage($"'{parse.GetValue(target)}' is not NAME or NAME:ID.")
+                : restart.Problem(parse, id) is { } problem ? Usage(problem)
+                : Send(parse.GetValue(jsonOption), connection, HttpMethod.Post, Path(name, id, action) + restart.Query(parse), null,
+                    answer => restart.Describe(parse, answer, Summary), restart.Wait(parse))));
             root.Subcommands.Add(command);
         }
 
@@ -64,9 +65,10 @@ internal static class ControlCommands
             ? await send(connection)
             : KrustPmCommandLine.ExitUsage;
 
-    private static async Task<int> Send(bool json, ApiConnection connection, HttpMethod method, string path, string? body, Func<JsonElement, string> describe)
+    private static async Task<int> Send(
+        bool json, ApiConnection connection, HttpMethod method, string path, string? body, Func<JsonElement, string> describe, TimeSpan? wait = null)
     {
-        var (answer, exit) = await ApiCall.SendAsync(connection, method, path, body);
+        var (answer, exit) = await ApiCall.SendAsync(connection, method, path, body, wait);
         if (answer is not null && json)
         {
             await Console.Out.WriteLineAsync(answer);

@@ -14,6 +14,13 @@ internal static class ApiEvents
         EngineEvent.Scaled e => new(id, e.At, "program.scaled") { Program = e.Program, Instances = e.To },
         EngineEvent.CommandAccepted e => new(id, e.At, "command") { Command = e.Command, Program = e.Program, Instance = e.Instance },
         EngineEvent.ShutdownBegan e => new(id, e.At, "krust-pm.stopping"),
+        EngineEvent.RollingRestartBegan e => new(id, e.At, "rolling-restart.began") { Program = e.Program, Instances = e.Instances.Length },
+        EngineEvent.RollingRestartEnded e => new(id, e.At, "rolling-restart.ended")
+        {
+            Program = e.Program,
+            Outcome = e.Outcome.ToString().ToLowerInvariant(),
+            Reason = e.Reason,
+        },
         EngineEvent.EngineResumed e => new(id, e.At, "krust-pm.restored"),
         EngineEvent.ProgramRestored e => new(id, e.At, "program.restored") { Program = e.Program, Instances = e.Instances },
         EngineEvent.ProgramRemoved e => new(id, e.At, "program.removed") { Program = e.Program, Reason = e.Reason },

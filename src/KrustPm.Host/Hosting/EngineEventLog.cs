@@ -72,6 +72,12 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
             case EngineEvent.ShutdownBegan:
                 LogShutdown();
                 break;
+            case EngineEvent.RollingRestartEnded { Outcome: RollingOutcome.Completed } e:
+                LogRollingCompleted(e.Program);
+                break;
+            case EngineEvent.RollingRestartEnded e:
+                LogRollingEnded(e.Reason ?? e.Outcome.ToString());
+                break;
             case EngineEvent.EngineResumed:
                 LogResumed();
                 break;
@@ -114,6 +120,12 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "scaling {Program} to {Instances} instances")]
     private partial void LogScale(string program, int instances);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}: rolling restart complete, every new run ready")]
+    private partial void LogRollingCompleted(string program);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}")]
+    private partial void LogRollingEnded(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopping every instance")]
     private partial void LogShutdown();

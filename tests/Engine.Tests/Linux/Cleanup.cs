@@ -17,19 +17,26 @@ internal static class Cleanup
     /// <summary>Deletes a test's folder once the output copies of its runs, which end a moment after the runs, are done.</summary>
     public static async Task DeleteAsync(string path)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (true)
+        IOException? last = null;
+        if (!await Eventually.Holds(() => TryDelete(path, out last), Eventually.DefaultTimeout))
         {
-            try
-            {
-                Directory.Delete(path, recursive: true);
-                return;
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                // A copy created a log file while the folder was being emptied: try again.
-                await Task.Delay(20);
-            }
+            throw new IOException($"could not delete {path}", last);
+        }
+    }
+
+    private static bool TryDelete(string path, out IOException? error)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+            error = null;
+            return true;
+        }
+        catch (IOException failed)
+        {
+            // A copy created a log file while the folder was being emptied: try again.
+            error = failed;
+            return false;
         }
     }
 }

@@ -209,13 +209,5 @@ public class LinuxProcessLauncherTests : IAsyncDisposable
     private void LaunchSpec(long runId, ProgramSpec spec) =>
         _launcher.Launch(new LaunchRequest(runId, spec with { WorkingDirectory = spec.WorkingDirectory ?? _folder }, InstanceId: 0, Try: 1), _events);
 
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the process to reach the expected state");
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition) => Eventually.Assert(condition, "the process reaches the expected state");
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using KrustPm.Engine.Logs;
+using KrustPm.Tests.Shared;
 
 namespace KrustPm.Engine.Tests.Linux;
 
@@ -243,11 +244,9 @@ public sealed class OutputCaptureTests : IAsyncDisposable
 
     private static async Task WaitForAsync(Func<bool> condition, Func<string> describe)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
+        if (!await Eventually.Holds(condition, Eventually.DefaultTimeout))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out; last seen: {describe()}");
-            await Task.Delay(10, TestContext.Current.CancellationToken);
+            Assert.Fail($"timed out; last seen: {describe()}");
         }
     }
 

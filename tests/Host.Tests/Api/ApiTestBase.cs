@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using KrustPm.Engine;
+using KrustPm.Tests.Shared;
 
 namespace KrustPm.Host.Tests.Api;
 
@@ -59,15 +60,7 @@ public abstract class ApiTestBase : IAsyncDisposable
     }
 
     /// <summary>Polls (bounded) a condition on something other than the engine's state, e.g. what the launcher was asked.</summary>
-    protected static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(5, Token);
-        }
-    }
+    protected static Task EventuallyAsync(Func<bool> condition, string what) => Eventually.Assert(condition, what);
 
     protected async Task<JsonElement> GetJsonAsync(string url, HttpStatusCode expected = HttpStatusCode.OK)
     {

@@ -196,28 +196,30 @@ public sealed class CommandErrorTests : ApiTestBase
     }
 
     [Theory]
-    [InlineData("stop", null)]
     [InlineData("start", null)]
     [InlineData("restart", null)]
     [InlineData("scale", """{"instances": 1}""")]
-    [InlineData("instances/2/stop", null)]
-    public async Task Commands_during_a_rolling_restart_are_a_409(string route, string? body)
+    [InlineData("instances/2/restart", null)]
+    public async Task Commands_but_a_stop_or_a_signal_during_a_rolling_restart_are_a_409_saying_how_to_end_it(string route, string? body)
     {
         await StartAsync(ThreeWebs);
         Host.Launcher.SignalsEndRuns = false;
-        var rolling = PostJsonAsync("/api/v1/programs/web/restart?rolling=true");
+        var rolling = SendAsync(HttpMethod.Post, "/api/v1/programs/web/restart?rolling=true");
         await WaitForAsync(s => s.Programs[0].Rolling is not null);
 
         var problem = await SendProblemAsync(HttpMethod.Post, $"/api/v1/programs/web/{route}", body, HttpStatusCode.Conflict, null);
 
-        Assert.Equal("A rolling restart of 'web' is in progress.", problem.GetProperty("detail").GetString());
-        Host.Launcher.SignalsEndRuns = true;
-        foreach (var instance in Host.Engine.State.Programs[0].Instances.Where(i => i.Status == InstanceStatus.Stopping))
-        {
-            Host.Launcher.Exit(instance.RunId!.Value, 143);
-        }
+        Assert.Equal(
+            "A rolling restart of 'web' is in progress (at web.0, 0 of 3 restarted); wait for it to end, or end it with a stop of the program or of one instance.",
+            problem.GetProperty("detail").GetString());
 
-        Assert.Equal(3, (await rolling).GetProperty("affected").GetInt32());
+        // Which is what ends it here: its answer says so.
+        Host.Launcher.SignalsEndRuns = true;
+        var stopping = PostJsonAsync("/api/v1/programs/web/stop");
+        Host.Launcher.Exit(Host.Engine.State.Programs[0].Instances[0].RunId!.Value, 143);
+        using var interrupted = await rolling;
+        await AssertProblemAsync(interrupted, HttpStatusCode.Conflict, null);
+        Assert.Equal(3, (await stopping).GetProperty("affected").GetInt32());
     }
 
     /// <summary>The start-up launches only, and no signal: a refused command did nothing.</summary>

@@ -131,11 +131,13 @@ public sealed class HealthViewTests : ApiTestBase
     [Fact]
     public async Task The_v1_view_shows_the_dependencies_and_probes_of_the_configuration()
     {
+        // The probes really run (against ports nothing listens on): never a fixed port another program may hold.
+        var (dbPort, webPort) = (EndToEnd.KrustPmProcess.FreePort(), EndToEnd.KrustPmProcess.FreePort());
         await StartAsync(
-            """
+            $$"""
             [db]
             command = "./db"
-            readiness = { http = "http://127.0.0.1:8701/health", period_ms = 250, timeout_ms = 500 }
+            readiness = { http = "http://127.0.0.1:{{dbPort}}/health", period_ms = 250, timeout_ms = 500 }
             liveness = { exec = "pg_isready -q", failure_threshold = 5, initial_delay_ms = 3000 }
 
             [migrate]
@@ -147,7 +149,7 @@ public sealed class HealthViewTests : ApiTestBase
             command = "./web"
             depends_on = { db = "healthy", migrate = "completed_successfully" }
             restart_with = true
-            readiness = { tcp = "127.0.0.1:8080" }
+            readiness = { tcp = "127.0.0.1:{{webPort}}" }
             ready_log_line = "^listening"
             """,
             waitForRunning: false);
@@ -159,7 +161,7 @@ public sealed class HealthViewTests : ApiTestBase
         Assert.Equal("{}", Compact(db.GetProperty("dependsOn")));
         Assert.False(db.GetProperty("restartWith").GetBoolean());
         Assert.Equal(
-            """{"kind":"http","target":"http://127.0.0.1:8701/health","periodMs":250,"timeoutMs":500,"failureThreshold":3,"initialDelayMs":0}""",
+            $$"""{"kind":"http","target":"http://127.0.0.1:{{dbPort}}/health","periodMs":250,"timeoutMs":500,"failureThreshold":3,"initialDelayMs":0}""",
             Compact(db.GetProperty("readiness")));
         Assert.Equal(
             """{"kind":"exec","target":"pg_isready -q","periodMs":1000,"timeoutMs":1000,"failureThreshold":5,"initialDelayMs":3000}""",
@@ -171,7 +173,7 @@ public sealed class HealthViewTests : ApiTestBase
         Assert.Equal("""{"db":"healthy","migrate":"completed_successfully"}""", Compact(web.GetProperty("dependsOn")));
         Assert.True(web.GetProperty("restartWith").GetBoolean());
         Assert.Equal("tcp", web.GetProperty("readiness").GetProperty("kind").GetString());
-        Assert.Equal("127.0.0.1:8080", web.GetProperty("readiness").GetProperty("target").GetString());
+        Assert.Equal($"127.0.0.1:{webPort}", web.GetProperty("readiness").GetProperty("target").GetString());
         Assert.Equal("^listening", web.GetProperty("readyLogLine").GetString());
     }
 

@@ -64,7 +64,7 @@ public sealed class OpenApiAndHealthTests : ApiTestBase
     [Theory]
     [InlineData("/", "get", "status")]
     [InlineData("/ps", "get", "name,to")]
-    [InlineData("/api/v1/programs/{name}/restart", "post", "rolling")]
+    [InlineData("/api/v1/programs/{name}/restart", "post", "rolling,wait,timeout")]
     [InlineData("/api/v1/programs/{name}/logs", "get", "instance,stream,tail,follow")]
     [InlineData("/api/v1/events", "get", "since")]
     public async Task The_query_parameters_the_handlers_read_are_documented(string path, string method, string names)

@@ -114,7 +114,8 @@ public sealed class ProgramCommandsEndpointTests : ApiTestBase
     [Fact]
     public async Task Rolling_restart_restarts_one_instance_at_a_time_and_answers_after_the_last_runs_again()
     {
-        await StartAsync(ThreeWebs);
+        // Without a readiness check or min_uptime_ms, a new run is ready as soon as it runs (see RollingRestartEndpointTests).
+        await StartAsync(ThreeWebs.Replace("instances = 3", "instances = 3\nmin_uptime_ms = 0", StringComparison.Ordinal));
         var launchesBefore = Host.Launcher.Journal.Count;
 
         var answer = await PostJsonAsync("/api/v1/programs/web/restart?rolling=true");
@@ -131,7 +132,7 @@ public sealed class ProgramCommandsEndpointTests : ApiTestBase
     [Fact]
     public async Task Rolling_restart_waits_for_each_instance_to_stop_before_signalling_the_next()
     {
-        await StartAsync(ThreeWebs);
+        await StartAsync(ThreeWebs.Replace("instances = 3", "instances = 3\nmin_uptime_ms = 0", StringComparison.Ordinal));
         Host.Launcher.SignalsEndRuns = false;
         var runs = RunsOf("web");
 

@@ -75,6 +75,15 @@ public sealed class ScriptedLauncher : IProcessLauncher
         }
     }
 
+    /// <summary>Reports that a live run printed its program's ready line.</summary>
+    public void PrintReadyLine(long runId, string line)
+    {
+        if (_live.TryGetValue(runId, out var events))
+        {
+            events.ReadyLineSeen(runId, line);
+        }
+    }
+
     public void Exit(long runId, int exitCode)
     {
         if (_live.TryRemove(runId, out var events))

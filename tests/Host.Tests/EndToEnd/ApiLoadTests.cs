@@ -64,9 +64,9 @@ public sealed class ApiLoadTests(PublishedKrustPm krustPm) : IDisposable
         var programs = await WaitUntilIdleAsync(krust);
         var running = programs.EnumerateArray().SelectMany(p => p.GetProperty("instances").EnumerateArray())
             .Where(i => i.GetProperty("status").GetString() == "Running").Select(i => i.GetProperty("pid").GetInt32()).Order().ToList();
-        Assert.True(
-            await ProcFs.WaitUntilAsync(() => ProcFs.ChildrenOf(krust.Pid, "sleep").Select(c => c.Pid).Order().SequenceEqual(running), TimeSpan.FromSeconds(5)),
-            $"Running pids {string.Join(' ', running)}; live sleep children {string.Join(' ', ProcFs.ChildrenOf(krust.Pid, "sleep").Select(c => c.Pid).Order())}");
+        await Eventually.Assert(
+            () => ProcFs.ChildrenOf(krust.Pid, "sleep").Select(c => c.Pid).Order().SequenceEqual(running),
+            $"the live sleep children are the Running pids {string.Join(' ', running)}");
         await krust.GetProgramsAsync();
 
         Assert.Equal(0, await krust.TerminateAsync());
@@ -82,7 +82,8 @@ public sealed class ApiLoadTests(PublishedKrustPm krustPm) : IDisposable
         {
             var program = Programs[random.Next(Programs.Length)];
             var id = known.Pick(program, random);
-            // A rolling restart holds its program (other commands are 409) for as long as it takes: a rare one.
+            // A rolling restart holds its program (commands but a stop or a signal are 409) for as long as it takes: a
+            // rare one. It answers 502 when a new run fails before it is ready, which a SIGHUP here does to a sleep.
             var (kind, method, url, body) = random.Next(1000) switch
             {
                 < 300 => ("scale", "POST", $"/api/v1/programs/{program}/scale", $$"""{"instances": {{random.Next(0, 6)}}}"""),
@@ -109,7 +110,7 @@ public sealed class ApiLoadTests(PublishedKrustPm krustPm) : IDisposable
                 // Not cancelled by the end of the load: a command that was sent is waited for, so the engine ends idle.
                 using var response = await client.SendAsync(request, Token);
                 answers.AddOrUpdate($"{kind} {(int)response.StatusCode}", 1, (_, n) => n + 1);
-                if (response.StatusCode >= HttpStatusCode.InternalServerError)
+                if (response.StatusCode >= HttpStatusCode.InternalServerError && !(kind == "rolling" && response.StatusCode == HttpStatusCode.BadGateway))
                 {
                     failures.Enqueue($"seed {seed}: {method} {url} {body} -> {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Token)}");
                 }
@@ -154,26 +155,17 @@ public sealed class ApiLoadTests(PublishedKrustPm krustPm) : IDisposable
     /// Polls (bounded) until no instance is starting, stopping or waiting to start again (SIGHUP ends a sleep, which is
     /// then retried), and nothing is retiring or rolling.
     /// </summary>
-    private static async Task<JsonElement> WaitUntilIdleAsync(KrustPmProcess krust)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
+    private static Task<JsonElement> WaitUntilIdleAsync(KrustPmProcess krust) => Eventually.Value(
+        async () =>
         {
             using var response = await krust.Client.GetAsync("/api/v1/programs", Token);
-            var programs = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token)).RootElement.Clone();
-            var busy = programs.EnumerateArray().Any(p =>
-                p.GetProperty("retiring").GetArrayLength() > 0
-                || p.TryGetProperty("rollingRestart", out _)
-                || p.GetProperty("instances").EnumerateArray().Any(i => i.GetProperty("status").GetString() is "Started" or "Stopping" or "Backoff"));
-            if (!busy)
-            {
-                return programs;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"krust-pm is still busy after the load: {programs}");
-            await Task.Delay(50, Token);
-        }
-    }
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token)).RootElement.Clone();
+        },
+        programs => !programs.EnumerateArray().Any(p =>
+            p.GetProperty("retiring").GetArrayLength() > 0
+            || p.TryGetProperty("rollingRestart", out _)
+            || p.GetProperty("instances").EnumerateArray().Any(i => i.GetProperty("status").GetString() is "Started" or "Stopping" or "Backoff")),
+        "krust-pm is idle after the load");
 
     private static IEnumerable<string> Statuses(JsonElement programs) =>
         programs.EnumerateArray().SelectMany(p => p.GetProperty("instances").EnumerateArray()).Select(i => i.GetProperty("status").GetString()!);

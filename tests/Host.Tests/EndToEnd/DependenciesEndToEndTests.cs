@@ -4,7 +4,7 @@ namespace KrustPm.Host.Tests.EndToEnd;
 
 /// <summary>
 /// Dependencies and health through the published binary with real processes: a web program waits for a database
-/// stand-in (a Python HTTP server that serves only after a delay) to pass its HTTP readiness probe, then starts and
+/// stand-in (a Python HTTP server that serves only once the test creates a file) to pass its HTTP readiness probe, then starts and
 /// becomes ready through an exec probe; the event stream shows the waiting and the readiness; the shutdown stops web
 /// before db; nothing is left running.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class DependenciesEndToEndTests(PublishedKrustPm krustPm) : IDispo
         await File.WriteAllTextAsync(config, $$"""
             server-port = "127.0.0.1:{port}"
             [db]
-            command = "sh -c 'sleep 1; exec python3 -m http.server {{dbPort}} --bind 127.0.0.1'"
+            command = "sh -c 'while [ ! -e serve ]; do sleep 0.02; done; exec python3 -m http.server {{dbPort}} --bind 127.0.0.1'"
             readiness = { http = "http://127.0.0.1:{{dbPort}}/", period_ms = 100, timeout_ms = 500 }
             stop_timeout_ms = 3000
             [web]
@@ -35,10 +35,11 @@ public sealed class DependenciesEndToEndTests(PublishedKrustPm krustPm) : IDispo
             """, Token);
         await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
 
-        // While db sleeps before serving: web waits, naming what for; db runs but is not ready.
+        // Until the test lets db serve: web waits, naming what for; db runs but is not ready.
         var waiting = await krust.WaitForAsync(programs => Status(programs, "web") == "Waiting" && Status(programs, "db") == "Running");
         Assert.Equal(["db (healthy)"], Instance(waiting, "web").GetProperty("waitingFor").EnumerateArray().Select(e => e.GetString()));
         Assert.False(Instance(waiting, "db").GetProperty("ready").GetBoolean());
+        await File.WriteAllTextAsync(Path.Combine(_folder, "serve"), string.Empty, Token);
 
         var ready = await krust.WaitForAsync(
             programs => Ready(programs, "db") && Status(programs, "web") == "Running" && Ready(programs, "web"), TimeSpan.FromSeconds(20));

@@ -9,7 +9,6 @@ namespace KrustPm.Host.Tests.EndToEnd;
 /// </summary>
 public sealed class EndToEndTests(PublishedKrustPm krustPm) : IDisposable
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private readonly string _folder = Directory.CreateTempSubdirectory("krust-e2e-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -22,8 +21,14 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IDisposable
             File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
         }
 
+        // bad_sleeper fails 0.2 s after python starts, which counts as a failed try only while that is under its
+        // min_uptime_ms (1 s): on a loaded machine python alone can take longer to start, so the test gives it a
+        // minute, to see its retries whatever the load.
         var config = Path.Combine(_folder, "krust-pm.toml");
-        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(config, Token)).Replace("localhost:4000", "127.0.0.1:{port}", StringComparison.Ordinal), Token);
+        var example = (await File.ReadAllTextAsync(config, Token)).Replace("localhost:4000", "127.0.0.1:{port}", StringComparison.Ordinal);
+        var slowMachine = example.Replace("command = \"./sleeper.py 0.2 3\"", "command = \"./sleeper.py 0.2 3\"\nmin_uptime_ms = 60000", StringComparison.Ordinal);
+        Assert.NotEqual(example, slowMachine);
+        await File.WriteAllTextAsync(config, slowMachine, Token);
         await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
 
         var programs = await krust.WaitForAsync(p => Statuses(p, "good_sleeper").All(s => s == "Running") && Statuses(p, "good_sleeper").Length == 2);
@@ -61,7 +66,7 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IDisposable
 
         Assert.Equal("3", await krust.Client.GetStringAsync("/ps?name=sleepy&to=5", Token));
         await krust.WaitForAsync(p => Statuses(p, "sleepy").Length == 5 && Statuses(p, "sleepy").All(s => s == "Running"));
-        Assert.True(await ProcFs.WaitUntilAsync(() => ProcFs.ChildrenOf(krust.Pid, "sleep").Count == 5, Bound));
+        await Eventually.Assert(() => ProcFs.ChildrenOf(krust.Pid, "sleep").Count == 5, "5 sleep children");
 
         var before = ProcFs.ChildrenOf(krust.Pid, "sleep").Select(c => c.Pid).ToHashSet();
         Assert.Equal("4", await krust.Client.GetStringAsync("/ps?name=sleepy&to=1", Token));
@@ -113,7 +118,7 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IDisposable
         await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
         var programs = await krust.WaitForAsync(p => Statuses(p, "tree").All(s => s == "Running") && Statuses(p, "stubborn").All(s => s == "Running"));
         var leaders = Pids(programs[0]).Concat(Pids(programs[1])).ToArray();
-        Assert.True(await ProcFs.WaitUntilAsync(() => leaders.Sum(l => ProcFs.InSession(l).Count) >= 8, Bound));
+        await Eventually.Assert(() => leaders.Sum(l => ProcFs.InSession(l).Count) >= 8, "every tree has its processes");
 
         Assert.Equal(0, await krust.TerminateAsync());
 
@@ -131,8 +136,7 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IDisposable
             """);
         await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
         var leaders = Pids((await krust.WaitForAsync(p => Statuses(p, "tree").All(s => s == "Running")))[0]);
-        Assert.True(await ProcFs.WaitUntilAsync(() => leaders.Sum(l => ProcFs.InSession(l).Count) == 9, Bound));
-        await Task.Delay(300, Token); // the guardian's list of groups is rewritten at most every 100 ms
+        await Eventually.Assert(() => leaders.Sum(l => ProcFs.InSession(l).Count) == 9, "every tree has its 3 processes");
 
         Assert.Equal(137, await krust.TerminateAsync(signal: 9));
 
@@ -153,33 +157,43 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IDisposable
         await krust.WaitForAsync(p => Statuses(p, "writer").SequenceEqual(["Running"]));
         var output = Path.Combine(_folder, "data", "out.txt");
 
-        Assert.True(await ProcFs.WaitUntilAsync(() => File.Exists(output) && File.ReadAllText(output).EndsWith('\n'), Bound));
+        await Eventually.Assert(() => File.Exists(output) && File.ReadAllText(output).EndsWith('\n'), "out.txt is written");
         Assert.Equal($"hello from {Path.Combine(_folder, "data")}\n", await File.ReadAllTextAsync(output, Token));
         Assert.Equal(0, await krust.TerminateAsync());
         await krust.AssertNothingLeftAsync();
     }
 
     [Fact]
-    public async Task A_crash_loop_with_default_backoff_costs_krust_pm_almost_no_CPU()
+    public async Task Each_restart_of_a_crash_loop_costs_krust_pm_little_CPU()
     {
+        // Each try appends its pid, so the test counts tries without asking krust-pm (whose answers would cost it CPU).
         var config = await WriteConfigAsync("""
             [crasher]
-            command = "sh -c 'exit 1'"
+            command = "sh -c 'echo $$ >> tries.txt; exit 1'"
             max_retries = 0
+            restart_delay_ms = 100
+            restart_delay_max_ms = 200
             """);
+        var tries = Path.Combine(_folder, "tries.txt");
+        int Tries() => File.Exists(tries) ? File.ReadAllLines(tries).Length : 0;
         await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
-        await krust.WaitForAsync(p => Statuses(p, "crasher").SequenceEqual(["Backoff"]));
-        var before = ProcFs.CpuTime(krust.Pid);
+        await Eventually.Assert(() => Tries() >= 5, "the crash loop has warmed up (5 tries)");
 
-        await Task.Delay(TimeSpan.FromSeconds(5), Token); // the measured window: krust-pm's CPU over 5 s of crash loop
-        var cpu = ProcFs.CpuTime(krust.Pid) - before;
-        var instance = (await krust.GetProgramsAsync())[0].GetProperty("instances")[0];
+        var (cpuBefore, triesBefore) = (ProcFs.CpuTime(krust.Pid), Tries());
+        await Eventually.Assert(() => Tries() >= triesBefore + 20, "20 more tries");
+        var (cpu, restarts) = (ProcFs.CpuTime(krust.Pid) - cpuBefore, Tries() - triesBefore);
 
-        TestContext.Current.SendDiagnosticMessage(
-            $"crash loop: {instance.GetProperty("currentTry").GetInt32()} tries, krust-pm CPU {cpu.TotalMilliseconds:F0} ms over 5 s");
-        Assert.True(cpu < TimeSpan.FromMilliseconds(500), $"krust-pm used {cpu.TotalMilliseconds} ms of CPU in 5 s of crash loop");
-        Assert.True(instance.GetProperty("consecutiveFailures").GetInt32() >= 5);
+        // A measure, not a timing: what krust-pm spends per restart, whatever the machine's load. About 16 ms while the
+        // JIT warms up, 4 ms after (JIT build, 2026-12-04); the bound only catches a restart that costs like a start-up,
+        // or a loop that spins through the 200 ms between tries.
+        var perRestart = cpu / restarts;
+        TestContext.Current.SendDiagnosticMessage($"crash loop: {restarts} restarts cost krust-pm {cpu.TotalMilliseconds:F0} ms of CPU, {perRestart.TotalMilliseconds:F1} ms each");
+        Assert.True(perRestart < TimeSpan.FromMilliseconds(100), $"krust-pm used {cpu.TotalMilliseconds} ms of CPU for {restarts} restarts");
         Assert.Equal(0, await krust.TerminateAsync());
+        foreach (var pid in File.ReadAllLines(tries).Select(l => int.Parse(l, System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(pid, TimeSpan.FromSeconds(5)));
+        }
     }
 
     [Fact]

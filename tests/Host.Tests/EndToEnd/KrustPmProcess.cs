@@ -108,33 +108,37 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
         return (process.ExitCode, await output + await errors);
     }
 
-    /// <summary>Polls <c>GET /</c> until the programs satisfy a condition (bounded).</summary>
+    /// <summary>Polls <c>GET /</c> until the programs satisfy a condition (bounded; see <see cref="Eventually"/>).</summary>
     public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> condition, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        JsonElement? last = null;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            Assert.False(_process.HasExited, $"krust-pm exited early ({SafeExitCode()}):\n{Output}");
-            try
-            {
-                var programs = await GetProgramsAsync();
-                last = programs;
-                if (condition(programs))
+            // HttpRequestException: not listening yet.
+            return await Eventually.Value<JsonElement, HttpRequestException>(
+                () =>
                 {
-                    return programs;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
+                    Assert.False(_process.HasExited, $"krust-pm exited early ({SafeExitCode()}):\n{Output}");
+                    return GetProgramsAsync();
+                },
+                // Before the programs are loaded GET / is [], which a condition that indexes into it cannot judge.
+                programs =>
+                {
+                    try
+                    {
+                        return condition(programs);
+                    }
+                    catch (Exception error) when (error is IndexOutOfRangeException or KeyNotFoundException or InvalidOperationException)
+                    {
+                        return false;
+                    }
+                },
+                "krust-pm's state (GET /) satisfies the condition",
+                timeout);
         }
-
-        Assert.Fail($"timed out waiting for krust-pm's state; last GET /: {last}\nkrust-pm output:\n{Output}");
-        return default;
+        catch (Xunit.Sdk.XunitException timedOut) when (!_process.HasExited)
+        {
+            throw new Xunit.Sdk.XunitException($"{timedOut.Message}\nkrust-pm output:\n{Output}");
+        }
     }
 
     /// <summary><c>GET /</c>; remembers every pid it shows, for <see cref="AssertNothingLeftAsync"/>.</summary>

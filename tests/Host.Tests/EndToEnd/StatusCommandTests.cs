@@ -42,7 +42,7 @@ public sealed class StatusCommandTests(PublishedKrustPm krustPm) : IDisposable
     [Fact]
     public async Task Status_exits_3_naming_the_address_it_tried_when_krust_pm_is_not_running()
     {
-        var port = 1 + Random.Shared.Next(40_000, 60_000);
+        var port = KrustPmProcess.FreePort(); // free a moment ago: nothing answers there
         var config = await WriteAsync($"server-port = \"127.0.0.1:{port}\"\n");
 
         var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "status", "-c", config);

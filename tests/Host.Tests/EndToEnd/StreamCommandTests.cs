@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KrustPm.Tests.Shared;
 
 namespace KrustPm.Host.Tests.EndToEnd;
 
@@ -23,11 +24,7 @@ public sealed class StreamCommandTests(PublishedKrustPm krustPm) : IDisposable
         await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
         await krust.WaitForAsync(p => p[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running");
         var stdout = Path.Combine(_folder, "logs", "talker.0.stdout.log");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!(File.Exists(stdout) && File.ReadAllText(stdout).Contains("hello", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, Token);
-        }
+        await Eventually.Assert(() => File.Exists(stdout) && File.ReadAllText(stdout).Contains("hello", StringComparison.Ordinal), "talker's hello is in its log");
 
         var (exit, tail) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "logs", "talker", "-n", "1");
         var (errExit, errTail) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "logs", "talker:0", "--stderr");

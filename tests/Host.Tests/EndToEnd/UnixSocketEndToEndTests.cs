@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
+using KrustPm.Tests.Shared;
 
 namespace KrustPm.Host.Tests.EndToEnd;
 
@@ -40,27 +41,11 @@ public sealed class UnixSocketEndToEndTests(PublishedKrustPm krustPm) : IDisposa
                 },
             }) { BaseAddress = new Uri("http://krust-pm") };
 
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            JsonElement programs = default;
-            while (DateTime.UtcNow < deadline)
-            {
-                try
-                {
-                    programs = JsonDocument.Parse(await client.GetStringAsync("/", token)).RootElement.Clone();
-                    if (programs[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running")
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // not listening yet
-                }
-
-                await Task.Delay(50, token);
-            }
-
-            Assert.Equal("Running", programs[0].GetProperty("instances")[0].GetProperty("status").GetString());
+            // HttpRequestException: not listening yet.
+            await Eventually.Value<JsonElement, HttpRequestException>(
+                async () => JsonDocument.Parse(await client.GetStringAsync("/", token)).RootElement.Clone(),
+                programs => programs[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running",
+                "the instance is Running, seen through the Unix socket");
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
         }
         finally

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.IO.Pipes;
+using Microsoft.Win32.SafeHandles;
+
+namespace KrustPm.Engine.Linux;
+
+/// <summary>The guardian process itself: its script, and how it is started.</summary>
+internal sealed partial class Guardian
+{
+    // awk reads the pipe in blocks (sh's `read` would take a system call per byte) and keeps the state; at end of
+    // file it prints the groups left (line 1) and the pipes of a spawn in flight (line 2). sh kills with its builtin
+    // kill, which goes on past a process already gone. Processes holding the pipes are found in /proc (stdout and
+    // stderr of each; the child has exec'd by then: until it does, it holds a copy of krust-pm's end of this pipe).
+    // Never group or process 0 or 1, whatever the pipe said.
+    private const string Script = """
+        exec >/dev/null 2>&1
+        "$1" '
+          /^\?pipe:\[[0-9]+\] pipe:\[[0-9]+\]$/ { pending = substr($0, 2); next }
+          /^!$/ { pending = ""; next }
+          /^\+[0-9]+$/ { live[substr($0, 2)]++; pending = ""; next }
+          /^-[0-9]+$/ { group = substr($0, 2); if (--live[group] <= 0) delete live[group] }
+          END {
+            for (group in live) if (group + 0 > 1) printf " -%s", group
+            printf "\n%s\n", pending
+          }' | {
+          read -r groups
+          read -r pipes
+          [ -z "$groups" ] || kill -s KILL -- $groups
+          if [ -n "$pipes" ]; then
+            found=$(LC_ALL=C QUOTING_STYLE=literal "$2" -l /proc/[0-9]*/fd/1 /proc/[0-9]*/fd/2 | "$1" -v pipes=" $pipes " '
+              index(pipes, " " $NF " ") { split($(NF - 2), path, "/"); if (path[3] + 0 > 1) printf " %s -%s", path[3], path[3] }')
+            [ -z "$found" ] || kill -s KILL -- $found
+          fi
+        }
+        """;
+
+    private static readonly string[] AwkPaths = ["/usr/bin/awk", "/bin/awk"];
+    private static readonly string[] LsPaths = ["/bin/ls", "/usr/bin/ls"];
+
+    private static string Find(string[] paths) =>
+        paths.FirstOrDefault(File.Exists)
+        ?? throw new PlatformNotSupportedException($"krust-pm needs {paths[0]} for the guardian that cleans up after it.");
+
+    private static (Process Process, SafePipeHandle Pipe) Start(string awk, string ls)
+    {
+        var info = new ProcessStartInfo("/usr/bin/setsid")
+        {
+            ArgumentList = { "/bin/sh", "-c", Script, "krust-pm-guardian", awk, ls },
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+        };
+        var process = Process.Start(info) ?? throw new InvalidOperationException("The guardian process did not start.");
+
+        // Written with write(2) directly: one system call per line, from any thread, never buffered.
+        return (process, ((PipeStream)process.StandardInput.BaseStream).SafePipeHandle);
+    }
+}
