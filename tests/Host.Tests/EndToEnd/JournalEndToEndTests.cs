@@ -97,6 +97,43 @@ public sealed class JournalEndToEndTests(PublishedKrustPm krustPm) : IDisposable
     }
 
     [Fact]
+    public async Task Replay_rebuilds_the_state_at_a_version_or_a_time_and_history_filters_by_instance()
+    {
+        long scaledVersion;
+        DateTimeOffset beforeScale;
+        await using (var krust = Start(Stack))
+        {
+            await krust.WaitForAsync(p => Running(p, "web") == 2 && Running(p, "worker") == 1);
+            beforeScale = DateTimeOffset.UtcNow;
+            (await krust.Client.GetAsync("/ps?name=web&to=3", Token)).EnsureSuccessStatusCode();
+            await krust.WaitForAsync(p => Running(p, "web") == 3);
+            scaledVersion = (await HealthAsync(krust)).GetProperty("version").GetInt64();
+            Assert.Equal(0, await krust.TerminateAsync());
+        }
+
+        var (exit, atVersion) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "replay", "--version", $"{scaledVersion}", "--config", Config);
+        Assert.True(exit == 0, atVersion);
+        Assert.Equal(3, atVersion.Split('\n').Count(l => l.StartsWith("web ", StringComparison.Ordinal) && l.Contains(" Running ", StringComparison.Ordinal)));
+
+        var (_, atTime) = await KrustPmProcess.RunToExitAsync(
+            krustPm.Executable, _folder, "replay", "--json", "--at", beforeScale.ToString("O", System.Globalization.CultureInfo.InvariantCulture), "--config", Config);
+        var then = JsonDocument.Parse(atTime).RootElement;
+        Assert.Equal(2, Instances(then, "web").Count);
+
+        var (_, newest) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "replay", "--json", "--journal", JournalFolder);
+        Assert.All(Instances(JsonDocument.Parse(newest).RootElement, "web"), i => Assert.Equal("Stopped", i.GetProperty("status").GetString()));
+
+        var (_, history) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "history", "web:2", "--json", "--config", Config);
+        var types = history.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.All(types, e => Assert.Equal(("web", 2L), (e.GetProperty("program").GetString(), e.GetProperty("instance").GetInt64())));
+        Assert.Equal(["instance.launched", "instance.started", "instance.stopping", "instance.exited"], types.Select(e => e.GetProperty("type").GetString()));
+
+        var (bad, badOutput) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "replay", "--at", "yesterday-ish", "--config", Config);
+        Assert.Equal(2, bad);
+        Assert.Contains("--at yesterday-ish", badOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SIGKILL_while_it_writes_never_keeps_krust_pm_from_starting_again()
     {
         // A crash loop writes the journal all the time; krust-pm is killed in the middle of it, again and again.
