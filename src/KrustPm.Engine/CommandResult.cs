@@ -71,6 +71,9 @@ public sealed record CommandResult(bool Accepted, int Affected, RejectionKind? R
     /// </summary>
     public CommandFailure? Failure { get; init; }
 
+    /// <summary>For a reload (or a refused one): what it does to each program; <see langword="null"/> for other commands.</summary>
+    public ReloadPlan? Plan { get; init; }
+
     /// <summary>Whether the command was applied and completed: accepted, and no <see cref="Failure"/>.</summary>
     public bool Succeeded => Accepted && Failure is null;
 }

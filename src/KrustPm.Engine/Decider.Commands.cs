@@ -111,6 +111,7 @@ public static partial class Decider
         var rejection = m switch
         {
             _ when t.State.ShuttingDown => CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."),
+            _ when program.Removing => CommandResult.Rejected(RejectionKind.Conflict, $"Program '{m.Program}' is being removed by a reload."),
             _ when program.Rolling is { } rolling => CommandResult.Rejected(RejectionKind.Conflict, RollingInProgress(program, rolling)),
             { To: < 0 } => CommandResult.Rejected(RejectionKind.Invalid, $"The instance count must not be negative (got {m.To})."),
             _ when m.To > program.Spec.MaxInstances => CommandResult.Rejected(

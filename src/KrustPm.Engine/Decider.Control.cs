@@ -198,6 +198,7 @@ public static partial class Decider
         {
             (null, _) => CommandResult.Rejected(RejectionKind.NotFound, $"There is no program named '{name}'."),
             _ when t.State.ShuttingDown => CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."),
+            _ when program.Removing => CommandResult.Rejected(RejectionKind.Conflict, $"Program '{name}' is being removed by a reload."),
             (_, { } id) when program.Find(id) is null =>
                 CommandResult.Rejected(RejectionKind.NotFound, $"Program '{name}' has no instance {id}."),
             _ when !allowRolling && program.Rolling is { } rolling =>

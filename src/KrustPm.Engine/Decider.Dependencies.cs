@@ -22,6 +22,8 @@ public static partial class Decider
                 ReleaseWaiting(t);
                 ProgressRollingRestarts(t, message);
             }
+
+            StopRemovedPrograms(t);
         }
         else if (message is Message.Exited or Message.StartFailed)
         {

@@ -19,21 +19,22 @@ public static partial class Decider
                 yield return new Effect.Launch(new LaunchRequest(e.RunId, program.Spec, e.Instance, e.Try));
                 break;
             case EngineEvent.InstanceStarted e when before.Find(e.Program) is { } program
-                && program.Find(e.Instance) is { Status: InstanceStatus.Started }:
-                var spec = program.Spec;
-                if (spec.MinUptime > TimeSpan.Zero)
+                && program.Find(e.Instance) is { Status: InstanceStatus.Started } starting:
+                if (program.Spec.MinUptime > TimeSpan.Zero)
                 {
-                    yield return new Effect.Schedule(new Message.UptimeReached(e.RunId, e.At + spec.MinUptime));
+                    yield return new Effect.Schedule(new Message.UptimeReached(e.RunId, e.At + program.Spec.MinUptime));
                 }
 
-                if (spec.Readiness is { } readiness)
+                foreach (var first in FirstProbes(program.Spec, e.RunId, starting.ProbeEpoch, e.At))
                 {
-                    yield return new Effect.Schedule(new Message.ProbeDue(e.RunId, ProbeKind.Readiness, Later(e.At, readiness.InitialDelay)));
+                    yield return first;
                 }
 
-                if (spec.Liveness is { } liveness)
+                break;
+            case EngineEvent.ProbesReset e when before.Find(e.Program) is { } program && program.Find(e.Instance) is { } instance:
+                foreach (var first in FirstProbes(program.Spec, e.RunId, instance.ProbeEpoch + 1, e.At))
                 {
-                    yield return new Effect.Schedule(new Message.ProbeDue(e.RunId, ProbeKind.Liveness, Later(e.At, liveness.InitialDelay)));
+                    yield return first;
                 }
 
                 break;
@@ -52,14 +53,29 @@ public static partial class Decider
                 yield return new Effect.SendSignal(e.RunId, e.Signal);
                 break;
             case EngineEvent.ProbeStarted e when before.Find(e.Program) is { } program && Probe(program.Spec, e.Kind) is { } probe:
-                yield return new Effect.RunProbe(new ProbeRequest(e.RunId, e.Program, e.Instance, e.Kind, probe) { Spec = program.Spec });
+                var epoch = program.Find(e.Instance)?.ProbeEpoch ?? 0;
+                yield return new Effect.RunProbe(new ProbeRequest(e.RunId, e.Program, e.Instance, e.Kind, probe) { Spec = program.Spec, Epoch = epoch });
                 break;
             case EngineEvent.ProbeCompleted { NextAt: { } next } e:
-                yield return new Effect.Schedule(new Message.ProbeDue(e.RunId, e.Kind, next));
+                yield return new Effect.Schedule(new Message.ProbeDue(e.RunId, e.Kind, next) { Epoch = before.Find(e.Program)?.Find(e.Instance)?.ProbeEpoch ?? 0 });
                 break;
             case EngineEvent.Answered e:
                 yield return new Effect.Reply(e.RequestId, e.Result);
                 break;
+        }
+    }
+
+    /// <summary>The timers of a run's first probes: each configured probe, after its initial delay.</summary>
+    private static IEnumerable<Effect> FirstProbes(ProgramSpec spec, long runId, int epoch, DateTimeOffset at)
+    {
+        if (spec.Readiness is { } readiness)
+        {
+            yield return new Effect.Schedule(new Message.ProbeDue(runId, ProbeKind.Readiness, Later(at, readiness.InitialDelay)) { Epoch = epoch });
+        }
+
+        if (spec.Liveness is { } liveness)
+        {
+            yield return new Effect.Schedule(new Message.ProbeDue(runId, ProbeKind.Liveness, Later(at, liveness.InitialDelay)) { Epoch = epoch });
         }
     }
 

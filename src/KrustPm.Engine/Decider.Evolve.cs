@@ -18,6 +18,8 @@ public static partial class Decider
         EngineEvent.ProgramLoaded e => state with { Programs = state.Programs.Add(new ProgramState(e.Spec, [], 0)) },
         EngineEvent.ShutdownBegan => state with { ShuttingDown = true },
         EngineEvent.EngineResumed e => Resumed(state, e.At),
+        EngineEvent.ProgramChanged e => WithProgram(state, e.Program, p => p with { Spec = e.Spec }),
+        EngineEvent.ProgramRetiring e => WithProgram(state, e.Program, p => p with { Removing = true }),
         EngineEvent.ProgramRemoved e => state.IndexOf(e.Program) is var index and >= 0 ? state with { Programs = state.Programs.RemoveAt(index) } : state,
         EngineEvent.ProgramsOrdered e => state with
         {
@@ -39,7 +41,7 @@ public static partial class Decider
         {
             PendingReplies = state.PendingReplies.Add(new PendingReply(e.RequestId, [.. e.AwaitedRuns], e.Result)),
         },
-        EngineEvent.Scaled or EngineEvent.ProgramRestored or EngineEvent.CommandAccepted or EngineEvent.Killed or EngineEvent.Signalled => state,
+        EngineEvent.Scaled or EngineEvent.ConfigReloaded or EngineEvent.ProgramRestored or EngineEvent.CommandAccepted or EngineEvent.Killed or EngineEvent.Signalled => state,
         EngineEvent.InstanceAdded e => WithProgram(state, e.Program, p => p with
         {
             Instances = p.Instances.Add(new InstanceState(e.Instance, 1, InstanceStatus.Started)),
@@ -97,6 +99,16 @@ public static partial class Decider
             LastReadiness = new ProbeOutcome(true, $"output matched: {e.Line}", e.At),
         },
         EngineEvent.ReadinessChanged e => instance with { Ready = e.Ready },
+        EngineEvent.ProbesReset e => instance with
+        {
+            ProbeEpoch = instance.ProbeEpoch + 1,
+            ProbesInFlight = ProbeKinds.None,
+            LivenessFailures = 0,
+            LastLiveness = null,
+            ReadinessFailures = e.Readiness ? 0 : instance.ReadinessFailures,
+            LastReadiness = e.Readiness ? null : instance.LastReadiness,
+            Ready = e.Readiness ? InitialReady(spec) : instance.Ready,
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Unknown instance event type."),
     };
 
@@ -112,6 +124,7 @@ public static partial class Decider
         {
             Retiring = [],
             Rolling = null,
+            Removing = false,
             Instances = [.. p.Instances.Select(i => i with
             {
                 Status = i.Status is InstanceStatus.Done or InstanceStatus.Failed or InstanceStatus.RetriesExceeded ? i.Status : InstanceStatus.Stopped,
@@ -194,6 +207,8 @@ public static partial class Decider
             StopReason.RestartWith => stopping with { RestartRequested = true },
             StopReason.ScaleDown or StopReason.Removed => stopping with { RestartRequested = false },
             StopReason.Liveness => stopping with { FailingBecause = e.Detail },
+            StopReason.Reload => stopping with { RestartRequested = true, FailingBecause = null },
+            StopReason.Unloaded => stopping with { RestartRequested = false, FailingBecause = null },
             _ => stopping,
         };
     }

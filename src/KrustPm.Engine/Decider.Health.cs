@@ -13,9 +13,9 @@ public static partial class Decider
     private static void ProbeDue(Transition t, Message.ProbeDue m)
     {
         if (RunningProbeTarget(t, m.RunId, m.Kind) is not (var name, _, _, var instance)
-            || instance.ProbesInFlight.HasFlag(Flag(m.Kind)))
+            || instance.ProbesInFlight.HasFlag(Flag(m.Kind)) || instance.ProbeEpoch != m.Epoch)
         {
-            return; // The run ended or is stopping, or the same probe is still running: never two at once.
+            return; // The run ended or is stopping, the same probe is still running (never two at once), or the chain is old.
         }
 
         t.Emit(new EngineEvent.ProbeStarted(name, instance.Id, m.RunId, m.Kind, m.At));
@@ -24,9 +24,9 @@ public static partial class Decider
     private static void ProbeResult(Transition t, Message.ProbeResult m)
     {
         if (RunningProbeTarget(t, m.RunId, m.Kind) is not (var name, var spec, var probe, var instance)
-            || !instance.ProbesInFlight.HasFlag(Flag(m.Kind)))
+            || !instance.ProbesInFlight.HasFlag(Flag(m.Kind)) || instance.ProbeEpoch != m.Epoch)
         {
-            return; // Stale (the run ended or is stopping), or a second report of one probe: its chain goes on once.
+            return; // Stale (the run ended or is stopping, or its chain is old), or a second report of one probe.
         }
 
         var outcome = m.Outcome;

@@ -25,6 +25,7 @@ public static partial class Decider
         {
             case Message.Load m: Load(t, m); break;
             case Message.Restore m: Restore(t, m); break;
+            case Message.Reload m: Reload(t, m); break;
             case Message.Scale m: Scale(t, m); break;
             case Message.Shutdown m: Shutdown(t, m); break;
             case Message.StopInstances m: StopCommand(t, m); break;

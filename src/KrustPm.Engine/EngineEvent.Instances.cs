@@ -184,6 +184,17 @@ public abstract partial record EngineEvent
         string Program, long Instance, long RunId, ProbeKind Kind, ProbeOutcome Outcome, int Failures, DateTimeOffset? NextAt, DateTimeOffset At)
         : RunEvent;
 
+    /// <summary>
+    /// A reload changed the program's probes: the run's probe chains start over with the new settings (the old chains'
+    /// timers and results are ignored from now on).
+    /// </summary>
+    /// <param name="Program">The program.</param>
+    /// <param name="Instance">The instance.</param>
+    /// <param name="RunId">The run.</param>
+    /// <param name="Readiness">Whether readiness starts over too (the run is then not ready until it shows it again).</param>
+    /// <param name="At">When.</param>
+    public sealed record ProbesReset(string Program, long Instance, long RunId, bool Readiness, DateTimeOffset At) : RunEvent;
+
     /// <summary>A line of a run's output matched the program's ready line.</summary>
     /// <param name="Program">The program.</param>
     /// <param name="Instance">The instance.</param>
@@ -250,4 +261,10 @@ public enum StopReason
 
     /// <summary>Its liveness probe failed too many times in a row: it is restarted, and counts as a failure.</summary>
     Liveness,
+
+    /// <summary>A reload changed a launch-relevant setting of its program: it starts again with the new settings.</summary>
+    Reload,
+
+    /// <summary>A reload dropped its program from the configuration.</summary>
+    Unloaded,
 }

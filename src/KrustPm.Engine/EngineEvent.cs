@@ -16,6 +16,9 @@ namespace KrustPm.Engine;
 [JsonDerivedType(typeof(EngineEvent.EngineResumed), "EngineResumed")]
 [JsonDerivedType(typeof(EngineEvent.ProgramRestored), "ProgramRestored")]
 [JsonDerivedType(typeof(EngineEvent.ProgramRemoved), "ProgramRemoved")]
+[JsonDerivedType(typeof(EngineEvent.ConfigReloaded), "ConfigReloaded")]
+[JsonDerivedType(typeof(EngineEvent.ProgramChanged), "ProgramChanged")]
+[JsonDerivedType(typeof(EngineEvent.ProgramRetiring), "ProgramRetiring")]
 [JsonDerivedType(typeof(EngineEvent.ProgramsOrdered), "ProgramsOrdered")]
 [JsonDerivedType(typeof(EngineEvent.ShutdownBegan), "ShutdownBegan")]
 [JsonDerivedType(typeof(EngineEvent.RollingRestartBegan), "RollingRestartBegan")]
@@ -39,6 +42,7 @@ namespace KrustPm.Engine;
 [JsonDerivedType(typeof(EngineEvent.InstanceRemoved), "InstanceRemoved")]
 [JsonDerivedType(typeof(EngineEvent.ProbeStarted), "ProbeStarted")]
 [JsonDerivedType(typeof(EngineEvent.ProbeCompleted), "ProbeCompleted")]
+[JsonDerivedType(typeof(EngineEvent.ProbesReset), "ProbesReset")]
 [JsonDerivedType(typeof(EngineEvent.ReadyLineMatched), "ReadyLineMatched")]
 [JsonDerivedType(typeof(EngineEvent.ReadinessChanged), "ReadinessChanged")]
 public abstract partial record EngineEvent
@@ -78,6 +82,24 @@ public abstract partial record EngineEvent
     /// <param name="Stopped">How many of them stay stopped (a stop command stopped them).</param>
     /// <param name="At">When.</param>
     public sealed record ProgramRestored(string Program, int Instances, int Stopped, DateTimeOffset At) : EngineEvent;
+
+    /// <summary>A reload applied a new configuration, with this plan (what happens to each program follows as events).</summary>
+    /// <param name="Plan">What the reload does to each program.</param>
+    /// <param name="At">When.</param>
+    public sealed record ConfigReloaded(ReloadPlan Plan, DateTimeOffset At) : EngineEvent;
+
+    /// <summary>A reload changed a program's settings: it runs with <paramref name="Spec"/> from now on.</summary>
+    /// <param name="Program">The program.</param>
+    /// <param name="Spec">Its new specification.</param>
+    /// <param name="Changed">The configuration keys that changed.</param>
+    /// <param name="Restart">Whether a launch-relevant key changed (its processes are started again).</param>
+    /// <param name="At">When.</param>
+    public sealed record ProgramChanged(string Program, ProgramSpec Spec, ImmutableArray<string> Changed, bool Restart, DateTimeOffset At) : EngineEvent;
+
+    /// <summary>A reload dropped a program: its instances are stopped, and it is removed once none runs.</summary>
+    /// <param name="Program">The program.</param>
+    /// <param name="At">When.</param>
+    public sealed record ProgramRetiring(string Program, DateTimeOffset At) : EngineEvent;
 
     /// <summary>A program is no longer supervised (its instances have no process left).</summary>
     /// <param name="Program">The program.</param>

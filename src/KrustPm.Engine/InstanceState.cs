@@ -79,6 +79,12 @@ public sealed record InstanceState(long Id, int CurrentTry, InstanceStatus Statu
     /// <summary>Liveness probes failed in a row in the current run.</summary>
     public int LivenessFailures { get; init; }
 
+    /// <summary>
+    /// The current run's probe chains: a reload that changes the program's probes starts new chains (a higher epoch),
+    /// and timers of the old ones are ignored.
+    /// </summary>
+    public int ProbeEpoch { get; init; }
+
     /// <summary>Which probes of the current run are running now (never two of the same kind at once).</summary>
     public Health.ProbeKinds ProbesInFlight { get; init; }
 

@@ -34,6 +34,17 @@ public abstract record Message
     /// <param name="At">When the command was given.</param>
     public sealed record Restore(ImmutableArray<ProgramSpec> Programs, long RequestId, DateTimeOffset At) : Message;
 
+    /// <summary>
+    /// Command: apply a new configuration to the running programs, without touching what did not change: new programs
+    /// start, dropped ones stop and go, a program whose launch-relevant settings changed is restarted (one instance at
+    /// a time when it has several or a readiness check), other changes apply in place. The plan is
+    /// <see cref="ReloadPlanner.Plan"/>'s; the answer carries it (<see cref="CommandResult.Plan"/>).
+    /// </summary>
+    /// <param name="Programs">The new configuration's programs, in order.</param>
+    /// <param name="RequestId">The request to answer.</param>
+    /// <param name="At">When the command was given.</param>
+    public sealed record Reload(ImmutableArray<ProgramSpec> Programs, long RequestId, DateTimeOffset At) : Message;
+
     /// <summary>Command: set the number of instances of a program.</summary>
     /// <param name="Program">The program's name.</param>
     /// <param name="To">The wanted number of instances.</param>
@@ -147,14 +158,25 @@ public abstract record Message
     /// <param name="RunId">The run.</param>
     /// <param name="Kind">Which probe.</param>
     /// <param name="At">When it fell due.</param>
-    public sealed record ProbeDue(long RunId, Health.ProbeKind Kind, DateTimeOffset At) : Message;
+    public sealed record ProbeDue(long RunId, Health.ProbeKind Kind, DateTimeOffset At) : Message
+    {
+        /// <summary>
+        /// The probe chain it belongs to (<see cref="InstanceState.ProbeEpoch"/> when it was armed): a reload that
+        /// changes a program's probes starts new chains, and the old chains' timers are then ignored.
+        /// </summary>
+        public int Epoch { get; init; }
+    }
 
     /// <summary>Event: a probe of a run finished (ignored if the run ended meanwhile).</summary>
     /// <param name="RunId">The run.</param>
     /// <param name="Kind">Which probe.</param>
     /// <param name="Outcome">Whether it passed, and what it saw.</param>
     /// <param name="At">When the engine received it.</param>
-    public sealed record ProbeResult(long RunId, Health.ProbeKind Kind, Health.ProbeOutcome Outcome, DateTimeOffset At) : Message;
+    public sealed record ProbeResult(long RunId, Health.ProbeKind Kind, Health.ProbeOutcome Outcome, DateTimeOffset At) : Message
+    {
+        /// <summary>The probe chain it belongs to (see <see cref="ProbeDue.Epoch"/>): a result of an old chain is ignored.</summary>
+        public int Epoch { get; init; }
+    }
 
     /// <summary>Event: a line of a run's output matched its program's <see cref="ProgramSpec.ReadyLogLine"/>.</summary>
     /// <param name="RunId">The run.</param>

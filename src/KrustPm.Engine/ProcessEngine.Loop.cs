@@ -84,7 +84,7 @@ public sealed partial class ProcessEngine
     }
 
     /// <summary>Commands come from <see cref="SendAsync"/>; everything else reports what happened.</summary>
-    private static bool IsCommand(Message message) => message is Message.Load or Message.Restore or Message.Scale or Message.Shutdown
+    private static bool IsCommand(Message message) => message is Message.Load or Message.Restore or Message.Reload or Message.Scale or Message.Shutdown
         or Message.StopInstances or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance
         or Message.SignalInstances;
 
@@ -166,7 +166,7 @@ public sealed partial class ProcessEngine
                 break;
             case Effect.RunProbe probe:
                 _probes.Run(probe.Request, (request, outcome) =>
-                    Post(new Message.ProbeResult(request.RunId, request.Kind, outcome, _time.GetUtcNow())));
+                    Post(new Message.ProbeResult(request.RunId, request.Kind, outcome, _time.GetUtcNow()) { Epoch = request.Epoch }));
                 break;
             case Effect.Reply reply:
                 if (_requests.TryRemove(reply.RequestId, out var answer))

@@ -117,6 +117,27 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     }
 
     /// <summary>
+    /// Applies a new configuration to the running programs without touching what did not change (see
+    /// <see cref="Message.Reload"/>); the answer carries the plan it applied (<see cref="CommandResult.Plan"/>).
+    /// </summary>
+    /// <param name="programs">The new configuration's programs, in order.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer (the command still applies).</param>
+    /// <returns>The engine's answer, with the plan; or why nothing was changed.</returns>
+    public Task<CommandResult> ReloadAsync(IEnumerable<ProgramSpec> programs, CancellationToken cancellationToken = default)
+    {
+        var list = programs.ToImmutableArray();
+        return SendAsync((id, at) => new Message.Reload(list, id, at), cancellationToken);
+    }
+
+    /// <summary>
+    /// What a reload of <paramref name="programs"/> would do now, without doing it (a dry run): the plan of
+    /// <see cref="ReloadPlanner"/> on the latest published state.
+    /// </summary>
+    /// <param name="programs">The new configuration's programs, in order.</param>
+    /// <returns>The plan.</returns>
+    public ReloadPlan PlanReload(IEnumerable<ProgramSpec> programs) => ReloadPlanner.Plan(State, [.. programs]);
+
+    /// <summary>
     /// Sets the number of instances of a program. New instances get new ids; scaling down removes the oldest
     /// instances, and the answer comes once their processes have exited.
     /// </summary>

@@ -15,6 +15,12 @@ public sealed record ProgramState(ProgramSpec Spec, ImmutableArray<InstanceState
     /// </summary>
     public ImmutableArray<InstanceState> Retiring { get; init; } = [];
 
+    /// <summary>
+    /// Whether a reload dropped the program from the configuration: its instances are being stopped, and it is removed
+    /// once none runs.
+    /// </summary>
+    public bool Removing { get; init; }
+
     /// <summary>A rolling restart in progress, if any.</summary>
     public RollingRestart? Rolling { get; init; }
 

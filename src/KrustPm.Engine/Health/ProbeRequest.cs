@@ -13,4 +13,7 @@ public sealed record ProbeRequest(long RunId, string Program, long InstanceId, P
     /// (as krust-pm's user, not the program's <see cref="ProgramSpec.User"/>).
     /// </summary>
     public ProgramSpec? Spec { get; init; }
+
+    /// <summary>The probe chain it belongs to (<see cref="InstanceState.ProbeEpoch"/>); its result carries it back.</summary>
+    public int Epoch { get; init; }
 }
