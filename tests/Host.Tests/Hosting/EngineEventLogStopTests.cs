@@ -58,7 +58,10 @@ public sealed class EngineEventLogStopTests
         var exited = Apply(rolling.After, new Message.Exited(RunOf(Web, "web", 0), 143, At(6)));
         var relaunched = exited.After.Find("web")!.Instances[0].RunId!.Value;
 
-        Log(Apply(exited.After, new Message.Started(relaunched, Pid(relaunched), At(7))));
+        var started = Apply(exited.After, new Message.Started(relaunched, Pid(relaunched), At(7)));
+
+        // The roll moves on once the new run has been up the program's minimum uptime (it has no readiness check).
+        Log(Apply(started.After, new Message.UptimeReached(relaunched, At(1_007))));
 
         Assert.Equal(InstanceStatus.Stopping, first.Status);
         Assert.Equal("web.0 stopping: SIGTERM to its process group, SIGKILL after 10000 ms", _logger.Lines[0]);
