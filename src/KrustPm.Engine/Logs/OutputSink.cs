@@ -20,7 +20,7 @@ public sealed class OutputSink : IDisposable
         Instance = instance;
         Kind = stream;
         Path = LogFileNames.Current(store.Directory, program, instance, stream);
-        _file = policy.Enabled ? new RotatingLogFile(Path, policy) : null;
+        _file = policy.Enabled ? new RotatingLogFile(Path, policy, store.FileCheckInterval) : null;
     }
 
     /// <summary>The program.</summary>
@@ -80,6 +80,18 @@ public sealed class OutputSink : IDisposable
         lock (_lock)
         {
             _file?.Dispose();
+        }
+    }
+
+    /// <summary>Closes the log file if it is open; the next write opens the file then at the path.</summary>
+    /// <returns>Whether a file was open.</returns>
+    internal bool Reopen()
+    {
+        lock (_lock)
+        {
+            var open = _file is { IsOpen: true };
+            _file?.Reopen();
+            return open;
         }
     }
 
