@@ -116,8 +116,9 @@ public sealed class OutputSink : IDisposable
     }
 
     /// <summary>
-    /// Writes krust-pm's own marker line to the file (on a line of its own), not to followers; a line the previous
-    /// try left unfinished ends there, for followers too.
+    /// Writes krust-pm's own marker line (a try's start or end) to the file and to followers, on a line of its own;
+    /// a line the previous try left unfinished ends there, for every live reader. The store's listeners (foreground
+    /// mode) get only that line end: krust-pm's own log already says when tries start and end.
     /// </summary>
     internal void Mark(string text)
     {
@@ -135,12 +136,12 @@ public sealed class OutputSink : IDisposable
                 _store.Notify(this, "\n"u8);
             }
 
-            if (_file is null)
+            var line = System.Text.Encoding.UTF8.GetBytes(text + "\n");
+            WriteFile(line, ownLine: true);
+            foreach (var follower in _followers)
             {
-                return;
+                follower.Offer(line);
             }
-
-            WriteFile(System.Text.Encoding.UTF8.GetBytes(text + "\n"), ownLine: true);
         }
     }
 

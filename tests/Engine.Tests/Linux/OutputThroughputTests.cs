@@ -57,7 +57,15 @@ public sealed class OutputThroughputTests : IAsyncDisposable
         Assert.Equal("exited 1: 0", await _captured.Events.NextAsync());
 
         Assert.StartsWith("--- krust-pm: fast.0 try 1 started", File.ReadLines(files.First(File.Exists)).First(), StringComparison.Ordinal);
-        Assert.Equal(expected, Written());
+
+        // Then the exit marker, on a line of its own: both shapes end in the middle of a line, so a newline comes first.
+        while (LogTail.Read(current, 1) is not [var exit] || !exit.StartsWith("--- krust-pm: fast.0 try 1 exited", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no exit marker after 30 s");
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(expected + 1 + LogTail.Read(current, 1)[0].Length + 1, Written());
         TestContext.Current.SendDiagnosticMessage(string.Create(
             CultureInfo.InvariantCulture,
             $"output capture, {shape}: 100 MB in {seconds:F2} s = {100 / seconds:F0} MB/s; this process: {cpu:F2} s CPU, peak RSS +{peakGrowth / 1024.0:F1} MiB; {files.Count(File.Exists)} file(s)"));
