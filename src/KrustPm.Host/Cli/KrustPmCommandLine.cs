@@ -102,12 +102,14 @@ internal static class KrustPmCommandLine
 
     private static async Task<int> RunAsync(string? explicitConfig, Overrides overrides, string[] hostArgs)
     {
+        using var signals = ProcessSignals.Install(); // SIGHUP, SIGUSR1, ... never end krust-pm, even while it starts
         if (await StartChecks.PrepareAsync(explicitConfig, overrides.Apply, forRun: true) is not { } config)
         {
             return ExitUsage;
         }
 
         await using var app = KrustPmApp.Build(config, hostArgs);
+        signals.Attach(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ProcessSignals>(), app.Services.GetRequiredService<LogFileReopener>());
         try
         {
             // Programs start only once the server listens (EngineService), so a failed bind leaves nothing running.
