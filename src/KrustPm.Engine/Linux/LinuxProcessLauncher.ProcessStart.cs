@@ -62,10 +62,11 @@ public sealed partial class LinuxProcessLauncher
 
             // Taken now: once the lock is released, an instant exit may dispose the process object at any moment.
             stdin = process.StandardInput;
-            var output = _output is null
+            var markers = _output is null ? null : new TryMarkers(request, process.Id);
+            var output = markers is null
                 ? Task.CompletedTask
-                : CopyOutput(request, process.Id, (PipeStream)process.StandardOutput.BaseStream, (PipeStream)process.StandardError.BaseStream, ready);
-            _runs[request.RunId] = new ProcessRun(process, output) { Ready = ready };
+                : CopyOutput(request, markers, (PipeStream)process.StandardOutput.BaseStream, (PipeStream)process.StandardError.BaseStream, ready);
+            _runs[request.RunId] = new ProcessRun(process, output) { Ready = ready, Markers = markers };
             _guardian?.Add(process.Id);
             events.Started(request.RunId, process.Id);
             ready?.StartReported();

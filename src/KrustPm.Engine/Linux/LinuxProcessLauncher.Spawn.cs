@@ -19,7 +19,8 @@ public sealed partial class LinuxProcessLauncher
 
         // Listed before anything else can happen: if krust-pm dies from now on, the guardian kills the group.
         _guardian?.Add(child.Pid);
-        var run = new SpawnedRun(child.Pid) { Ready = ready };
+        var markers = _output is null ? null : new TryMarkers(request, child.Pid);
+        var run = new SpawnedRun(child.Pid) { Ready = ready, Markers = markers };
         var pidfd = ChildReaper.Open(child.Pid);
         if (pidfd < 0)
         {
@@ -34,9 +35,9 @@ public sealed partial class LinuxProcessLauncher
         }
 
         _runs[request.RunId] = run;
-        if (_output is not null)
+        if (markers is not null)
         {
-            _ = CopyOutput(request, child.Pid, OpenPipe(child.Stdout), OpenPipe(child.Stderr), ready); // Each copy disposes its pipe.
+            _ = CopyOutput(request, markers, OpenPipe(child.Stdout), OpenPipe(child.Stderr), ready); // Each copy disposes its pipe.
         }
 
         try

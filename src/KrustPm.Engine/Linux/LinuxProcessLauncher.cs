@@ -110,12 +110,13 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         }
     }
 
-    /// <summary>Starts copying the run's stdout and stderr into its sinks, after the previous try's output.</summary>
-    private Task CopyOutput(LaunchRequest request, int pid, PipeStream stdout, PipeStream stderr, ReadyLineReport? ready)
+    /// <summary>
+    /// Starts copying the run's stdout and stderr into its sinks, after the previous try's output, between the try's
+    /// start and exit markers.
+    /// </summary>
+    private Task CopyOutput(LaunchRequest request, TryMarkers markers, PipeStream stdout, PipeStream stderr, ReadyLineReport? ready)
     {
         var spec = request.Program;
-        var marker = $"--- krust-pm: {spec.Name}.{request.InstanceId} try {request.Try} started, pid {pid}, " +
-            $"{DateTimeOffset.UtcNow:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} ---";
         return Task.WhenAll(Copy(OutputKind.Stdout, stdout), Copy(OutputKind.Stderr, stderr));
 
         Task Copy(OutputKind kind, PipeStream pipe)
@@ -123,7 +124,7 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
             var sink = spec.Log.Enabled ? _output!.Sink(spec.Name, request.InstanceId, kind, spec.Log) : null;
 
             // Only the launch thread starts copies, so LastCopy is never raced.
-            var copy = OutputCopy.RunAsync(pipe, sink, sink?.LastCopy ?? Task.CompletedTask, marker, ready?.Watcher, kind);
+            var copy = OutputCopy.RunAsync(pipe, sink, sink?.LastCopy ?? Task.CompletedTask, markers.Started, ready?.Watcher, kind, markers.Ended);
             if (sink is not null)
             {
                 sink.LastCopy = copy;
@@ -149,6 +150,7 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     {
         _runs.TryRemove(runId, out var run);
         run?.Ready?.Stop(); // a ready line is never reported after the exit
+        run?.Markers?.Exited(exitCode);
         events.Exited(runId, exitCode);
     }
 
@@ -160,5 +162,8 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
 
         /// <summary>Reports the run's ready line, when its program has one.</summary>
         public ReadyLineReport? Ready { get; init; }
+
+        /// <summary>The lines around the run's output in its log files, when its output is captured.</summary>
+        public TryMarkers? Markers { get; init; }
     }
 }

@@ -27,6 +27,9 @@ public sealed class OutputStore : IDisposable
     /// <summary>The log directory (absolute).</summary>
     public string Directory { get; }
 
+    /// <summary>How often each log file checks that it has not been renamed or truncated by another tool.</summary>
+    internal TimeSpan FileCheckInterval { get; init; } = RotatingLogFile.DefaultCheckInterval;
+
     /// <summary>Checks that the directory can be written, by creating and deleting a file in it.</summary>
     /// <param name="directory">The directory.</param>
     /// <returns>Why it cannot be used, or <see langword="null"/> when it can.</returns>
@@ -70,6 +73,14 @@ public sealed class OutputStore : IDisposable
     /// <returns>The path (the file may not exist).</returns>
     public string PathOf(string program, long instance, OutputKind stream) =>
         LogFileNames.Current(Directory, program, instance, stream);
+
+    /// <summary>
+    /// Closes every open log file, so that the next write to each opens the file then at its path: after a tool such
+    /// as logrotate renamed the files, krust-pm writes to new ones (what SIGUSR1 and <c>POST /api/v1/logs/reopen</c>
+    /// do). Files are also checked for a rename or truncation on their own, about once a second, as they are written.
+    /// </summary>
+    /// <returns>How many files were open.</returns>
+    public int ReopenFiles() => _sinks.Values.Count(sink => sink.Reopen());
 
     /// <summary>Closes every log file.</summary>
     public void Dispose()

@@ -14,6 +14,7 @@ internal static class ApiModules
         .AddSingleton<ICarterModule, RootModule>()
         .AddSingleton<ICarterModule, ScaleModule>()
         .AddSingleton<ICarterModule, LogsModule>()
+        .AddSingleton<ICarterModule, LogFilesModule>()
         .AddSingleton<ICarterModule, ProgramsModule>()
         .AddSingleton<ICarterModule, ProgramCommandsModule>()
         .AddSingleton<ICarterModule, InstanceCommandsModule>()

@@ -124,6 +124,9 @@ public sealed record InstanceView(long Id, int CurrentTry, string Status)
 /// <summary>The last lines of one stream of one instance (<c>GET /api/v1/programs/{name}/logs</c>).</summary>
 public sealed record LogLinesView(string Program, long Instance, string Stream, IReadOnlyList<string> Lines);
 
+/// <summary>The answer to <c>POST /api/v1/logs/reopen</c>: how many log files were open, and are now reopened.</summary>
+public sealed record LogsReopenedView(int Reopened);
+
 /// <summary>The JSON options of every API answer: camelCase, indented, nulls left out, and readable text.</summary>
 internal static class ApiJson
 {
@@ -149,6 +152,7 @@ internal static class ApiJson
 /// <summary>Source-generated JSON for everything the API writes: no reflection, ready for Native AOT.</summary>
 [JsonSerializable(typeof(IReadOnlyList<ProgramView>))]
 [JsonSerializable(typeof(LogLinesView))]
+[JsonSerializable(typeof(LogsReopenedView))]
 [JsonSerializable(typeof(ProgramView))]
 [JsonSerializable(typeof(CommandView))]
 [JsonSerializable(typeof(ScaleView))]

@@ -119,6 +119,8 @@ internal static class KrustPmCommandLine
 
     private static async Task<int> RunAsync(string? explicitConfig, Overrides overrides, string[] hostArgs, StartupStop stop)
     {
+        using var signals = ProcessSignals.Install(); // SIGHUP, SIGUSR1, ... never end krust-pm, even while it starts
+
         // SIGTERM or SIGINT before the host handles them (while checking, building, starting) is a clean stop too.
         if (await StartChecks.PrepareAsync(explicitConfig, overrides.Apply, StartMode.Run) is not { Config: var config })
         {
@@ -133,6 +135,7 @@ internal static class KrustPmCommandLine
         await using var app = KrustPmApp.Build(config, hostArgs);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         using var bridge = stop.Token.Register(lifetime.StopApplication);
+        signals.Attach(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ProcessSignals>(), app.Services.GetRequiredService<LogFileReopener>());
         try
         {
             // Programs start only once the server listens (EngineService), so a failed bind leaves nothing running.

@@ -36,6 +36,7 @@ internal static class KrustPmApp
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new OutputStore(config.LogDirectory));
+        builder.Services.AddSingleton<LogFileReopener>();
         builder.Services.AddSingleton<IProcessLauncher>(services =>
             new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default, services.GetRequiredService<OutputStore>()));
         if (config.Attach)
