@@ -11,6 +11,8 @@ internal static class ApiModules
 {
     public static IServiceCollection AddApiModules(this IServiceCollection services) => services
         .AddSingleton<SnapshotJson>()
+        .AddSingleton<CommandLog>()
+        .AddSingleton<StreamSlots>()
         .AddSingleton<ICarterModule, RootModule>()
         .AddSingleton<ICarterModule, ScaleModule>()
         .AddSingleton<ICarterModule, LogsModule>()
