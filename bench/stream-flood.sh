@@ -2,8 +2,9 @@
 # krust-pm's memory under a flood of streams that never read, and after it.
 # Starts krust-pm on one busy program (FLOOD_MB_S MB/s of 100-byte lines), then opens FOLLOWERS log followers and
 # SSE_READERS event streams that send their request and never read a byte, while a client scales another program up
-# and down (so events flow). Prints krust-pm's RSS idle, under the flood, right after the streams close, and after
-# IDLE_S more seconds; also how many streams were refused (503) when more than max_streams were asked for.
+# and down (so events flow). Once every stream is open, waits FLOOD_S seconds (printing the peak RSS), closes them,
+# and prints krust-pm's RSS 2 s later and after IDLE_S more seconds; also how many streams were refused (503) when
+# more than max_streams were asked for. STDERR_TO=FILE keeps krust-pm's own log.
 #   bench/stream-flood.sh BINARY_DIR            (a published krust-pm, JIT or Native AOT)
 #   FOLLOWERS=300 SSE_READERS=300 FLOOD_S=20 bench/stream-flood.sh /tmp/h-api-aot
 set -euo pipefail
@@ -41,10 +42,10 @@ TOML
 
 rss() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' /proc/$pid/status; }
 
-"$dir/krust-pm" --config "$work/krust-pm.toml" 2>"$work/stderr" &
+"$dir/krust-pm" --config "$work/krust-pm.toml" 2>"${STDERR_TO:-$work/stderr}" &
 pid=$!
 until curl -sf -o /dev/null -H "Host: 127.0.0.1:$port" "http://127.0.0.1:$port/healthz"; do
-  kill -0 $pid 2>/dev/null || { cat "$work/stderr" >&2; exit 1; }
+  kill -0 $pid 2>/dev/null || { cat "${STDERR_TO:-$work/stderr}" >&2; exit 1; }
   sleep 0.05
 done
 sleep 5
@@ -77,9 +78,14 @@ for s in socks:
     s.close()
 PY
 mkfifo "$work/hold"
-python3 "$work/streams.py" < "$work/hold" &
+python3 "$work/streams.py" < "$work/hold" > "$work/streams.out" &
 streams=$!
 exec 3>"$work/hold"
+until grep -q "streams open" "$work/streams.out"; do
+  kill -0 $streams 2>/dev/null || { echo "the streams could not be opened" >&2; exit 1; }
+  sleep 0.2
+done
+cat "$work/streams.out"
 
 ( while :; do
     curl -sf -o /dev/null -H "Host: 127.0.0.1:$port" "http://127.0.0.1:$port/ps?name=churn&to=10"

@@ -107,6 +107,17 @@ public sealed class OutputFollower : IDisposable
     /// </summary>
     internal void Offer(ReadOnlySpan<byte> data)
     {
+        byte[]? copy = null;
+        Offer(data, ref copy);
+    }
+
+    /// <summary>
+    /// As <see cref="Offer(ReadOnlySpan{byte})"/>, sharing one copy of the chunk between every follower the writer
+    /// offers it to (made by the first that takes it): followers only read their chunks, and a flood of followers
+    /// then holds one copy of the output, not one each.
+    /// </summary>
+    internal void Offer(ReadOnlySpan<byte> data, ref byte[]? sharedCopy)
+    {
         lock (_gapLock)
         {
             if (Interlocked.Read(ref _pending) + data.Length > MaxPendingBytes - ReaderBufferBytes)
@@ -126,7 +137,8 @@ public sealed class OutputFollower : IDisposable
         }
 
         Interlocked.Add(ref _pending, data.Length);
-        _items.Writer.TryWrite(new Item(data.ToArray(), null));
+        sharedCopy ??= data.ToArray();
+        _items.Writer.TryWrite(new Item(sharedCopy, null));
     }
 
     /// <summary>Output dropped for this follower, between the chunks around it.</summary>

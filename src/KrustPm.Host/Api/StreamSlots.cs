@@ -9,7 +9,7 @@ namespace KrustPm.Host.Api;
 /// up to about 1 MiB of memory while its client does not read, so their number is what bounds krust-pm's memory under
 /// a flood of them. One more is refused with 503 and <c>Retry-After</c>.
 /// </summary>
-internal sealed class StreamSlots(KrustConfig config)
+internal sealed class StreamSlots(KrustConfig config, StreamMemory memory)
 {
     /// <summary>What a refused client is told to wait before asking again, in seconds.</summary>
     public const int RetryAfterSeconds = 10;
@@ -50,9 +50,15 @@ internal sealed class StreamSlots(KrustConfig config)
 
     internal void Close(OpenStream stream)
     {
+        bool removed;
         lock (_lock)
         {
-            _open.Remove(stream);
+            removed = _open.Remove(stream);
+        }
+
+        if (removed && stream.Follower is { } follower)
+        {
+            memory.Released(follower.PendingBytes + ServerSentEventsStream.HeldByResponse);
         }
     }
 }

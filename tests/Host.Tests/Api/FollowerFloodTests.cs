@@ -20,16 +20,18 @@ public sealed class FollowerFloodTests : ApiTestBase
 {
     private const int Followers = 30;
     private readonly string _go = Path.Combine(Path.GetTempPath(), $"krust-flood-go-{Guid.NewGuid():N}");
+    private readonly string _stop = Path.Combine(Path.GetTempPath(), $"krust-flood-stop-{Guid.NewGuid():N}");
 
     [Fact]
     public async Task Thirty_followers_that_never_read_hold_at_most_1_MiB_each_and_nothing_once_they_leave()
     {
-        // 20 MB of 100-byte lines once the followers are in, then quiet.
+        // 100-byte lines once the followers are in, for as long as the test looks (the kernel's socket buffers grow
+        // to megabytes, so a fixed amount could all fit in them and leave no writer waiting), then quiet.
         await StartAsync(
             $$"""
             server-port = "127.0.0.1:{port}"
             [flood]
-            command = '''sh -c "while [ ! -e {{_go}} ]; do sleep 0.05; done; head -c 20000000 /dev/zero | tr '\0' x | fold -w 99; exec sleep 600"'''
+            command = '''sh -c "while [ ! -e {{_go}} ]; do sleep 0.05; done; while [ ! -e {{_stop}} ]; do head -c 1000000 /dev/zero | tr '\0' x | fold -w 99; done; exec sleep 600"'''
             """,
             kestrel: true,
             realProcesses: true);
@@ -61,6 +63,7 @@ public sealed class FollowerFloodTests : ApiTestBase
             }
 
             TestContext.Current.SendDiagnosticMessage(Describe(slots.Open));
+            await File.WriteAllTextAsync(_stop, string.Empty, Token);
             var followers = WeakFollowers(slots);
             foreach (var client in clients)
             {
@@ -76,6 +79,10 @@ public sealed class FollowerFloodTests : ApiTestBase
                     return followers.All(f => !f.IsAlive);
                 },
                 "every follower, and the output it held, is garbage");
+
+            // ...and what they held is given back: they held more than the threshold, so one collection ran.
+            var memory = Host.Services.GetRequiredService<StreamMemory>();
+            await EventuallyAsync(() => memory.Collections == 1, () => $"one collection; {memory.Collections}, {memory.ReleasedBytes} bytes released");
         }
         finally
         {
@@ -85,6 +92,7 @@ public sealed class FollowerFloodTests : ApiTestBase
             }
 
             File.Delete(_go);
+            File.Delete(_stop);
             await Host.Engine.StopAsync(Token);
         }
 
