@@ -106,9 +106,10 @@ public sealed class OutputSink : IDisposable
             }
 
             WriteFile(data);
+            byte[]? copy = null;
             foreach (var follower in _followers)
             {
-                follower.Offer(data);
+                follower.Offer(data, ref copy);
             }
 
             _store.Notify(this, data);

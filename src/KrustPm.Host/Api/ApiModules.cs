@@ -11,6 +11,9 @@ internal static class ApiModules
 {
     public static IServiceCollection AddApiModules(this IServiceCollection services) => services
         .AddSingleton<SnapshotJson>()
+        .AddSingleton<CommandLog>()
+        .AddSingleton<StreamMemory>()
+        .AddSingleton<StreamSlots>()
         .AddSingleton<ICarterModule, RootModule>()
         .AddSingleton<ICarterModule, ScaleModule>()
         .AddSingleton<ICarterModule, LogsModule>()

@@ -136,6 +136,17 @@ internal static class ApiJson
     /// </summary>
     public static ApiJsonContext Context { get; } = new(Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
 
+    /// <summary>
+    /// For reading request bodies: numbers must be JSON numbers (the web defaults accept <c>"2"</c>), and unknown or
+    /// repeated fields are errors rather than ignored.
+    /// </summary>
+    public static ApiJsonContext Requests { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.Strict,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    });
+
     /// <summary>The same, on one line: for Server-Sent Events, where a record is one <c>data:</c> line.</summary>
     public static ApiJsonContext Compact { get; } =
         new(new JsonSerializerOptions(Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web))) { WriteIndented = false });

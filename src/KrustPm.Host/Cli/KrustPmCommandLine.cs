@@ -213,7 +213,8 @@ internal static class KrustPmCommandLine
         return ExitOk;
     }
 
-    private static string Version() =>
+    /// <summary>krust-pm's version (with the commit when it was built from one).</summary>
+    internal static string Version() =>
         typeof(KrustPmCommandLine).Assembly
             .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>()

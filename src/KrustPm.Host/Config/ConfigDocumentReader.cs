@@ -17,7 +17,7 @@ internal static class ConfigDocumentReader
     public const int MinTokenLength = 16;
 
     /// <summary>The keys allowed outside a program table.</summary>
-    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only"];
+    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", "max_streams"];
 
     /// <summary>Reads the document into a configuration, or reports its problems.</summary>
     /// <returns>The configuration, or <see langword="null"/> when any problem was found.</returns>
@@ -80,6 +80,11 @@ internal static class ConfigDocumentReader
                 return settings with { ReadOnly = readOnly.Value };
             case ["read_only"]:
                 problems.AddKey(line, null, "read_only", $"expected true or false, got {TomlSyntax.Describe(item.Value)}");
+                return settings;
+            case ["max_streams"] when item.Value is IntegerValueSyntax { Value: >= 1 and <= KrustConfig.MaxMaxStreams } streams:
+                return settings with { MaxStreams = (int)streams.Value };
+            case ["max_streams"]:
+                problems.AddKey(line, null, "max_streams", $"expected a whole number from 1 to {KrustConfig.MaxMaxStreams}, got {TomlSyntax.Describe(item.Value)}");
                 return settings;
             case ["auth_token"]:
                 return ReadToken(item.Value, line, problems) is { } token ? settings with { AuthToken = token } : settings;

@@ -36,4 +36,13 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
 
     /// <summary>Whether every endpoint that changes something answers 403 (<c>read_only</c>).</summary>
     public bool ReadOnly { get; init; }
+
+    /// <summary>The most log followers and event streams served at once (<c>max_streams</c>); one more is a 503.</summary>
+    public int MaxStreams { get; init; } = DefaultMaxStreams;
+
+    /// <summary>The default of <see cref="MaxStreams"/>.</summary>
+    public const int DefaultMaxStreams = 256;
+
+    /// <summary>The largest <see cref="MaxStreams"/> accepted.</summary>
+    public const int MaxMaxStreams = 100_000;
 }

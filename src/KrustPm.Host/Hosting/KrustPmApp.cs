@@ -12,6 +12,12 @@ namespace KrustPm.Host.Hosting;
 /// <summary>Builds the krust-pm web host: the engine, the API and the listening address.</summary>
 internal static class KrustPmApp
 {
+    /// <summary>The largest request body krust-pm reads (a command body is well under 100 bytes).</summary>
+    public const int MaxRequestBodyBytes = 64 * 1024;
+
+    /// <summary>What Kestrel may hold of one response before its writer waits for the client.</summary>
+    public const int ResponseBufferBytes = 64 * 1024;
+
     /// <summary>Extra time the host gives the engine's shutdown beyond the longest stop timeout.</summary>
     private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(5);
 
@@ -23,7 +29,11 @@ internal static class KrustPmApp
             ContentRootPath = Path.GetDirectoryName(config.Path),
         });
 
-        builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, config.Server));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listen(kestrel, config.Server);
+            Limit(kestrel.Limits);
+        });
         ConfigureLogging(builder.Logging, config.LogFormat);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout(config));
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -32,6 +42,7 @@ internal static class KrustPmApp
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Context);
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestAnswers>();
 
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -95,25 +106,39 @@ internal static class KrustPmApp
         }
     }
 
+    /// <summary>
+    /// Kestrel's limits that krust-pm relies on. Command bodies are a few bytes, so a larger one is refused (413)
+    /// before it is read into memory; a response may hold <see cref="ResponseBufferBytes"/> that the client has not
+    /// taken yet before its writer waits, which bounds what a stream that is never read costs (see
+    /// <see cref="ServerSentEventsStream"/>). Slow bodies are refused by Kestrel's default minimum rate (240 bytes/s
+    /// after 5 s).
+    /// </summary>
+    private static void Limit(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerLimits limits)
+    {
+        limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        limits.MaxResponseBufferSize = ResponseBufferBytes;
+    }
+
     private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, ServerAddress server)
     {
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> listener = InputEndsAfterItsData.Use;
         if (server.UnixSocket is { } socket)
         {
-            kestrel.ListenUnixSocket(socket);
+            kestrel.ListenUnixSocket(socket, listener);
         }
         else if (string.Equals(server.Host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
-            kestrel.ListenLocalhost(server.Port);
+            kestrel.ListenLocalhost(server.Port, listener);
         }
         else if (IPAddress.TryParse(server.Host.Trim('[', ']'), out var address))
         {
-            kestrel.Listen(address, server.Port);
+            kestrel.Listen(address, server.Port, listener);
         }
         else
         {
             foreach (var resolved in Dns.GetHostAddresses(server.Host))
             {
-                kestrel.Listen(resolved, server.Port);
+                kestrel.Listen(resolved, server.Port, listener);
             }
         }
     }
