@@ -1,3 +1,5 @@
+using KrustPm.Engine.Linux;
+
 namespace KrustPm.Engine.Health;
 
 /// <summary>
@@ -16,13 +18,27 @@ public sealed class ProbeRunner : IProbeRunner
     private static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(1);
 
     private readonly TimeProvider _time;
+    private readonly LinuxProcessLauncherOptions _options;
+
+    /// <summary>Creates a runner whose exec probes start as <see cref="LinuxProcessLauncherOptions.Default"/> says.</summary>
+    /// <param name="time">The clock that stamps outcomes. Timeouts are real time: the probes are real I/O.</param>
+    public ProbeRunner(TimeProvider time)
+        : this(time, LinuxProcessLauncherOptions.Default)
+    {
+    }
 
     /// <summary>Creates a runner.</summary>
     /// <param name="time">The clock that stamps outcomes. Timeouts are real time: the probes are real I/O.</param>
-    public ProbeRunner(TimeProvider time)
+    /// <param name="options">
+    /// How exec probes are started: the same options as the programs' launcher, so that they keep the same
+    /// variables (<see cref="LinuxProcessLauncherOptions.WithheldEnvironment"/>) from what they inherit.
+    /// </param>
+    public ProbeRunner(TimeProvider time, LinuxProcessLauncherOptions options)
     {
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
         _time = time;
+        _options = options;
     }
 
     /// <inheritdoc />
@@ -68,9 +84,9 @@ public sealed class ProbeRunner : IProbeRunner
         report(request, new ProbeOutcome(verdict.Passed, verdict.Detail, _time.GetUtcNow()));
     }
 
-    private static Task<ProbeVerdict> Start(ProbeRequest request, TimeSpan timeout) => request.Probe switch
+    private Task<ProbeVerdict> Start(ProbeRequest request, TimeSpan timeout) => request.Probe switch
     {
-        { Exec.IsDefaultOrEmpty: false } => ExecProbe.RunAsync(request.Probe.Exec, timeout, request.Spec),
+        { Exec.IsDefaultOrEmpty: false } => ExecProbe.RunAsync(request.Probe.Exec, timeout, request.Spec, _options),
         { Http: { } uri } => HttpProbe.RunAsync(uri, timeout),
         { Tcp: { } address } => TcpProbe.RunAsync(address, timeout),
         _ => Task.FromResult(ProbeVerdict.Fail("the probe has no exec, http or tcp target")),

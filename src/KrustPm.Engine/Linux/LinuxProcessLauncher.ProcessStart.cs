@@ -14,15 +14,19 @@ public sealed partial class LinuxProcessLauncher
     private const string SetsidPath = "/usr/bin/setsid";
     private const string EnvPath = "/usr/bin/env";
 
-    private void StartProcess(LaunchRequest request, LaunchPlan plan, IProcessEvents events, ReadyLineReport? ready)
+    /// <summary>
+    /// How the fallback path starts a plan: <c>setsid env --default-signal ARGV...</c> (each execs in place), with
+    /// the plan's environment and working directory, and stdin redirected (to be closed at once: end of file).
+    /// </summary>
+    internal static ProcessStartInfo FallbackStartInfo(LaunchPlan plan, bool captureOutput)
     {
         var info = new ProcessStartInfo(SetsidPath)
         {
             UseShellExecute = false,
             WorkingDirectory = plan.WorkingDirectory,
             RedirectStandardInput = true,
-            RedirectStandardOutput = _output is not null,
-            RedirectStandardError = _output is not null,
+            RedirectStandardOutput = captureOutput,
+            RedirectStandardError = captureOutput,
         };
         info.Environment.Clear();
         foreach (var (name, value) in plan.Environment)
@@ -42,6 +46,12 @@ public sealed partial class LinuxProcessLauncher
             info.ArgumentList.Add(argument);
         }
 
+        return info;
+    }
+
+    private void StartProcess(LaunchRequest request, LaunchPlan plan, IProcessEvents events, ReadyLineReport? ready)
+    {
+        var info = FallbackStartInfo(plan, captureOutput: _output is not null);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.Exited += (_, _) => OnProcessExited(request.RunId, process, events);
 

@@ -72,48 +72,11 @@ public sealed partial class LinuxProcessLauncher
     /// <summary>A run started by posix_spawn: krust-pm reaps it itself.</summary>
     private sealed class SpawnedRun(int pid) : Run
     {
-        private readonly Lock _lock = new();
-        private bool _reaped;
+        private readonly SpawnedChild _child = new(pid);
 
-        /// <summary>
-        /// Signals the group, unless the leader has been reaped: from then on its pid may belong to someone else.
-        /// Before that, a group led by a zombie still keeps its id.
-        /// </summary>
-        public override void Signal(int signal)
-        {
-            lock (_lock)
-            {
-                if (!_reaped)
-                {
-                    NativeMethods.Kill(-pid, signal);
-                }
-            }
-        }
+        public override void Signal(int signal) => _child.Signal(signal);
 
-        /// <summary>
-        /// Kills whatever the leader left in its group (a run that is over leaves no orphans, and that also closes
-        /// the last writers of its output pipes), then reaps the leader.
-        /// </summary>
-        /// <returns>The exit code; 128 + N when killed by signal N (as .NET's Process reports it); -1 if someone else reaped it.</returns>
-        public unsafe int Reap()
-        {
-            lock (_lock)
-            {
-                NativeMethods.Kill(-pid, Signals.Kill);
-                var status = 0;
-                while (NativeMethods.WaitPid(pid, &status, 0) < 0)
-                {
-                    if (Marshal.GetLastPInvokeError() != NativeMethods.Eintr)
-                    {
-                        _reaped = true;
-                        return -1; // ECHILD: only a waitpid(-1) elsewhere in the process can have taken it.
-                    }
-                }
-
-                _reaped = true;
-                var signal = status & 0x7f;
-                return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
-            }
-        }
+        /// <inheritdoc cref="SpawnedChild.Reap"/>
+        public int Reap() => _child.Reap();
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using KrustPm.Engine;
+using KrustPm.Engine.Health;
 using KrustPm.Engine.Linux;
 using KrustPm.Engine.Logs;
 using KrustPm.Host.Api;
@@ -46,7 +47,8 @@ internal static class KrustPmApp
 
         builder.Services.AddSingleton(services => new ProcessEngine(
             services.GetRequiredService<IProcessLauncher>(),
-            services.GetRequiredService<TimeProvider>()));
+            services.GetRequiredService<TimeProvider>(),
+            probes: new ProbeRunner(services.GetRequiredService<TimeProvider>(), launching)));
         builder.Services.AddSingleton<EngineEventLog>();
         builder.Services.AddSingleton<Events.EventFeed>();
         builder.Services.AddHostedService<EngineService>();
@@ -63,7 +65,7 @@ internal static class KrustPmApp
     }
 
     /// <summary>
-    /// How programs are started: with every protection, and without krust-pm's own secrets in
+    /// How programs (and exec probes) are started: with every protection, and without krust-pm's own secrets in
     /// what they inherit (<c>KRUST_PM_TOKEN</c>, and the variable <c>auth_token = "env:VARIABLE"</c> names).
     /// </summary>
     internal static LinuxProcessLauncherOptions LauncherOptions(KrustConfig config) => LinuxProcessLauncherOptions.Default with
