@@ -190,7 +190,7 @@ public partial class ReducerPropertyTests
                 var remaining = rolling.Remaining.ToList();
                 Check(!_shutdown, $"{program.Name}: a rolling restart survived the shutdown");
                 Check(was is null || was.RequestId == rolling.RequestId, $"{program.Name}: rolling restart {rolling.RequestId} replaced {was?.RequestId} before it was answered");
-                Check(current is { Status: InstanceStatus.Stopping, RestartRequested: true } or { Status: InstanceStatus.Started }, $"{program.Name}: the rolling restart's current #{rolling.Current} is {current?.Status.ToString() ?? "gone"}");
+                Check(current is { Status: InstanceStatus.Stopping, RestartRequested: true } or { Status: InstanceStatus.Started } or { Status: InstanceStatus.Backoff, ResourceWaits: > 0 }, $"{program.Name}: the rolling restart's current #{rolling.Current} is {current?.Status.ToString() ?? "gone"}");
                 Check(!remaining.Contains(rolling.Current) && remaining.Distinct().Count() == remaining.Count && remaining.Count < rolling.Count && rolling.Count >= 2, $"{program.Name}: {StateView.Describe(rolling)}");
             }
 
