@@ -66,7 +66,15 @@ public sealed partial class LinuxProcessLauncher
             catch (Exception failure) when (failure is Win32Exception or InvalidOperationException or IOException)
             {
                 process.Dispose();
-                events.StartFailed(request.RunId, $"cannot start '{plan.Program}': {failure.Message}");
+                if (Shortage(failure) is { } errno)
+                {
+                    events.StartDeferred(request.RunId, DescriptorBudget.Describe("could not start a process", errno));
+                }
+                else
+                {
+                    events.StartFailed(request.RunId, $"cannot start '{plan.Program}': {failure.Message}");
+                }
+
                 return;
             }
 
@@ -91,6 +99,14 @@ public sealed partial class LinuxProcessLauncher
             // The child already exited and closed its end.
         }
     }
+
+    /// <summary>The errno of a failure to start a <see cref="Process"/> when it is krust-pm's own shortage, else null.</summary>
+    internal static int? Shortage(Exception failure) => failure switch
+    {
+        Win32Exception { NativeErrorCode: var errno } when DescriptorBudget.IsShortage(errno) => errno,
+        IOException { HResult: var errno } when DescriptorBudget.IsShortage(errno) => errno,
+        _ => null,
+    };
 
     private void OnProcessExited(long runId, Process process, IProcessEvents events)
     {

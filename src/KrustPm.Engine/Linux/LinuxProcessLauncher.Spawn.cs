@@ -10,6 +10,12 @@ public sealed partial class LinuxProcessLauncher
     private void Spawn(LaunchRequest request, LaunchPlan plan, ChildReaper reaper, IProcessEvents events, ReadyLineReport? ready)
     {
         var error = ChildSpawner.Spawn(plan, captureOutput: _output is not null, out var child);
+        if (error != 0 && DescriptorBudget.IsShortage(error))
+        {
+            events.StartDeferred(request.RunId, DescriptorBudget.Describe("could not start a process", error));
+            return;
+        }
+
         if (error != 0)
         {
             events.StartFailed(request.RunId, SpawnFailure(request.Program, plan, error));
@@ -20,12 +26,21 @@ public sealed partial class LinuxProcessLauncher
         var pidfd = ChildReaper.Open(child.Pid);
         if (pidfd < 0)
         {
-            // Out of file descriptors: a child krust-pm cannot watch must not run.
+            // A child krust-pm cannot watch must not run: it is ended at once (it has not run the program yet, or
+            // only just), and the try waits for krust-pm's descriptors (or memory) to come back.
             error = Marshal.GetLastPInvokeError();
             run.Reap();
             NativeMethods.Close(child.Stdout);
             NativeMethods.Close(child.Stderr);
-            events.StartFailed(request.RunId, $"cannot start '{plan.Program}': cannot watch it: {Marshal.GetPInvokeErrorMessage(error)}");
+            if (DescriptorBudget.IsShortage(error))
+            {
+                events.StartDeferred(request.RunId, DescriptorBudget.Describe("could not watch a process it started", error));
+            }
+            else
+            {
+                events.StartFailed(request.RunId, $"cannot start '{plan.Program}': cannot watch it: {Marshal.GetPInvokeErrorMessage(error)}");
+            }
+
             return;
         }
 
