@@ -41,7 +41,7 @@ internal static class ExecProbe
         var start = await ShortRun.StartAsync(plan, options).ConfigureAwait(false);
         if (start.Run is not { } run)
         {
-            return ProbeVerdict.Fail($"cannot start: {start.Error}");
+            return start.Shortage ? ProbeVerdict.Skip($"not run: {start.Error}") : ProbeVerdict.Fail($"cannot start: {start.Error}");
         }
 
         await using var closing = run.ConfigureAwait(false);

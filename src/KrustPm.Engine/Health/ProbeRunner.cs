@@ -64,7 +64,12 @@ public sealed class ProbeRunner : IProbeRunner
         ProbeVerdict verdict;
         try
         {
-            var work = Start(request, timeout);
+            // An exec probe takes pipes and a pid file descriptor, an HTTP or TCP one a socket: never from krust-pm's
+            // reserve. One that cannot run says nothing about the program (it is skipped, not failed).
+            var needed = probe.Exec.IsDefaultOrEmpty ? 2 : DescriptorBudget.PerProbe;
+            var work = DescriptorBudget.HasRoom(needed, out var shortage)
+                ? Start(request, timeout)
+                : Task.FromResult(ProbeVerdict.Skip($"not run: {shortage}"));
             if (await WithinAsync(work, timeout + Margin).ConfigureAwait(false))
             {
                 verdict = await work.ConfigureAwait(false);
@@ -81,7 +86,7 @@ public sealed class ProbeRunner : IProbeRunner
             verdict = ProbeVerdict.Fail($"probe error: {error.Message}");
         }
 
-        report(request, new ProbeOutcome(verdict.Passed, verdict.Detail, _time.GetUtcNow()));
+        report(request, new ProbeOutcome(verdict.Passed, verdict.Detail, _time.GetUtcNow()) { Skipped = verdict.Skipped });
     }
 
     private Task<ProbeVerdict> Start(ProbeRequest request, TimeSpan timeout) => request.Probe switch
@@ -93,10 +98,12 @@ public sealed class ProbeRunner : IProbeRunner
     };
 }
 
-/// <summary>What one probe found, before it is stamped with a time.</summary>
-internal readonly record struct ProbeVerdict(bool Passed, string Detail)
+/// <summary>What one probe found, before it is stamped with a time; <see cref="Skipped"/> when krust-pm could not run it.</summary>
+internal readonly record struct ProbeVerdict(bool Passed, string Detail, bool Skipped = false)
 {
     public static ProbeVerdict Pass(string detail) => new(true, detail);
 
     public static ProbeVerdict Fail(string detail) => new(false, detail);
+
+    public static ProbeVerdict Skip(string detail) => new(false, detail, Skipped: true);
 }

@@ -20,7 +20,9 @@ internal abstract partial class ShortRun
             catch (Exception failure) when (failure is Win32Exception or InvalidOperationException or IOException)
             {
                 process.Dispose();
-                return ShortRunStart.Failed(failure.Message);
+                return LinuxProcessLauncher.Shortage(failure) is { } errno
+                    ? ShortRunStart.Short(DescriptorBudget.Describe("could not start a process", errno))
+                    : ShortRunStart.Failed(failure.Message);
             }
 
             run.Started();

@@ -45,7 +45,9 @@ internal abstract partial class ShortRun : IAsyncDisposable
         var error = ChildSpawner.Spawn(plan, captureOutput: true, out var child);
         if (error != 0)
         {
-            return ShortRunStart.Failed($"'{plan.Program}': {Marshal.GetPInvokeErrorMessage(error)}");
+            return DescriptorBudget.IsShortage(error)
+                ? ShortRunStart.Short(DescriptorBudget.Describe("could not start a process", error))
+                : ShortRunStart.Failed($"'{plan.Program}': {Marshal.GetPInvokeErrorMessage(error)}");
         }
 
         var spawned = new SpawnedChild(child.Pid);
@@ -57,7 +59,9 @@ internal abstract partial class ShortRun : IAsyncDisposable
             spawned.Reap();
             NativeMethods.Close(child.Stdout);
             NativeMethods.Close(child.Stderr);
-            return ShortRunStart.Failed($"'{plan.Program}': cannot watch it: {Marshal.GetPInvokeErrorMessage(error)}");
+            return DescriptorBudget.IsShortage(error)
+                ? ShortRunStart.Short(DescriptorBudget.Describe("could not watch a process it started", error))
+                : ShortRunStart.Failed($"'{plan.Program}': cannot watch it: {Marshal.GetPInvokeErrorMessage(error)}");
         }
 
         var run = new SpawnedRun(spawned, OpenPipe(child.Stdout), OpenPipe(child.Stderr));
@@ -95,7 +99,10 @@ internal abstract partial class ShortRun : IAsyncDisposable
 /// <summary>A started <see cref="ShortRun"/>, or why it could not start.</summary>
 /// <param name="Run">The run (the caller disposes it), or <see langword="null"/>.</param>
 /// <param name="Error">Why it could not start (for the user), or <see langword="null"/>.</param>
-internal readonly record struct ShortRunStart(ShortRun? Run, string? Error)
+/// <param name="Shortage">Whether the reason is krust-pm's own shortage (EMFILE, ENFILE, EAGAIN, ENOMEM), not the command's.</param>
+internal readonly record struct ShortRunStart(ShortRun? Run, string? Error, bool Shortage = false)
 {
     public static ShortRunStart Failed(string error) => new(null, error);
+
+    public static ShortRunStart Short(string error) => new(null, error, Shortage: true);
 }

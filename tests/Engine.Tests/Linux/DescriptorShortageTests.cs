@@ -87,6 +87,27 @@ public sealed partial class DescriptorShortageTests
         Assert.All(pids, pid => Assert.Empty(ProcFs.InSession(pid)));
     }
 
+    [Fact]
+    public async Task A_probe_krust_pm_has_no_descriptors_for_is_skipped_not_failed()
+    {
+        var original = GetLimit();
+        try
+        {
+            SetSoftLimit(DescriptorBudget.Open() + 32, original); // nothing but krust-pm's reserve left
+
+            var (exec, _) = await Health.ProbeHarness.RunAsync(Health.ProbeHarness.Exec("/bin/true"));
+            var (tcp, _) = await Health.ProbeHarness.RunAsync(new Engine.Health.ProbeSpec { Tcp = "127.0.0.1:9" });
+
+            Assert.All([exec, tcp], outcome => Assert.True(
+                outcome is { Skipped: true, Passed: false } && outcome.Detail.StartsWith("not run: krust-pm is short of file descriptors: ", StringComparison.Ordinal),
+                outcome.ToString()));
+        }
+        finally
+        {
+            SetSoftLimit(original.Soft, original);
+        }
+    }
+
     private static int Count(EngineState state, InstanceStatus status) => state.Programs[0].Instances.Count(i => i.Status == status);
 
     private static Rlimit GetLimit()
