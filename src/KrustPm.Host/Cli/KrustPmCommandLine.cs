@@ -107,6 +107,11 @@ internal static class KrustPmCommandLine
             return ExitUsage;
         }
 
+        if (!DescriptorLimit.EnoughToRun())
+        {
+            return ExitFailed;
+        }
+
         await using var app = KrustPmApp.Build(config, hostArgs);
         try
         {

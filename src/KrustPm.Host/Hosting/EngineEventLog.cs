@@ -11,11 +11,18 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 {
     public void OnApplied(AppliedMessage applied)
     {
-        if (!logger.IsEnabled(LogLevel.Information))
+        if (logger.IsEnabled(LogLevel.Information))
         {
-            return;
+            LogLifecycle(applied);
         }
 
+        LogShortage(applied);
+    }
+
+    public void EngineFailed(Exception error) => LogEngineFailed(error);
+
+    private void LogLifecycle(AppliedMessage applied)
+    {
         switch (applied.Message)
         {
             case Message.Started m when applied.FindRun(m.RunId) is var (program, instance):
@@ -47,8 +54,6 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
         LogHealth(applied);
     }
 
-    public void EngineFailed(Exception error) => LogEngineFailed(error);
-
     public void OnLogWriteFailed(OutputSink sink, Exception error) => LogWriteFailed(sink.Path, error.Message);
 
     private static string Outcome(AppliedMessage applied, string program, DateTimeOffset at, InstanceState instance) => instance switch
@@ -62,6 +67,23 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
         { Status: InstanceStatus.Failed } => "failed (restart = \"never\")",
         _ => instance.Status.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>
+    /// krust-pm's own shortage, once when it begins and once when it ends: the instances that wait for resources try
+    /// again every few seconds, and a line per instance and try would flood the log just when krust-pm is struggling.
+    /// </summary>
+    private void LogShortage(AppliedMessage applied)
+    {
+        var (was, now) = (applied.Before.ResourceShortage, applied.After.ResourceShortage);
+        if (was is null && now is not null)
+        {
+            LogShortageBegan(now.Reason, now.Instances);
+        }
+        else if (was is not null && now is null)
+        {
+            LogShortageEnded((long)(applied.Message.At - was.Since).TotalSeconds);
+        }
+    }
 
     /// <summary>Whether the program still has the instance; a binary search, as instance ids grow (oldest first).</summary>
     private static bool IsInstance(ProgramState? program, long id) =>
@@ -109,6 +131,12 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopping every instance")]
     private partial void LogShutdown();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "out of resources: {Reason}; {Instances} instance(s) wait for them (not counted as failures; each tries again within 10 s)")]
+    private partial void LogShortageBegan(string reason, int instances);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "resources are back: every instance that waited for them has started (short for {Seconds} s)")]
+    private partial void LogShortageEnded(long seconds);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "the engine failed; krust-pm stops")]
     private partial void LogEngineFailed(Exception error);
