@@ -24,10 +24,12 @@ public static partial class Reducer
                 ProgressRollingRestarts(t, message);
             }
         }
-        else if (message is Message.Exited or Message.StartFailed)
+        else if (message is Message.Exited or Message.StartFailed or Message.StartDeferred)
         {
             StopReleasedPrograms(t, message.At);
         }
+
+        ReviewShortage(t, message);
     }
 
     /// <summary>

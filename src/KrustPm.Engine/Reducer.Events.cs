@@ -14,6 +14,12 @@ public static partial class Reducer
         var instance = at.Get(t.State);
         var spec = t.Program(at.Program).Spec;
         var started = instance with { Pid = m.Pid, StartedAt = m.At };
+        if (instance.ResourceWaits > 0)
+        {
+            // The error was krust-pm's own shortage, over now that the try has started.
+            started = started with { ResourceWaits = 0, LastError = null };
+        }
+
         if (instance.Status is InstanceStatus.Started)
         {
             started = started with { Status = InstanceStatus.Running };
@@ -62,6 +68,7 @@ public static partial class Reducer
             ExitedAt = at,
             LastExitCode = exitCode,
             LastError = error,
+            ResourceWaits = 0, // it ran, or failed for a reason of its own: no longer a wait for krust-pm's resources
             ConsecutiveFailures = stable ? 0 : before.ConsecutiveFailures,
             Ready = InitialReady(spec),
             ProbesInFlight = Health.ProbeKinds.None,

@@ -45,7 +45,12 @@ public static partial class Reducer
 
         var outcome = m.Outcome;
         instance = instance with { ProbesInFlight = instance.ProbesInFlight & ~Flag(m.Kind) };
-        if (m.Kind is ProbeKind.Readiness)
+        if (outcome.Skipped)
+        {
+            // krust-pm could not run it (short of descriptors): no news about the program, only the next probe.
+            at.Set(t, instance);
+        }
+        else if (m.Kind is ProbeKind.Readiness)
         {
             var failures = outcome.Passed ? 0 : instance.ReadinessFailures + 1;
             var ready = outcome.Passed || (failures < probe.FailureThreshold && instance.Ready is true);

@@ -58,6 +58,7 @@ public partial class ReducerPropertyTests
         Assert.True(coverage.LivenessFailures > 10, $"liveness stops counted as failed tries: {coverage.LivenessFailures}\n{coverage}");
         Assert.True(coverage.RestartsWith > 30, $"dependents restarted with their dependency: {coverage.RestartsWith}\n{coverage}");
         Assert.True(coverage.HeldAtShutdown > 50, $"runs held back at shutdown by their dependents: {coverage.HeldAtShutdown}\n{coverage}");
+        Assert.True(coverage.ResourceWaits > 100, $"starts deferred for krust-pm's resources: {coverage.ResourceWaits}\n{coverage}");
     }
 
     private sealed class Coverage
@@ -128,6 +129,8 @@ public partial class ReducerPropertyTests
 
         public int HeldAtShutdown { get; set; }
 
+        public int ResourceWaits { get; set; }
+
         public override string ToString() =>
             $"RetriesExceeded {RetriesExceeded}, DelayedReplies {DelayedReplies}, StaleTimers {StaleTimers}, Kills {Kills}, "
             + $"Shutdowns {Shutdowns}, Rejections {Rejections}, Backoffs {Backoffs}, CappedDelays {CappedDelays}, "
@@ -138,7 +141,7 @@ public partial class ReducerPropertyTests
             + $"ControlRejections {ControlRejections}, SignalsSent {SignalsSent}, Waits {Waits}, Blocks {Blocks}, "
             + $"Unblocks {Unblocks}, PassLaunches {PassLaunches}, ProbesRun {ProbesRun}, ReadyTransitions {ReadyTransitions}, "
             + $"LivenessStops {LivenessStops}, LivenessFailures {LivenessFailures}, RestartsWith {RestartsWith}, "
-            + $"HeldAtShutdown {HeldAtShutdown}";
+            + $"HeldAtShutdown {HeldAtShutdown}, ResourceWaits {ResourceWaits}";
     }
 
     /// <summary>Builds a failure message only when the check fails (as Debug.Assert does): the checks run millions of times.</summary>

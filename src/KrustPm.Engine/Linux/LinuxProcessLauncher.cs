@@ -71,6 +71,10 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         {
             LaunchNow(request, events);
         }
+        catch (Exception error) when (error is IOException { HResult: var errno } && DescriptorBudget.IsShortage(errno))
+        {
+            events.StartDeferred(request.RunId, DescriptorBudget.Describe("could not start it", errno));
+        }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
             // Never leave the engine waiting for a start that will not be reported.
@@ -92,7 +96,13 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
 
     private void LaunchNow(LaunchRequest request, IProcessEvents events)
     {
-        if (!LaunchPlan.TryCreate(request.Program, _options, out var plan, out var error))
+        // First: short of descriptors, even looking up the program's user could fail and be blamed on the program.
+        var needed = _reaper is null ? DescriptorBudget.PerProcessRun : _output is null ? DescriptorBudget.PerRun : DescriptorBudget.PerCapturedRun;
+        if (!DescriptorBudget.HasRoom(needed, out var shortage))
+        {
+            events.StartDeferred(request.RunId, shortage);
+        }
+        else if (!LaunchPlan.TryCreate(request.Program, _options, out var plan, out var error))
         {
             events.StartFailed(request.RunId, error);
         }

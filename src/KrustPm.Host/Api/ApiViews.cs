@@ -83,8 +83,21 @@ public sealed record ScaleRequest(int? Instances);
 /// <summary>The body of <c>POST /api/v1/programs/{name}/signal</c>.</summary>
 public sealed record SignalRequest(string? Signal, long? Instance);
 
-/// <summary>The answer of <c>GET /healthz</c>.</summary>
-public sealed record HealthView(string Status, long Version, int Programs);
+/// <summary>
+/// The answer of <c>GET /healthz</c>: <c>ok</c>, or <c>degraded</c> while krust-pm itself is short of a resource to
+/// start programs (then with the reason, since when, and how many instances wait for it).
+/// </summary>
+public sealed record HealthView(string Status, long Version, int Programs)
+{
+    /// <summary>While degraded: what krust-pm is short of.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>While degraded: since when.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>While degraded: how many instances wait for resources.</summary>
+    public int? WaitingForResources { get; init; }
+}
 
 /// <summary>One instance in <c>GET /</c>: <c>id</c>, <c>currentTry</c> and <c>status</c> are the seed contract.</summary>
 public sealed record InstanceView(long Id, int CurrentTry, string Status)

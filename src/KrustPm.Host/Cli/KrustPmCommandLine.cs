@@ -127,6 +127,11 @@ internal static class KrustPmCommandLine
             return ExitUsage;
         }
 
+        if (!DescriptorLimit.EnoughToRun())
+        {
+            return ExitFailed;
+        }
+
         if (stop.Requested)
         {
             return await StoppedBeforeStartAsync();

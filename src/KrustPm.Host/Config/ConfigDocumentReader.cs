@@ -87,7 +87,9 @@ internal static class ConfigDocumentReader
                 problems.AddKey(line, null, "max_streams", $"expected a whole number from 1 to {KrustConfig.MaxMaxStreams}, got {TomlSyntax.Describe(item.Value)}");
                 return settings;
             case ["auth_token"]:
-                return ReadToken(item.Value, line, problems) is { } token ? settings with { AuthToken = token } : settings;
+                return ReadToken(item.Value, line, problems) is { } token
+                    ? settings with { AuthToken = token, AuthTokenVariable = TokenVariable(item.Value) }
+                    : settings;
         }
 
         if (parts.Count == 1 && item.Value is InlineTableSyntax)
@@ -155,6 +157,10 @@ internal static class ConfigDocumentReader
 
         return token;
     }
+
+    /// <summary>The variable of <c>auth_token = "env:VARIABLE"</c>, or <see langword="null"/>.</summary>
+    private static string? TokenVariable(ValueSyntax? value) =>
+        value is StringValueSyntax { Value: { } text } && text.StartsWith("env:", StringComparison.Ordinal) ? text[4..] : null;
 
     /// <summary>
     /// Reads <c>log_dir</c> (relative to the config file's folder). It must be, or be creatable as, a writable

@@ -34,6 +34,12 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
     /// </summary>
     public string? AuthToken { get; init; }
 
+    /// <summary>
+    /// The environment variable <c>auth_token = "env:VARIABLE"</c> names, if it does: a secret of krust-pm's that
+    /// its programs must not inherit (as <c>KRUST_PM_TOKEN</c>).
+    /// </summary>
+    public string? AuthTokenVariable { get; init; }
+
     /// <summary>Whether every endpoint that changes something answers 403 (<c>read_only</c>).</summary>
     public bool ReadOnly { get; init; }
 

@@ -13,11 +13,16 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     public void OnApplied(AppliedMessage applied)
     {
-        if (!logger.IsEnabled(LogLevel.Information))
+        if (logger.IsEnabled(LogLevel.Information))
         {
-            return;
+            LogLifecycle(applied);
         }
 
+        LogShortage(applied);
+    }
+
+    private void LogLifecycle(AppliedMessage applied)
+    {
         switch (applied.Message)
         {
             case Message.Started m when applied.FindRun(m.RunId) is var (program, instance):
@@ -74,6 +79,23 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
         _ => instance.Status.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>
+    /// krust-pm's own shortage, once when it begins and once when it ends: the instances that wait for resources try
+    /// again every few seconds, and a line per instance and try would flood the log just when krust-pm is struggling.
+    /// </summary>
+    private void LogShortage(AppliedMessage applied)
+    {
+        var (was, now) = (applied.Before.ResourceShortage, applied.After.ResourceShortage);
+        if (was is null && now is not null)
+        {
+            LogShortageBegan(now.Reason, now.Instances);
+        }
+        else if (was is not null && now is null)
+        {
+            LogShortageEnded((long)(applied.Message.At - was.Since).TotalSeconds);
+        }
+    }
+
     /// <summary>Whether the program still has the instance; a binary search, as instance ids grow (oldest first).</summary>
     private static bool IsInstance(ProgramState? program, long id) =>
         program is not null && program.Instances.AsSpan().BinarySearch(new IdOrder(id)) >= 0;
@@ -127,6 +149,12 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     [LoggerMessage(Level = LogLevel.Error, Message = "an engine event handler failed on {Message}: {Error}; krust-pm goes on")]
     private partial void LogHandlerFailed(string message, string error, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "out of resources: {Reason}; {Instances} instance(s) wait for them (not counted as failures; each tries again within 10 s)")]
+    private partial void LogShortageBegan(string reason, int instances);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "resources are back: every instance that waited for them has started (short for {Seconds} s)")]
+    private partial void LogShortageEnded(long seconds);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "the engine failed; krust-pm stops")]
     private partial void LogEngineFailed(Exception error);

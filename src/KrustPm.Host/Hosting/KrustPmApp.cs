@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using KrustPm.Engine;
+using KrustPm.Engine.Health;
 using KrustPm.Engine.Linux;
 using KrustPm.Engine.Logs;
 using KrustPm.Host.Api;
@@ -48,8 +49,8 @@ internal static class KrustPmApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new OutputStore(config.LogDirectory));
         builder.Services.AddSingleton<LogFileReopener>();
-        builder.Services.AddSingleton<IProcessLauncher>(services =>
-            new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default, services.GetRequiredService<OutputStore>()));
+        var launching = LauncherOptions(config);
+        builder.Services.AddSingleton<IProcessLauncher>(services => new LinuxProcessLauncher(launching, services.GetRequiredService<OutputStore>()));
         if (config.Attach)
         {
             builder.Services.AddSingleton(services => new AttachPrinter(
@@ -58,7 +59,8 @@ internal static class KrustPmApp
 
         builder.Services.AddSingleton(services => new ProcessEngine(
             services.GetRequiredService<IProcessLauncher>(),
-            services.GetRequiredService<TimeProvider>()));
+            services.GetRequiredService<TimeProvider>(),
+            probes: new ProbeRunner(services.GetRequiredService<TimeProvider>(), launching)));
         builder.Services.AddSingleton<EngineEventLog>();
         builder.Services.AddSingleton<Events.EventFeed>();
         builder.Services.AddHostedService<EngineService>();
@@ -73,6 +75,18 @@ internal static class KrustPmApp
         app.MapApiModules();
         return app;
     }
+
+    /// <summary>
+    /// How programs (and exec probes) are started: with every protection, and without krust-pm's own secrets in
+    /// what they inherit (<c>KRUST_PM_TOKEN</c>, and the variable <c>auth_token = "env:VARIABLE"</c> names).
+    /// </summary>
+    internal static LinuxProcessLauncherOptions LauncherOptions(KrustConfig config) => LinuxProcessLauncherOptions.Default with
+    {
+        WithheldEnvironment = config.AuthTokenVariable is { } variable && variable != TokenVariable ? [TokenVariable, variable] : [TokenVariable],
+    };
+
+    /// <summary>The environment variable that sets the API token (and the CLI's token).</summary>
+    private const string TokenVariable = "KRUST_PM_TOKEN";
 
     /// <summary>krust-pm's own log goes to stderr (stdout carries programs' output in attach mode), as text or JSON.</summary>
     private static void ConfigureLogging(ILoggingBuilder logging, LogFormat format)
