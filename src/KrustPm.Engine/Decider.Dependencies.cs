@@ -25,10 +25,12 @@ public static partial class Decider
 
             StopRemovedPrograms(t);
         }
-        else if (message is Message.Exited or Message.StartFailed)
+        else if (message is Message.Exited or Message.StartFailed or Message.StartDeferred)
         {
             StopReleasedPrograms(t);
         }
+
+        ReviewShortage(t, message);
     }
 
     /// <summary>

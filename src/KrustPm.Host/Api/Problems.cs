@@ -46,6 +46,13 @@ internal static class Problems
         title: "A program did not become ready in time",
         extensions: new Dictionary<string, object?> { ["program"] = program, ["instance"] = instance });
 
+    /// <summary>415: a body that is not declared <c>application/json</c>.</summary>
+    public static IResult UnsupportedMediaType(string detail) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "Invalid header 'Content-Type'", detail, "Content-Type");
+
+    /// <summary>421: the request names a host krust-pm does not serve (see <see cref="HostCheck"/>).</summary>
+    public static IResult MisdirectedHost(string detail) =>
+        Problem(StatusCodes.Status421MisdirectedRequest, "Request for another host", detail, null);
 
     private static ProblemHttpResult Problem(int status, string title, string? detail, string? parameter) => TypedResults.Problem(
         detail: detail,

@@ -15,6 +15,7 @@ internal sealed class EngineService(
     Events.EventFeed events,
     OutputStore output,
     JournalSetup journal,
+    RetiredLogFiles retiredLogs,
     IServiceProvider services,
     IHostApplicationLifetime lifetime) : IHostedLifecycleService
 {
@@ -43,6 +44,7 @@ internal sealed class EngineService(
         engine.AppliedHandlerFailed += eventLog.OnHandlerFailed;
         engine.Applied += eventLog.OnApplied;
         engine.Applied += events.OnApplied;
+        engine.Applied += retiredLogs.OnApplied;
         engine.Start();
         _ = WatchAsync();
         return Task.CompletedTask;
