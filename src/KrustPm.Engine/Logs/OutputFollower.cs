@@ -23,6 +23,7 @@ public sealed class OutputFollower : IDisposable
     private readonly Lock _gapLock = new();
     private long _pending;
     private long _dropped;
+    private long _peak;
     private int _readerBufferBytes;
     private Gap? _openGap;
 
@@ -45,6 +46,9 @@ public sealed class OutputFollower : IDisposable
 
     /// <summary>The bytes of output this follower holds: waiting to be read, and the chunk whose lines are being read.</summary>
     public long PendingBytes => Interlocked.Read(ref _pending);
+
+    /// <summary>The most output this follower has held at once: what it pinned in memory at worst.</summary>
+    public long PeakPendingBytes => Volatile.Read(ref _peak);
 
     /// <summary>The bytes of output dropped for this follower so far because its reader was too slow.</summary>
     public long DroppedBytes => Interlocked.Read(ref _dropped);
@@ -136,7 +140,12 @@ public sealed class OutputFollower : IDisposable
             _openGap = null;
         }
 
-        Interlocked.Add(ref _pending, data.Length);
+        var pending = Interlocked.Add(ref _pending, data.Length);
+        if (pending > Volatile.Read(ref _peak))
+        {
+            Volatile.Write(ref _peak, pending); // only the writer raises it, under its lock
+        }
+
         sharedCopy ??= data.ToArray();
         _items.Writer.TryWrite(new Item(sharedCopy, null));
     }

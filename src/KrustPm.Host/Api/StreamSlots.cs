@@ -58,7 +58,9 @@ internal sealed class StreamSlots(KrustConfig config, StreamMemory memory)
 
         if (removed && stream.Follower is { } follower)
         {
-            memory.Released(follower.PendingBytes + ServerSentEventsStream.HeldByResponse);
+            // What it held at worst: a reader that left may have been drained since, but the memory is only
+            // given back by a collection.
+            memory.Released(follower.PeakPendingBytes + ServerSentEventsStream.HeldByResponse);
         }
     }
 }

@@ -120,12 +120,13 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
                     Assert.False(_process.HasExited, $"krust-pm exited early ({SafeExitCode()}):\n{Output}");
                     return GetProgramsAsync();
                 },
-                // Before the programs are loaded GET / is [], which a condition that indexes into it cannot judge.
+                // Before the programs are loaded (restored from the journal, or read from the config) GET / is [],
+                // which a condition cannot judge: one about "every instance of X" would hold at once.
                 programs =>
                 {
                     try
                     {
-                        return condition(programs);
+                        return programs.GetArrayLength() > 0 && condition(programs);
                     }
                     catch (Exception error) when (error is IndexOutOfRangeException or KeyNotFoundException or InvalidOperationException)
                     {

@@ -44,7 +44,7 @@ public sealed class UnixSocketEndToEndTests(PublishedKrustPm krustPm) : IDisposa
             // HttpRequestException: not listening yet.
             await Eventually.Value<JsonElement, HttpRequestException>(
                 async () => JsonDocument.Parse(await client.GetStringAsync("/", token)).RootElement.Clone(),
-                programs => programs[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running",
+                programs => programs.GetArrayLength() > 0 && programs[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running",
                 "the instance is Running, seen through the Unix socket");
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
         }
