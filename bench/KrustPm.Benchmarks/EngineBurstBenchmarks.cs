@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using KrustPm.Engine;
+using KrustPm.Engine.Journal;
 
 namespace KrustPm.Benchmarks;
 
@@ -9,7 +10,8 @@ namespace KrustPm.Benchmarks;
 /// The running <see cref="ProcessEngine"/> (channel, loop, batching, publishing) with the
 /// <see cref="InstantLauncher"/>: a burst of N Exited events, one per instance, enqueued at once; done when the state
 /// shows every one applied, each instance relaunched and Started again (2N messages). Its Mean is the whole burst;
-/// the Exited/s column divides N by it.
+/// the Exited/s column divides N by it. With <see cref="Journal"/>, every batch is first written to a
+/// <see cref="FileJournal"/> (as krust-pm does by default, without fsync), so the two rows show what the journal costs.
 /// </summary>
 [Config(typeof(Columns))]
 [SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet ends it in [GlobalCleanup], not Dispose.")]
@@ -17,15 +19,27 @@ public class EngineBurstBenchmarks
 {
     private InstantLauncher _launcher = null!;
     private ProcessEngine _engine = null!;
+    private FileJournal? _journal;
+    private string? _folder;
 
     [Params(10, 1_000, 10_000)]
     public int Instances { get; set; }
+
+    /// <summary>Whether the engine journals its events to a file (krust-pm's default).</summary>
+    [Params(false, true)]
+    public bool Journal { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
         _launcher = new InstantLauncher(Instances);
-        _engine = new ProcessEngine(_launcher);
+        if (Journal)
+        {
+            _folder = Directory.CreateTempSubdirectory("krust-bench-burst-").FullName;
+            _journal = FileJournal.Open(_folder, FileJournalOptions.Default, EngineState.Empty);
+        }
+
+        _engine = new ProcessEngine(_launcher, EngineOptions.Default with { Journal = _journal });
         _engine.Start();
 
         // No minimum uptime: a Started then arms no timer, so the burst applies exactly 2N messages and nothing else.
@@ -40,7 +54,15 @@ public class EngineBurstBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _engine.StopAsync().GetAwaiter().GetResult();
+    public void Cleanup()
+    {
+        _engine.StopAsync().GetAwaiter().GetResult();
+        _journal?.Dispose();
+        if (_folder is not null)
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
 
     [Benchmark]
     public async Task<long> BurstOfExited()
