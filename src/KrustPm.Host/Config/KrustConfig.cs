@@ -34,6 +34,12 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
     /// </summary>
     public string? AuthToken { get; init; }
 
+    /// <summary>
+    /// Whether krust-pm reloads the file when it changes (<c>watch_config</c>): after a short quiet time, so that a
+    /// save by an editor (several writes, or a write then a rename) reloads once.
+    /// </summary>
+    public bool WatchConfig { get; init; }
+
     /// <summary>Whether every endpoint that changes something answers 403 (<c>read_only</c>).</summary>
     public bool ReadOnly { get; init; }
 
