@@ -142,7 +142,7 @@ internal static class KrustPmCommandLine
             return ExitUsage;
         }
 
-        await using var app = KrustPmApp.Build(config, hostArgs, journal);
+        await using var app = KrustPmApp.Build(config, new ConfigSource(file => StartChecks.WithEnvironmentToken(overrides.Apply(file))), hostArgs, journal);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         using var bridge = stop.Token.Register(lifetime.StopApplication);
         try

@@ -12,10 +12,7 @@ namespace KrustPm.Host.Hosting;
 /// <summary>Builds the krust-pm web host: the engine, the API and the listening address.</summary>
 internal static class KrustPmApp
 {
-    /// <summary>Extra time the host gives the engine's shutdown beyond the longest stop timeout.</summary>
-    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(5);
-
-    public static WebApplication Build(KrustConfig config, string[] hostArgs, JournalSetup journal)
+    public static WebApplication Build(KrustConfig config, ConfigSource source, string[] hostArgs, JournalSetup journal)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -25,7 +22,7 @@ internal static class KrustPmApp
 
         builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, config.Server));
         ConfigureLogging(builder.Logging, config.LogFormat);
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout(config));
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownBudget.HostTimeout(config.Programs));
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             ApiJson.Configure(json.SerializerOptions);
@@ -34,6 +31,8 @@ internal static class KrustPmApp
         builder.Services.AddProblemDetails();
 
         builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(source);
+        builder.Services.AddSingleton<ConfigReload>();
         builder.Services.AddSingleton(journal);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new OutputStore(config.LogDirectory));
@@ -122,6 +121,4 @@ internal static class KrustPmApp
             }
         }
     }
-
-    private static TimeSpan ShutdownTimeout(KrustConfig config) => ShutdownBudget.Of(config.Programs) + ShutdownMargin;
 }

@@ -26,6 +26,8 @@ public sealed class ReadOnlyTests : ApiTestBase
         { "POST", "/api/v1/programs/web/instances/0/start", null },
         { "POST", "/api/v1/programs/web/instances/0/restart", null },
         { "DELETE", "/api/v1/programs/web/instances/0", null },
+        { "POST", "/api/v1/reload", null },
+        { "POST", "/api/v1/reload?dryRun=true", null },
         { "GET", "/ps?name=web&to=3", null },
         { "GET", "/PS?name=web&to=3", null },
         { "GET", "/ps/?name=web&to=0", null },
