@@ -94,6 +94,7 @@ internal static class KrustPmCommandLine
                 : ExitUsage);
         root.Subcommands.Add(status);
         ControlCommands.Add(root, configOption, urlOption, jsonOption);
+        ReloadCommand.Add(root, configOption, urlOption, jsonOption);
         StreamCommands.Add(root, configOption, urlOption);
         JournalCommands.Add(root, configOption);
 
