@@ -11,6 +11,9 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy) : IDisposab
 
     public string Path { get; } = path;
 
+    /// <summary>The sizes it rotates by; a new one applies from the next write (a reload can change it in place).</summary>
+    public LogPolicy Policy { get; set; } = policy;
+
     /// <summary>
     /// Whether the output so far ends with a newline (or is empty). Opening a file that is not empty reads its last
     /// byte: an earlier run of krust-pm may have stopped in the middle of a line.
@@ -34,7 +37,7 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy) : IDisposab
         while (!data.IsEmpty)
         {
             var file = Open();
-            var room = policy.MaxBytes > 0 ? policy.MaxBytes - _length : long.MaxValue;
+            var room = Policy.MaxBytes > 0 ? Policy.MaxBytes - _length : long.MaxValue;
             if (data.Length <= room)
             {
                 Append(file, data);
@@ -102,14 +105,14 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy) : IDisposab
     private void Rotate()
     {
         Dispose();
-        if (policy.Backups == 0)
+        if (Policy.Backups == 0)
         {
             File.Delete(Path);
             return;
         }
 
-        File.Delete(LogFileNames.Rotated(Path, policy.Backups));
-        for (var generation = policy.Backups - 1; generation >= 0; generation--)
+        File.Delete(LogFileNames.Rotated(Path, Policy.Backups));
+        for (var generation = Policy.Backups - 1; generation >= 0; generation--)
         {
             var from = LogFileNames.Rotated(Path, generation);
             if (File.Exists(from))

@@ -1,5 +1,6 @@
 using System.Net;
 using KrustPm.Engine;
+using KrustPm.Engine.Logs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -164,6 +165,21 @@ public sealed class ReloadEndpointTests : ApiTestBase
         await PostJsonAsync("/api/v1/reload");
 
         Assert.Equal(TimeSpan.FromSeconds(120 + 5), options.ShutdownTimeout);
+    }
+
+    [Fact]
+    public async Task New_log_sizes_apply_in_place_to_the_running_instances_log_files()
+    {
+        await StartAsync(Before);
+        var sink = Host.Services.GetRequiredService<OutputStore>().Sink("keep", 0, OutputKind.Stdout, Host.Engine.State.Find("keep")!.Spec.Log);
+        var pid = Host.Engine.State.Find("keep")!.Instances[0].Pid;
+
+        await File.WriteAllTextAsync(Host.ConfigPath, Before.Replace("command = \"./keep\"", "command = \"./keep\"\nlog_max_bytes = 4096\nlog_backups = 2", StringComparison.Ordinal), Token);
+        var plan = await PostJsonAsync("/api/v1/reload");
+
+        Assert.Equal("keep changed-in-place", $"{plan.GetProperty("programs")[0].GetProperty("name").GetString()} {plan.GetProperty("programs")[0].GetProperty("action").GetString()}");
+        await EventuallyAsync(() => sink.Policy is { MaxBytes: 4096, Backups: 2 }, "the sink of keep.0 rotates by the new sizes");
+        Assert.Equal(pid, Host.Engine.State.Find("keep")!.Instances[0].Pid);
     }
 
     [Theory]
