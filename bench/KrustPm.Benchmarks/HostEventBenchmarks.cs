@@ -8,14 +8,14 @@ namespace KrustPm.Benchmarks;
 
 /// <summary>
 /// What the host adds to every applied message: the engine calls its <see cref="ProcessEngine.Applied"/> handlers
-/// on the loop, after each batch, once per message. The event feed (<c>GET /api/v1/events</c>; it derives events
-/// whether or not anyone reads them) and the lifecycle log (with a logger that is enabled and discards, so
+/// on the loop, after each batch, once per message, with the events the message led to. The event feed
+/// (<c>GET /api/v1/events</c>; it maps events whether or not anyone reads them) and the lifecycle log (with a logger that is enabled and discards, so
 /// formatting and console output are not counted).
 /// </summary>
 public class HostEventBenchmarks
 {
     private readonly EngineEventLog _log = new(new DiscardLogger());
-    private readonly EventFeed _feed = new(); // its history is bounded: every call pays the same
+    private readonly EventFeed _feed = new(JournalSetup.None); // its history is bounded: every call pays the same
     private AppliedMessage _exited = null!;
     private AppliedMessage _restarted = null!;
     private AppliedMessage _scaleUp = null!;
@@ -31,7 +31,7 @@ public class HostEventBenchmarks
         var at = Fixtures.Epoch.AddSeconds(2);
         var last = running.Programs[0].Instances[^1];
         _exited = Apply(running, new Message.Exited(last.RunId!.Value, 1, at));
-        _restarted = Apply(_exited.After, new Message.Started(running.NextRunId, Fixtures.Pid(running.NextRunId), at));
+        _restarted = Apply(Decider.Reduce(running, _exited.Message).State, new Message.Started(running.NextRunId, Fixtures.Pid(running.NextRunId), at));
         _scaleUp = Apply(running, new Message.Scale(Fixtures.ProgramName, Instances + 1, 2, at));
         _shutdown = Apply(running, new Message.Shutdown(3, at));
     }
@@ -66,8 +66,8 @@ public class HostEventBenchmarks
 
     private static AppliedMessage Apply(EngineState before, Message message)
     {
-        var (after, effects) = Decider.Reduce(before, message);
-        return new AppliedMessage(message, before, after, effects);
+        var decision = Decider.Decide(before, message);
+        return new AppliedMessage(message, decision.Events, decision.State.Version, before.LastEventId + 1);
     }
 
     /// <summary>Enabled for every level (so the handler does all its work), writes nothing.</summary>

@@ -13,22 +13,22 @@ public static partial class Decider
     {
         if (!t.State.ShuttingDown)
         {
+            // Rolling restarts move on first: one that stops its next instance changes its dependents' gates, which
+            // are judged after it, so that no dependent is launched on a condition the same message then breaks. What
+            // the gates launched is then seen by the rolling restarts (a new run is never ready at once, so this
+            // second pass only records it).
+            ProgressRollingRestarts(t, message);
             ReleaseWaiting(t);
-
-            // A rolling restart that moved on relaunched an instance, which can change its dependents' gates: they are
-            // judged again, and what that launched is seen by the rolling restarts in the same message.
-            if (ProgressRollingRestarts(t, message))
-            {
-                ReleaseWaiting(t);
-                ProgressRollingRestarts(t, message);
-            }
+            ProgressRollingRestarts(t, message);
 
             StopRemovedPrograms(t);
         }
-        else if (message is Message.Exited or Message.StartFailed)
+        else if (message is Message.Exited or Message.StartFailed or Message.StartDeferred)
         {
             StopReleasedPrograms(t);
         }
+
+        ReviewShortage(t, message);
     }
 
     /// <summary>

@@ -56,6 +56,12 @@ public static partial class Decider
                 var epoch = program.Find(e.Instance)?.ProbeEpoch ?? 0;
                 yield return new Effect.RunProbe(new ProbeRequest(e.RunId, e.Program, e.Instance, e.Kind, probe) { Spec = program.Spec, Epoch = epoch });
                 break;
+            case EngineEvent.InstanceStartDeferred e:
+                yield return new Effect.Schedule(new Message.RetryDue(e.Program, e.Instance, e.Try, e.NextTryAt));
+                break;
+            case EngineEvent.ProbeSkipped e:
+                yield return new Effect.Schedule(new Message.ProbeDue(e.RunId, e.Kind, e.NextAt) { Epoch = before.Find(e.Program)?.Find(e.Instance)?.ProbeEpoch ?? 0 });
+                break;
             case EngineEvent.ProbeCompleted { NextAt: { } next } e:
                 yield return new Effect.Schedule(new Message.ProbeDue(e.RunId, e.Kind, next) { Epoch = before.Find(e.Program)?.Find(e.Instance)?.ProbeEpoch ?? 0 });
                 break;

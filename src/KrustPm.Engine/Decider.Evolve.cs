@@ -52,6 +52,8 @@ public static partial class Decider
             NextRunId = Math.Max(state.NextRunId, e.RunId + 1),
         },
         EngineEvent.InstanceExited e => WithoutAwaitedRun(Exited(state, e), e.RunId),
+        EngineEvent.InstanceStartDeferred e => WithoutAwaitedRun(Deferred(state, e), e.RunId),
+        EngineEvent.ResourceShortageChanged e => ShortageReviewed(state, e),
         EngineEvent.InstanceRemoved e => Removed(state, e),
         EngineEvent.InstanceEvent e => WithInstance(state, e, (spec, i) => EvolveInstance(spec, i, e)),
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Unknown event type."),
@@ -60,16 +62,17 @@ public static partial class Decider
     /// <summary>The events that change one instance in place.</summary>
     private static InstanceState EvolveInstance(ProgramSpec spec, InstanceState instance, EngineEvent.InstanceEvent @event) => @event switch
     {
-        EngineEvent.InstanceStarted e => instance.Status is InstanceStatus.Started
-            ? instance with
+        EngineEvent.InstanceStarted e => WaitOver(instance).Status is InstanceStatus.Started
+            ? WaitOver(instance) with
             {
                 Pid = e.Pid,
                 StartedAt = e.At,
                 Status = InstanceStatus.Running,
                 ConsecutiveFailures = spec.MinUptime <= TimeSpan.Zero ? 0 : instance.ConsecutiveFailures,
             }
-            : instance with { Pid = e.Pid, StartedAt = e.At },
+            : WaitOver(instance) with { Pid = e.Pid, StartedAt = e.At },
         EngineEvent.InstanceStable => instance with { ConsecutiveFailures = 0 },
+        EngineEvent.ProbeSkipped e => instance with { ProbesInFlight = instance.ProbesInFlight & ~Flag(e.Kind) },
         EngineEvent.StopRequested e => Stopping(instance, e),
         EngineEvent.InstanceWaiting e => Held(spec, instance, InstanceStatus.Waiting, e.Try, e.WaitingFor, e.FreshStreak, reason: null),
         EngineEvent.InstanceBlocked e => Held(spec, instance, InstanceStatus.Blocked, e.Try, e.WaitingFor, e.FreshStreak, e.Reason),
@@ -119,6 +122,7 @@ public static partial class Decider
     private static EngineState Resumed(EngineState state, DateTimeOffset at) => state with
     {
         ShuttingDown = false,
+        ResourceShortage = null,
         PendingReplies = [],
         Programs = [.. state.Programs.Select(p => p with
         {
@@ -137,6 +141,7 @@ public static partial class Decider
                 Ready = InitialReady(p.Spec),
                 ProbesInFlight = ProbeKinds.None,
                 FailingBecause = null,
+                ResourceWaits = 0,
                 RestoredAt = at,
             })],
         })],
@@ -235,6 +240,7 @@ public static partial class Decider
             ExitedAt = e.At,
             LastExitCode = e.ExitCode,
             LastError = e.Error,
+            ResourceWaits = 0, // it ran, or failed for a reason of its own: no longer a wait for krust-pm's resources
             ConsecutiveFailures = e.Failures,
             Ready = InitialReady(program.Spec),
             ProbesInFlight = ProbeKinds.None,
@@ -256,6 +262,34 @@ public static partial class Decider
             _ => ended,
         };
         return SetProgram(state, at.Program, program with { Instances = program.Instances.SetItem(at.Index, ended) });
+    }
+
+    /// <summary>The error was krust-pm's own shortage, over once a try has started.</summary>
+    private static InstanceState WaitOver(InstanceState instance) =>
+        instance.ResourceWaits > 0 ? instance with { ResourceWaits = 0, LastError = null } : instance;
+
+    /// <summary>
+    /// A launch krust-pm gave up for lack of its own resources: nothing ran, the instance waits to make the same try
+    /// again (a rolling restart on it waits for that try too).
+    /// </summary>
+    private static EngineState Deferred(EngineState state, EngineEvent.InstanceStartDeferred e)
+    {
+        var deferred = WithInstance(state, e, (spec, instance) => instance with
+        {
+            RunId = null,
+            Pid = null,
+            LastError = e.Reason,
+            Ready = InitialReady(spec),
+            ProbesInFlight = ProbeKinds.None,
+            FailingBecause = null,
+            RestartRequested = false,
+            StopRequested = false,
+            Status = InstanceStatus.Backoff,
+            NextTryAt = e.NextTryAt,
+            ResourceWaits = instance.ResourceWaits + 1,
+            ConsecutiveFailures = instance.RestartRequested ? 0 : instance.ConsecutiveFailures,
+        });
+        return WithProgram(deferred, e.Program, p => p.Rolling is { } rolling && rolling.Run == e.RunId ? p with { Rolling = rolling with { Run = null } } : p);
     }
 
     /// <summary>A removed instance leaves its program; a live one is kept apart (retiring) until its run has ended.</summary>

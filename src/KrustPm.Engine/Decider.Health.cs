@@ -31,7 +31,12 @@ public static partial class Decider
 
         var outcome = m.Outcome;
         var next = Later(m.At, probe.Period);
-        if (m.Kind is ProbeKind.Readiness)
+        if (outcome.Skipped)
+        {
+            // krust-pm could not run it (short of descriptors): no news about the program, only the next probe.
+            t.Emit(new EngineEvent.ProbeSkipped(name, instance.Id, m.RunId, m.Kind, next, m.At));
+        }
+        else if (m.Kind is ProbeKind.Readiness)
         {
             var failures = outcome.Passed ? 0 : instance.ReadinessFailures + 1;
             var ready = outcome.Passed || (failures < probe.FailureThreshold && instance.Ready is true);

@@ -53,6 +53,13 @@ public static partial class Decider
         }
 
         var name = $"{program.Name}.{instance.Id}";
+        if (instance is { Status: InstanceStatus.Backoff, ResourceWaits: > 0 })
+        {
+            // krust-pm's own shortage deferred the new try: the roll waits with it, as moving on would stop the next
+            // running instance only for its new try to wait too (see StartDeferred).
+            return false;
+        }
+
         if (rolling.Run is null)
         {
             if (instance.RestartRequested || instance.Status is InstanceStatus.Waiting)

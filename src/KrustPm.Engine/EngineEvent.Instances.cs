@@ -125,6 +125,21 @@ public abstract partial record EngineEvent
     /// <param name="At">When.</param>
     public sealed record Signalled(string Program, long Instance, long RunId, int Signal, DateTimeOffset At) : RunEvent;
 
+    /// <summary>
+    /// A run was not started because krust-pm itself was short of a resource to start it (file descriptors,
+    /// processes, memory): not the program's failure. The instance waits in <see cref="InstanceStatus.Backoff"/> to
+    /// make the same try again at <paramref name="NextTryAt"/>; no failure is counted.
+    /// </summary>
+    /// <param name="Program">The program.</param>
+    /// <param name="Instance">The instance.</param>
+    /// <param name="RunId">The run that was not started.</param>
+    /// <param name="Try">The try it will make again.</param>
+    /// <param name="Reason">What krust-pm is short of.</param>
+    /// <param name="NextTryAt">When it tries again.</param>
+    /// <param name="At">When.</param>
+    public sealed record InstanceStartDeferred(
+        string Program, long Instance, long RunId, int Try, string Reason, DateTimeOffset NextTryAt, DateTimeOffset At) : RunEvent;
+
     /// <summary>An instance waits for its program's dependencies before its next try.</summary>
     /// <param name="Program">The program.</param>
     /// <param name="Instance">The instance.</param>
@@ -170,6 +185,15 @@ public abstract partial record EngineEvent
     /// <param name="Kind">Which probe.</param>
     /// <param name="At">When.</param>
     public sealed record ProbeStarted(string Program, long Instance, long RunId, ProbeKind Kind, DateTimeOffset At) : RunEvent;
+
+    /// <summary>krust-pm could not run a probe (it is short of descriptors): no news about the program; the next one is due.</summary>
+    /// <param name="Program">The program.</param>
+    /// <param name="Instance">The instance.</param>
+    /// <param name="RunId">The run.</param>
+    /// <param name="Kind">Which probe.</param>
+    /// <param name="NextAt">When the next one is due.</param>
+    /// <param name="At">When.</param>
+    public sealed record ProbeSkipped(string Program, long Instance, long RunId, ProbeKind Kind, DateTimeOffset NextAt, DateTimeOffset At) : RunEvent;
 
     /// <summary>A probe of a run finished.</summary>
     /// <param name="Program">The program.</param>

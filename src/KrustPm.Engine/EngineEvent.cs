@@ -21,6 +21,7 @@ namespace KrustPm.Engine;
 [JsonDerivedType(typeof(EngineEvent.ProgramRetiring), "ProgramRetiring")]
 [JsonDerivedType(typeof(EngineEvent.ProgramsOrdered), "ProgramsOrdered")]
 [JsonDerivedType(typeof(EngineEvent.ShutdownBegan), "ShutdownBegan")]
+[JsonDerivedType(typeof(EngineEvent.ResourceShortageChanged), "ResourceShortageChanged")]
 [JsonDerivedType(typeof(EngineEvent.RollingRestartBegan), "RollingRestartBegan")]
 [JsonDerivedType(typeof(EngineEvent.RollingRestartMoved), "RollingRestartMoved")]
 [JsonDerivedType(typeof(EngineEvent.RollingRestartAwaiting), "RollingRestartAwaiting")]
@@ -33,6 +34,8 @@ namespace KrustPm.Engine;
 [JsonDerivedType(typeof(EngineEvent.InstanceStarted), "InstanceStarted")]
 [JsonDerivedType(typeof(EngineEvent.InstanceStable), "InstanceStable")]
 [JsonDerivedType(typeof(EngineEvent.InstanceExited), "InstanceExited")]
+[JsonDerivedType(typeof(EngineEvent.InstanceStartDeferred), "InstanceStartDeferred")]
+[JsonDerivedType(typeof(EngineEvent.ProbeSkipped), "ProbeSkipped")]
 [JsonDerivedType(typeof(EngineEvent.StopRequested), "StopRequested")]
 [JsonDerivedType(typeof(EngineEvent.Killed), "Killed")]
 [JsonDerivedType(typeof(EngineEvent.Signalled), "Signalled")]
@@ -115,6 +118,14 @@ public abstract partial record EngineEvent
     /// <summary>krust-pm is stopping: every instance is stopped, and nothing starts again.</summary>
     /// <param name="At">When.</param>
     public sealed record ShutdownBegan(DateTimeOffset At) : EngineEvent;
+
+    /// <summary>
+    /// krust-pm's own shortage of a resource to start processes began, changed (another reason, more or fewer
+    /// instances waiting) or ended; instances that no longer wait have their count of waits cleared.
+    /// </summary>
+    /// <param name="Shortage">The shortage now, or <see langword="null"/> once it is over.</param>
+    /// <param name="At">When.</param>
+    public sealed record ResourceShortageChanged(ResourceShortage? Shortage, DateTimeOffset At) : EngineEvent;
 
     /// <summary>A rolling restart of a program began: one instance at a time, in the listed order.</summary>
     /// <param name="Program">The program.</param>

@@ -28,6 +28,12 @@ public sealed record EngineState(ImmutableArray<ProgramState> Programs)
     /// <summary>Whether the engine is shutting down (every instance is being stopped, nothing starts again).</summary>
     public bool ShuttingDown { get; init; }
 
+    /// <summary>
+    /// Set while krust-pm itself is short of a resource it needs to start processes (file descriptors, processes,
+    /// memory): what it lacks, since when, and how many instances wait for it. <see langword="null"/> otherwise.
+    /// </summary>
+    public ResourceShortage? ResourceShortage { get; init; }
+
     /// <summary>Requests whose answer waits for processes to exit (a scale-down, the shutdown).</summary>
     [JsonInclude]
     internal ImmutableArray<PendingReply> PendingReplies { get; init; } = [];

@@ -33,6 +33,15 @@ public interface IProcessEvents
     /// <param name="reason">Why, for the user.</param>
     void StartFailed(long runId, string reason);
 
+    /// <summary>
+    /// The run was not started because krust-pm itself lacks a resource to start it now: it is out of file
+    /// descriptors, processes or memory (EMFILE, ENFILE, EAGAIN, ENOMEM). Not the program's failure: the engine
+    /// tries again later and counts no failure. Use <see cref="StartFailed"/> for anything that is the program's.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="reason">What krust-pm is short of, for the user.</param>
+    void StartDeferred(long runId, string reason);
+
     /// <summary>The run's process exited (reported after <see cref="Started"/>).</summary>
     /// <param name="runId">The run.</param>
     /// <param name="exitCode">Its exit code; 128 + N when killed by signal N.</param>

@@ -32,6 +32,15 @@ public sealed record InstanceState(long Id, int CurrentTry, InstanceStatus Statu
     /// </summary>
     public int ConsecutiveFailures { get; init; }
 
+    /// <summary>
+    /// How many times in a row krust-pm could not start this instance's current try because krust-pm itself was short
+    /// of a resource (<see cref="Message.StartDeferred"/>); 0 once a try starts. While it is above 0 the instance
+    /// waits for resources: in <see cref="InstanceStatus.Backoff"/> until <see cref="NextTryAt"/> (then
+    /// <see cref="InstanceStatus.Started"/> while that try is launched), with <see cref="LastError"/> saying what
+    /// krust-pm lacks. These waits are not failures: <see cref="ConsecutiveFailures"/> and the try do not change.
+    /// </summary>
+    public int ResourceWaits { get; init; }
+
     /// <summary>When the next try is due, while the instance waits between tries.</summary>
     public DateTimeOffset? NextTryAt { get; init; }
 

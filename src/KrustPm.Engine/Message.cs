@@ -127,6 +127,20 @@ public abstract record Message
         public double Jitter { get; init; } = 0.5;
     }
 
+    /// <summary>
+    /// Event: a run was not started because krust-pm itself lacks a resource to start it now (file descriptors,
+    /// processes, memory). Not the program's failure: the instance waits in <see cref="InstanceStatus.Backoff"/>
+    /// (<see cref="InstanceState.ResourceWaits"/>) and makes the same try again later, without counting a failure.
+    /// </summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="Reason">What krust-pm is short of, for the user.</param>
+    /// <param name="At">When the launch was given up.</param>
+    public sealed record StartDeferred(long RunId, string Reason, DateTimeOffset At) : Message
+    {
+        /// <summary>A random number in [0, 1) that spreads the next try's delay; 0.5 gives the nominal delay.</summary>
+        public double Jitter { get; init; } = 0.5;
+    }
+
     /// <summary>Event: the process of a run exited.</summary>
     /// <param name="RunId">The run.</param>
     /// <param name="ExitCode">Its exit code; 128 + N when killed by signal N.</param>

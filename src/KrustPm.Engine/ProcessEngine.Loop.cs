@@ -221,6 +221,9 @@ public sealed partial class ProcessEngine
         public void StartFailed(long runId, string reason) =>
             engine.Post(new Message.StartFailed(runId, reason, engine._time.GetUtcNow()) { Jitter = engine.NextJitter() });
 
+        public void StartDeferred(long runId, string reason) =>
+            engine.Post(new Message.StartDeferred(runId, reason, engine._time.GetUtcNow()) { Jitter = engine.NextJitter() });
+
         public void Exited(long runId, int exitCode) =>
             engine.Post(new Message.Exited(runId, exitCode, engine._time.GetUtcNow()) { Jitter = engine.NextJitter() });
 

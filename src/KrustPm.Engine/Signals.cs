@@ -69,6 +69,16 @@ public static class Signals
         return signal.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// How a process ended, from its exit code as the launcher reports it (128 + N when killed by signal N, as .NET
+    /// reports it): <c>exited with code 3</c> or <c>killed by signal 9 (SIGKILL)</c>.
+    /// </summary>
+    /// <param name="exitCode">The exit code.</param>
+    /// <returns>The description.</returns>
+    public static string DescribeExit(int exitCode) => exitCode is > 128 and < 160
+        ? $"killed by signal {exitCode - 128} (SIG{NameOf(exitCode - 128)})"
+        : $"exited with code {exitCode}";
+
     /// <summary>The names accepted by <see cref="TryParse"/>, for error messages.</summary>
     public static IEnumerable<string> Names => Known.Select(k => k.Name);
 }

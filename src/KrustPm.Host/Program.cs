@@ -3,6 +3,7 @@ using KrustPm.Host.Hosting;
 
 using var startup = StartupStop.Catch(); // first of all: a stop while krust-pm starts is a clean stop
 ChildSignals.RestoreDefault();
+DescriptorLimit.RaiseSoftToHard();
 return await KrustPmCommandLine.InvokeAsync(args, startup);
 
 /// <summary>The krust-pm executable; public so tests can host it with <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>

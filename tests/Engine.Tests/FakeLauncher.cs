@@ -131,6 +131,9 @@ internal sealed class FakeLauncher : IProcessLauncher
     /// <summary>Reports that the run's process exists.</summary>
     public void Start(long runId, int pid) => EventsOf(runId, remove: false).Started(runId, pid);
 
+    /// <summary>Reports that the run was not started: krust-pm lacked a resource of its own.</summary>
+    public void Defer(long runId, string reason) => EventsOf(runId, remove: true).StartDeferred(runId, reason);
+
     /// <summary>Reports that the run's process exited.</summary>
     public void Exit(long runId, int exitCode) => EventsOf(runId, remove: true).Exited(runId, exitCode);
 

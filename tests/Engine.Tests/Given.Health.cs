@@ -30,6 +30,10 @@ internal static partial class Given
     public static Message.ProbeResult Failed(long run, ProbeKind kind, int at, string detail = "exit code 1") =>
         new(run, kind, new ProbeOutcome(false, detail, At(at)), At(at));
 
+    /// <summary>A probe krust-pm could not run (short of descriptors).</summary>
+    public static Message.ProbeResult Skipped(long run, ProbeKind kind, int at) =>
+        new(run, kind, new ProbeOutcome(false, "not run: krust-pm is short of file descriptors", At(at)) { Skipped = true }, At(at));
+
     public static Message.ReadyLineSeen ReadyLine(long run, string line, int at) => new(run, line, At(at));
 
     /// <summary>The timer effect for a run's next probe of a kind.</summary>

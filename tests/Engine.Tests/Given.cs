@@ -50,6 +50,10 @@ internal static partial class Given
     public static Message.StartFailed StartFailed(long run, string reason, int at, double jitter = 0.5) =>
         new(run, reason, At(at)) { Jitter = jitter };
 
+    /// <summary>A launch krust-pm gave up for lack of its own resources; the default jitter gives the nominal wait.</summary>
+    public static Message.StartDeferred StartDeferred(long run, int at, string reason = "krust-pm is out of file descriptors", double jitter = 0.5) =>
+        new(run, reason, At(at)) { Jitter = jitter };
+
     public static Message.Scale Scale(string program, int to, long request, int at) => new(program, to, request, At(at));
 
     public static Message.Shutdown Shutdown(long request, int at) => new(request, At(at));

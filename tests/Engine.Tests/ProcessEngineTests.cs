@@ -87,6 +87,35 @@ public sealed class ProcessEngineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_start_deferred_for_krust_pms_resources_is_tried_again_when_the_clock_reaches_its_wait()
+    {
+        var web = Spec("web", maxRetries: 1);
+        await _engine.LoadAsync([web], Token);
+        _launcher.Defer(1, "krust-pm is out of file descriptors");
+        var waiting = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].Status is InstanceStatus.Backoff, Token);
+        await Barrier(); // its timer is armed before the clock moves
+
+        // About a second (the engine's jitter moves it), whatever the program's own restart delay.
+        var due = waiting.Find("web")!.Instances[0].NextTryAt!.Value;
+        Assert.InRange(due - Epoch, TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1_200));
+        Assert.Equal(new ResourceShortage("krust-pm is out of file descriptors", Epoch, 1), waiting.ResourceShortage);
+
+        _time.Advance(due - Epoch - TimeSpan.FromTicks(1));
+        await Barrier();
+        Assert.Single(_launcher.Launches);
+
+        _time.Advance(TimeSpan.FromTicks(1));
+        await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].RunId == 2, Token);
+        await Barrier(); // the launch has reached the launcher
+        Assert.Equal((2L, 0L, 1), _launcher.Launches.Select(r => (r.RunId, r.InstanceId, r.Try)).Last()); // the same try
+
+        _launcher.Start(2, 102);
+        var running = await _engine.WaitForAsync(s => s.Find("web")!.Instances[0].Status is InstanceStatus.Running, Token);
+        Assert.Null(running.ResourceShortage);
+        Assert.Equal(0, running.Find("web")!.Instances[0].ConsecutiveFailures);
+    }
+
+    [Fact]
     public async Task UptimeReached_ends_the_failure_streak_once_the_clock_has_advanced_MinUptime()
     {
         var web = Spec("web", restartDelayMs: 100, minUptimeMs: 2_000);

@@ -209,6 +209,25 @@ public class ReducerProbeTests
     }
 
     [Fact]
+    public void A_probe_krust_pm_could_not_run_neither_passes_nor_fails_and_the_next_one_is_due_a_period_later()
+    {
+        var web = Spec("web") with { Liveness = Probe(failureThreshold: 2), Readiness = Probe() };
+        var given = Scenario.Given(
+            Load(web), Started(1, at: 10), ProbeDue(1, ProbeKind.Readiness, at: 10), Passed(1, ProbeKind.Readiness, at: 20),
+            ProbeDue(1, ProbeKind.Liveness, at: 10), Failed(1, ProbeKind.Liveness, at: 20), ProbeDue(1, ProbeKind.Liveness, at: 1_020),
+            ProbeDue(1, ProbeKind.Readiness, at: 1_020));
+
+        var then = given.When(Skipped(1, ProbeKind.Liveness, at: 1_030), Skipped(1, ProbeKind.Readiness, at: 1_030));
+
+        Assert.Equal<Effect>([ScheduleProbe(1, ProbeKind.Readiness, 2_030)], then.Effects);
+        var instance = then.Instance(0);
+        Assert.Equal(
+            (InstanceStatus.Running, 1, "exit code 1", true, "exit code 0", ProbeKinds.None),
+            (instance.Status, instance.LivenessFailures, instance.LastLiveness?.Detail, instance.Ready, instance.LastReadiness?.Detail, instance.ProbesInFlight));
+        Assert.Contains(ScheduleProbe(1, ProbeKind.Liveness, 2_030), given.When(Skipped(1, ProbeKind.Liveness, at: 1_030)).Effects);
+    }
+
+    [Fact]
     public void A_failing_liveness_probe_restarts_the_instance_as_a_failure_until_RetriesExceeded()
     {
         // MinUptime longer than it takes to fail the probe: the runs are not stable, so their failures add up.

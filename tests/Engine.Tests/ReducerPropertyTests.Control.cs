@@ -233,7 +233,7 @@ public partial class ReducerPropertyTests
                 Check(was is null || was.RequestId == rolling.RequestId, $"{program.Name}: rolling restart {rolling.RequestId} replaced {was?.RequestId} before it was answered");
                 Check(
                     rolling.Run is null
-                        ? current is { Status: InstanceStatus.Stopping, RestartRequested: true } or { Status: InstanceStatus.Waiting }
+                        ? current is { Status: InstanceStatus.Stopping, RestartRequested: true } or { Status: InstanceStatus.Waiting } or { Status: InstanceStatus.Backoff, ResourceWaits: > 0 }
                         : current is { Status: InstanceStatus.Started or InstanceStatus.Running, FailingBecause: null } && current.RunId == rolling.Run,
                     $"{program.Name}: the rolling restart's current #{rolling.Current} (run {rolling.Run}) is {current?.Status.ToString() ?? "gone"}, run {current?.RunId}");
                 Check(!remaining.Contains(rolling.Current) && remaining.Distinct().Count() == remaining.Count && !rolling.Restarted.Intersect(remaining.Append(rolling.Current)).Any()

@@ -34,6 +34,7 @@ public partial class ReducerPropertyTests
 
             CheckControlOutcome(before, message);
             CheckGates();
+            CheckShortage(before, message);
             CountHealth(before, message);
 
             // Timers that do not apply (stale, or nothing to do) change nothing at all.
@@ -65,6 +66,17 @@ public partial class ReducerPropertyTests
             }
         }
 
+        /// <summary>The shortage is set exactly while instances wait for resources, counts them, and keeps its start.</summary>
+        private void CheckShortage(EngineState before, Message message)
+        {
+            var waiting = _state.Programs.Sum(p => p.Instances.Count(i => i.ResourceWaits > 0));
+            var shortage = _state.ResourceShortage;
+            Check((shortage is null) == (waiting == 0) && (shortage is null || shortage.Instances == waiting), $"shortage {shortage} with {waiting} instances waiting for resources");
+            Check(shortage is null || before.ResourceShortage is null || shortage.Since == before.ResourceShortage.Since, $"shortage {shortage} moved its start from {before.ResourceShortage?.Since}");
+            Check(shortage is null || before.ResourceShortage is not null || message is Message.StartDeferred, $"shortage {shortage} began on {StateView.Describe(message)}");
+            coverage.ResourceWaits += message is Message.StartDeferred && shortage is not null ? 1 : 0;
+        }
+
         /// <summary>What must hold of an instance in any state.</summary>
         private void CheckInstance(ProgramState program, InstanceState instance)
         {
@@ -80,11 +92,14 @@ public partial class ReducerPropertyTests
             Check(status is not InstanceStatus.Stopping || (instance.IsLive && instance.StopRequested), $"{name}: Stopping but not live or not asked to stop");
             Check(status is not (InstanceStatus.Done or InstanceStatus.RetriesExceeded or InstanceStatus.Failed or InstanceStatus.Stopped) || (!instance.IsLive && instance.NextTryAt is null), $"{name}: {status} but still live or waiting for a try");
 
-            // Backoff <=> not live and a next try set; only when there is a delay to wait, and never after shutdown.
+            // Backoff <=> not live and a next try set; only when there is a delay to wait (or krust-pm's resources to
+            // wait for), and never after shutdown.
+            var waitsForResources = instance.ResourceWaits > 0;
             Check((status is InstanceStatus.Backoff) == (!instance.IsLive && instance.NextTryAt is not null), $"{name}: {status}, live {instance.IsLive}, NextTryAt {instance.NextTryAt}");
             Check(instance.NextTryAt is null || status is InstanceStatus.Backoff, $"{name}: NextTryAt set while {status}");
-            Check(status is not InstanceStatus.Backoff || (!_shutdown && spec.Restart is not RestartPolicy.Never && spec.RestartDelay > TimeSpan.Zero), $"{name}: Backoff with {spec.Restart}, RestartDelay {spec.RestartDelay}, shutdown {_shutdown}");
-            Check(instance.NextTryAt is not { } next || (instance.ExitedAt is { } exited && next > exited && next - exited <= Max(spec.RestartDelay, spec.RestartDelayMax)), $"{name}: next try at {instance.NextTryAt}, last exit at {instance.ExitedAt}");
+            Check(status is not InstanceStatus.Backoff || (!_shutdown && (waitsForResources || (spec.Restart is not RestartPolicy.Never && spec.RestartDelay > TimeSpan.Zero))), $"{name}: Backoff with {spec.Restart}, RestartDelay {spec.RestartDelay}, shutdown {_shutdown}");
+            Check(waitsForResources || instance.NextTryAt is not { } next || (instance.ExitedAt is { } exited && next > exited && next - exited <= Max(spec.RestartDelay, spec.RestartDelayMax)), $"{name}: next try at {instance.NextTryAt}, last exit at {instance.ExitedAt}");
+            Check(!waitsForResources || status is InstanceStatus.Backoff or InstanceStatus.Started, $"{name}: {instance.ResourceWaits} waits for resources while {status}");
 
             CheckControlInstance(program, instance);
             CheckHealthInstance(program, instance);
@@ -102,9 +117,22 @@ public partial class ReducerPropertyTests
                 Message.Started m => m.RunId == run,
                 Message.Exited m => m.RunId == run,
                 Message.StartFailed m => m.RunId == run,
+                Message.StartDeferred m => m.RunId == run,
                 Message.UptimeReached m => m.RunId == run,
                 _ => false,
             };
+            if (ownRun && message is Message.StartDeferred)
+            {
+                // Not a try that ran or failed: the same try waits for krust-pm's resources (or is stopped).
+                var stoppedNow = (previous.StopRequested && !previous.RestartRequested) || before.ShuttingDown;
+                var streak = previous.RestartRequested && !stoppedNow ? 0 : previous.ConsecutiveFailures; // a restart resets it
+                Check(instance.ConsecutiveFailures == streak && instance.CurrentTry == previous.CurrentTry, $"{name}: a deferred start changed the streak or the try ({previous.ConsecutiveFailures}/{previous.CurrentTry} -> {instance.ConsecutiveFailures}/{instance.CurrentTry})");
+                Check(stoppedNow
+                    ? instance is { Status: InstanceStatus.Stopped, ResourceWaits: 0 }
+                    : instance.Status is InstanceStatus.Backoff && instance.ResourceWaits == previous.ResourceWaits + 1 && instance.NextTryAt > message.At, $"{name}: {instance.Status} with {instance.ResourceWaits} waits after {StateView.Describe(message)}");
+                return;
+            }
+
             var ended = ownRun && message is Message.Exited or Message.StartFailed;
             var stable = previous is { Pid: not null, StartedAt: { } startedAt } && message.At - startedAt >= spec.MinUptime;
             var exitCode = (message as Message.Exited)?.ExitCode;
@@ -196,7 +224,7 @@ public partial class ReducerPropertyTests
             {
                 case Message.RetryDue t:
                     var waiting = _state.Find(t.Program)?.Instances.FirstOrDefault(i => i.Id == t.InstanceId);
-                    Check(message is Message.Exited or Message.StartFailed, $"RetryDue scheduled on {message.GetType().Name}");
+                    Check(message is Message.Exited or Message.StartFailed or Message.StartDeferred, $"RetryDue scheduled on {message.GetType().Name}");
                     Check(waiting is { Status: InstanceStatus.Backoff } && waiting.CurrentTry == t.Try && waiting.NextTryAt == t.At, $"RetryDue {t.Program}#{t.InstanceId} try {t.Try} does not match the instance's backoff");
                     break;
                 case Message.UptimeReached t:

@@ -47,6 +47,15 @@ public partial class ReducerPropertyTests
             for (var round = 0; round == 0 || !_state.PendingReplies.IsEmpty || _state.Programs.Any(p => p.Rolling is not null); round++)
             {
                 Check(round < 100, $"requests still waiting after {round} rounds of every run exiting");
+
+                // An instance waiting for krust-pm's resources gets them back: its timer falls due (a rolling restart
+                // stays on it until then).
+                foreach (var (name, waiting) in _state.Programs.SelectMany(p => p.Instances.Where(i => i is { Status: InstanceStatus.Backoff, ResourceWaits: > 0 }).Select(i => (p.Name, i))).ToList())
+                {
+                    _now = waiting.NextTryAt!.Value > _now ? waiting.NextTryAt.Value : _now;
+                    Apply(new Message.RetryDue(name, waiting.Id, waiting.CurrentTry, _now));
+                }
+
                 foreach (var run in LiveRuns().ToList())
                 {
                     Apply(new Message.Exited(run, 0, _now));
@@ -106,6 +115,8 @@ public partial class ReducerPropertyTests
                 return (roll % 8) switch
                 {
                     0 or 1 or 2 => new Message.Started(run, 1000 + (int)run, _now),
+                    3 when RunOwner(_state, run) is { Instance.Pid: null } && _random.Bool(0.3f) =>
+                        new Message.StartDeferred(run, $"krust-pm is short of resources for run {run}", _now) { Jitter = jitter },
                     3 => new Message.StartFailed(run, $"cannot start run {run}", _now) { Jitter = jitter },
                     _ => new Message.Exited(run, _random.ArrayElement(ExitCodes), _now) { Jitter = jitter },
                 };
@@ -219,7 +230,7 @@ public partial class ReducerPropertyTests
         private void CheckEffects(EngineState before, Message message, ImmutableArray<Effect> effects)
         {
             var nextRun = before.NextRunId;
-            var endedRun = message switch { Message.Exited e => e.RunId, Message.StartFailed f => f.RunId, _ => (long?)null };
+            var endedRun = message switch { Message.Exited e => e.RunId, Message.StartFailed f => f.RunId, Message.StartDeferred d => d.RunId, _ => (long?)null };
             var ended = endedRun is { } r0 ? RunOwner(before, r0) : null;
             foreach (var effect in effects)
             {
@@ -231,7 +242,7 @@ public partial class ReducerPropertyTests
                         Check(r.RunId == nextRun++, $"launch of run {r.RunId} does not use the next fresh run id");
                         Check(!_removed[r.Program.Name].Contains(r.InstanceId), $"launch of {r.Program.Name}#{r.InstanceId}, which was scaled away");
                         Check(_state.Find(r.Program.Name)!.Instances.Any(i => i.Id == r.InstanceId && i.RunId == r.RunId && i.CurrentTry == r.Try), $"launch of run {r.RunId} (try {r.Try}) not recorded on its instance");
-                        Check(message is Message.Load or Message.Scale or Message.RetryDue or Message.Exited or Message.StartFailed or Message.Started or Message.UptimeReached or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance or Message.ProbeResult or Message.ReadyLineSeen, $"launch of run {r.RunId} on {message.GetType().Name}");
+                        Check(message is Message.Load or Message.Scale or Message.RetryDue or Message.Exited or Message.StartFailed or Message.StartDeferred or Message.Started or Message.UptimeReached or Message.StartInstances or Message.RestartInstances or Message.RemoveInstance or Message.ProbeResult or Message.ReadyLineSeen, $"launch of run {r.RunId} on {message.GetType().Name}");
                         var waited = Previous(before, r.Program.Name, r.InstanceId)?.Status is InstanceStatus.Waiting or InstanceStatus.Blocked;
                         var rollingTurn = CheckControlLaunch(before, message, r);
 
@@ -240,6 +251,7 @@ public partial class ReducerPropertyTests
                         var restarted = ended is { Instance.RestartRequested: true };
                         coverage.RestartRelaunches += restarted ? 1 : 0;
                         Check(endedRun is null || rollingTurn || waited || (ended?.Instance.Id == r.InstanceId && ended?.Program.Name == r.Program.Name && (r.Program.RestartDelay == TimeSpan.Zero || restarted)), $"launch of run {r.RunId} in the same reduction as the end of run {endedRun}, with RestartDelay {r.Program.RestartDelay.TotalMilliseconds}ms");
+                        Check(message is not Message.StartDeferred || rollingTurn || waited, $"launch of run {r.RunId} on {StateView.Describe(message)}: a try krust-pm could not make waits");
                         Check(message is not Message.RetryDue d || (d.Program == r.Program.Name && d.InstanceId == r.InstanceId && d.Try == r.Try), $"RetryDue launched run {r.RunId} for {r.Program.Name}#{r.InstanceId} try {r.Try}");
                         _launched.Add(r.RunId);
                         break;
@@ -259,7 +271,7 @@ public partial class ReducerPropertyTests
                         Check(expected is null ? !r.Result.Accepted : AllowedRollingAnswer(r.RequestId, r.Result, expected), $"reply to request {r.RequestId} is {StateView.Describe(r.Result)}, the model expected {expected?.ToString() ?? "a rejection"}");
                         CheckControlReply(message, r);
                         coverage.Rejections += r.Result.Accepted ? 0 : 1;
-                        coverage.DelayedReplies += message is Message.Exited or Message.StartFailed ? 1 : 0;
+                        coverage.DelayedReplies += message is Message.Exited or Message.StartFailed or Message.StartDeferred ? 1 : 0;
                         break;
                 }
             }

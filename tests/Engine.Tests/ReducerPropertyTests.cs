@@ -59,6 +59,7 @@ public partial class ReducerPropertyTests
         Assert.True(coverage.RestartsWith > 30, $"dependents restarted with their dependency: {coverage.RestartsWith}\n{coverage}");
         Assert.True(coverage.JournalRecords > 100_000, $"journal records folded: {coverage.JournalRecords}\n{coverage}");
         Assert.True(coverage.HeldAtShutdown > 50, $"runs held back at shutdown by their dependents: {coverage.HeldAtShutdown}\n{coverage}");
+        Assert.True(coverage.ResourceWaits > 100, $"starts deferred for krust-pm's resources: {coverage.ResourceWaits}\n{coverage}");
     }
 
     private sealed class Coverage
@@ -131,6 +132,8 @@ public partial class ReducerPropertyTests
 
         public int HeldAtShutdown { get; set; }
 
+        public int ResourceWaits { get; set; }
+
         public override string ToString() =>
             $"RetriesExceeded {RetriesExceeded}, DelayedReplies {DelayedReplies}, StaleTimers {StaleTimers}, Kills {Kills}, "
             + $"Shutdowns {Shutdowns}, Rejections {Rejections}, Backoffs {Backoffs}, CappedDelays {CappedDelays}, "
@@ -141,7 +144,7 @@ public partial class ReducerPropertyTests
             + $"ControlRejections {ControlRejections}, SignalsSent {SignalsSent}, Waits {Waits}, Blocks {Blocks}, "
             + $"Unblocks {Unblocks}, PassLaunches {PassLaunches}, ProbesRun {ProbesRun}, ReadyTransitions {ReadyTransitions}, "
             + $"LivenessStops {LivenessStops}, LivenessFailures {LivenessFailures}, RestartsWith {RestartsWith}, "
-            + $"HeldAtShutdown {HeldAtShutdown}";
+            + $"HeldAtShutdown {HeldAtShutdown}, ResourceWaits {ResourceWaits}";
     }
 
     /// <summary>Builds a failure message only when the check fails (as Debug.Assert does): the checks run millions of times.</summary>

@@ -127,6 +127,7 @@ internal static partial class StateView
         Message.Shutdown m => $"{Ms(m.At)} Shutdown #{m.RequestId}",
         Message.Started m => $"{Ms(m.At)} Started run {m.RunId} pid {m.Pid}",
         Message.StartFailed m => $"{Ms(m.At)} StartFailed run {m.RunId}: {m.Reason}{Jitter(m.Jitter)}",
+        Message.StartDeferred m => $"{Ms(m.At)} StartDeferred run {m.RunId}: {m.Reason}{Jitter(m.Jitter)}",
         Message.Exited m => $"{Ms(m.At)} Exited run {m.RunId} code {m.ExitCode}{Jitter(m.Jitter)}",
         Message.RetryDue m => $"{Ms(m.At)} RetryDue {m.Program}#{m.InstanceId} try {m.Try}",
         Message.UptimeReached m => $"{Ms(m.At)} UptimeReached run {m.RunId}",

@@ -1,3 +1,5 @@
+using KrustPm.Engine.Linux;
+
 namespace KrustPm.Engine.Health;
 
 /// <summary>
@@ -16,13 +18,27 @@ public sealed class ProbeRunner : IProbeRunner
     private static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(1);
 
     private readonly TimeProvider _time;
+    private readonly LinuxProcessLauncherOptions _options;
+
+    /// <summary>Creates a runner whose exec probes start as <see cref="LinuxProcessLauncherOptions.Default"/> says.</summary>
+    /// <param name="time">The clock that stamps outcomes. Timeouts are real time: the probes are real I/O.</param>
+    public ProbeRunner(TimeProvider time)
+        : this(time, LinuxProcessLauncherOptions.Default)
+    {
+    }
 
     /// <summary>Creates a runner.</summary>
     /// <param name="time">The clock that stamps outcomes. Timeouts are real time: the probes are real I/O.</param>
-    public ProbeRunner(TimeProvider time)
+    /// <param name="options">
+    /// How exec probes are started: the same options as the programs' launcher, so that they keep the same
+    /// variables (<see cref="LinuxProcessLauncherOptions.WithheldEnvironment"/>) from what they inherit.
+    /// </param>
+    public ProbeRunner(TimeProvider time, LinuxProcessLauncherOptions options)
     {
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
         _time = time;
+        _options = options;
     }
 
     /// <inheritdoc />
@@ -48,7 +64,12 @@ public sealed class ProbeRunner : IProbeRunner
         ProbeVerdict verdict;
         try
         {
-            var work = Start(request, timeout);
+            // An exec probe takes pipes and a pid file descriptor, an HTTP or TCP one a socket: never from krust-pm's
+            // reserve. One that cannot run says nothing about the program (it is skipped, not failed).
+            var needed = probe.Exec.IsDefaultOrEmpty ? 2 : DescriptorBudget.PerProbe;
+            var work = DescriptorBudget.HasRoom(needed, out var shortage)
+                ? Start(request, timeout)
+                : Task.FromResult(ProbeVerdict.Skip($"not run: {shortage}"));
             if (await WithinAsync(work, timeout + Margin).ConfigureAwait(false))
             {
                 verdict = await work.ConfigureAwait(false);
@@ -65,22 +86,24 @@ public sealed class ProbeRunner : IProbeRunner
             verdict = ProbeVerdict.Fail($"probe error: {error.Message}");
         }
 
-        report(request, new ProbeOutcome(verdict.Passed, verdict.Detail, _time.GetUtcNow()));
+        report(request, new ProbeOutcome(verdict.Passed, verdict.Detail, _time.GetUtcNow()) { Skipped = verdict.Skipped });
     }
 
-    private static Task<ProbeVerdict> Start(ProbeRequest request, TimeSpan timeout) => request.Probe switch
+    private Task<ProbeVerdict> Start(ProbeRequest request, TimeSpan timeout) => request.Probe switch
     {
-        { Exec.IsDefaultOrEmpty: false } => ExecProbe.RunAsync(request.Probe.Exec, timeout, request.Spec),
+        { Exec.IsDefaultOrEmpty: false } => ExecProbe.RunAsync(request.Probe.Exec, timeout, request.Spec, _options),
         { Http: { } uri } => HttpProbe.RunAsync(uri, timeout),
         { Tcp: { } address } => TcpProbe.RunAsync(address, timeout),
         _ => Task.FromResult(ProbeVerdict.Fail("the probe has no exec, http or tcp target")),
     };
 }
 
-/// <summary>What one probe found, before it is stamped with a time.</summary>
-internal readonly record struct ProbeVerdict(bool Passed, string Detail)
+/// <summary>What one probe found, before it is stamped with a time; <see cref="Skipped"/> when krust-pm could not run it.</summary>
+internal readonly record struct ProbeVerdict(bool Passed, string Detail, bool Skipped = false)
 {
     public static ProbeVerdict Pass(string detail) => new(true, detail);
 
     public static ProbeVerdict Fail(string detail) => new(false, detail);
+
+    public static ProbeVerdict Skip(string detail) => new(false, detail, Skipped: true);
 }

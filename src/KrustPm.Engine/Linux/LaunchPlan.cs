@@ -38,6 +38,13 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
             {
                 environment[(string)variable.Key] = (string?)variable.Value ?? string.Empty;
             }
+
+            // krust-pm's secrets (its API token) are its own: a program, whatever user it runs as, could otherwise
+            // drive krust-pm with them. The program's env, applied below, may still set them on purpose.
+            foreach (var name in options.WithheldEnvironment)
+            {
+                environment.Remove(name);
+            }
         }
 
         var credentials = new List<string>();

@@ -23,6 +23,24 @@ internal sealed class LaunchThread
     /// <summary>Runs <paramref name="work"/> on the launch thread, after everything posted before it.</summary>
     public void Post(Action work) => _work.Add(work);
 
+    /// <summary>Runs <paramref name="work"/> on the launch thread, after everything posted before it; its result (or exception) comes back.</summary>
+    public Task<T> RunAsync<T>(Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try
+            {
+                done.TrySetResult(work());
+            }
+            catch (Exception error)
+            {
+                done.TrySetException(error);
+            }
+        });
+        return done.Task;
+    }
+
     private void Run()
     {
         foreach (var work in _work.GetConsumingEnumerable())

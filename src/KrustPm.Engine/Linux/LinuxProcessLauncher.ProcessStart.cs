@@ -14,15 +14,19 @@ public sealed partial class LinuxProcessLauncher
     private const string SetsidPath = "/usr/bin/setsid";
     private const string EnvPath = "/usr/bin/env";
 
-    private void StartProcess(LaunchRequest request, LaunchPlan plan, IProcessEvents events, ReadyLineReport? ready)
+    /// <summary>
+    /// How the fallback path starts a plan: <c>setsid env --default-signal ARGV...</c> (each execs in place), with
+    /// the plan's environment and working directory, and stdin redirected (to be closed at once: end of file).
+    /// </summary>
+    internal static ProcessStartInfo FallbackStartInfo(LaunchPlan plan, bool captureOutput)
     {
         var info = new ProcessStartInfo(SetsidPath)
         {
             UseShellExecute = false,
             WorkingDirectory = plan.WorkingDirectory,
             RedirectStandardInput = true,
-            RedirectStandardOutput = _output is not null,
-            RedirectStandardError = _output is not null,
+            RedirectStandardOutput = captureOutput,
+            RedirectStandardError = captureOutput,
         };
         info.Environment.Clear();
         foreach (var (name, value) in plan.Environment)
@@ -42,6 +46,12 @@ public sealed partial class LinuxProcessLauncher
             info.ArgumentList.Add(argument);
         }
 
+        return info;
+    }
+
+    private void StartProcess(LaunchRequest request, LaunchPlan plan, IProcessEvents events, ReadyLineReport? ready)
+    {
+        var info = FallbackStartInfo(plan, captureOutput: _output is not null);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.Exited += (_, _) => OnProcessExited(request.RunId, process, events);
 
@@ -56,16 +66,25 @@ public sealed partial class LinuxProcessLauncher
             catch (Exception failure) when (failure is Win32Exception or InvalidOperationException or IOException)
             {
                 process.Dispose();
-                events.StartFailed(request.RunId, $"cannot start '{plan.Program}': {failure.Message}");
+                if (Shortage(failure) is { } errno)
+                {
+                    events.StartDeferred(request.RunId, DescriptorBudget.Describe("could not start a process", errno));
+                }
+                else
+                {
+                    events.StartFailed(request.RunId, $"cannot start '{plan.Program}': {failure.Message}");
+                }
+
                 return;
             }
 
             // Taken now: once the lock is released, an instant exit may dispose the process object at any moment.
             stdin = process.StandardInput;
-            var output = _output is null
+            var markers = _output is null ? null : new TryMarkers(request, process.Id);
+            var output = markers is null
                 ? Task.CompletedTask
-                : CopyOutput(request, process.Id, (PipeStream)process.StandardOutput.BaseStream, (PipeStream)process.StandardError.BaseStream, ready);
-            _runs[request.RunId] = new ProcessRun(process, output) { Ready = ready };
+                : CopyOutput(request, markers, (PipeStream)process.StandardOutput.BaseStream, (PipeStream)process.StandardError.BaseStream, ready);
+            _runs[request.RunId] = new ProcessRun(process, output) { Ready = ready, Markers = markers };
             _guardian?.Add(process.Id);
             events.Started(request.RunId, process.Id);
             ready?.StartReported();
@@ -81,6 +100,14 @@ public sealed partial class LinuxProcessLauncher
             // The child already exited and closed its end.
         }
     }
+
+    /// <summary>The errno of a failure to start a <see cref="Process"/> when it is krust-pm's own shortage, else null.</summary>
+    internal static int? Shortage(Exception failure) => failure switch
+    {
+        Win32Exception { NativeErrorCode: var errno } when DescriptorBudget.IsShortage(errno) => errno,
+        IOException { HResult: var errno } when DescriptorBudget.IsShortage(errno) => errno,
+        _ => null,
+    };
 
     private void OnProcessExited(long runId, Process process, IProcessEvents events)
     {

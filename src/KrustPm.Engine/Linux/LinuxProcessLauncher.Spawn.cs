@@ -10,6 +10,13 @@ public sealed partial class LinuxProcessLauncher
     private void Spawn(LaunchRequest request, LaunchPlan plan, ChildReaper reaper, IProcessEvents events, ReadyLineReport? ready)
     {
         var error = ChildSpawner.Spawn(plan, captureOutput: _output is not null, out var child, _guardian is null ? null : _guardian.Spawning);
+        if (error != 0 && DescriptorBudget.IsShortage(error))
+        {
+            _guardian?.SpawnFailed();
+            events.StartDeferred(request.RunId, DescriptorBudget.Describe("could not start a process", error));
+            return;
+        }
+
         if (error != 0)
         {
             _guardian?.SpawnFailed();
@@ -19,24 +26,34 @@ public sealed partial class LinuxProcessLauncher
 
         // Listed before anything else can happen: if krust-pm dies from now on, the guardian kills the group.
         _guardian?.Add(child.Pid);
-        var run = new SpawnedRun(child.Pid) { Ready = ready };
+        var markers = _output is null ? null : new TryMarkers(request, child.Pid);
+        var run = new SpawnedRun(child.Pid) { Ready = ready, Markers = markers };
         var pidfd = ChildReaper.Open(child.Pid);
         if (pidfd < 0)
         {
-            // Out of file descriptors: a child krust-pm cannot watch must not run.
+            // A child krust-pm cannot watch must not run: it is ended at once (it has not run the program yet, or
+            // only just), and the try waits for krust-pm's descriptors (or memory) to come back.
             error = Marshal.GetLastPInvokeError();
             KillGroupAndUnlist(child.Pid);
             run.Reap();
             NativeMethods.Close(child.Stdout);
             NativeMethods.Close(child.Stderr);
-            events.StartFailed(request.RunId, $"cannot start '{plan.Program}': cannot watch it: {Marshal.GetPInvokeErrorMessage(error)}");
+            if (DescriptorBudget.IsShortage(error))
+            {
+                events.StartDeferred(request.RunId, DescriptorBudget.Describe("could not watch a process it started", error));
+            }
+            else
+            {
+                events.StartFailed(request.RunId, $"cannot start '{plan.Program}': cannot watch it: {Marshal.GetPInvokeErrorMessage(error)}");
+            }
+
             return;
         }
 
         _runs[request.RunId] = run;
-        if (_output is not null)
+        if (markers is not null)
         {
-            _ = CopyOutput(request, child.Pid, OpenPipe(child.Stdout), OpenPipe(child.Stderr), ready); // Each copy disposes its pipe.
+            _ = CopyOutput(request, markers, OpenPipe(child.Stdout), OpenPipe(child.Stderr), ready); // Each copy disposes its pipe.
         }
 
         try
@@ -79,48 +96,11 @@ public sealed partial class LinuxProcessLauncher
     /// <summary>A run started by posix_spawn: krust-pm reaps it itself.</summary>
     private sealed class SpawnedRun(int pid) : Run
     {
-        private readonly Lock _lock = new();
-        private bool _reaped;
+        private readonly SpawnedChild _child = new(pid);
 
-        /// <summary>
-        /// Signals the group, unless the leader has been reaped: from then on its pid may belong to someone else.
-        /// Before that, a group led by a zombie still keeps its id.
-        /// </summary>
-        public override void Signal(int signal)
-        {
-            lock (_lock)
-            {
-                if (!_reaped)
-                {
-                    NativeMethods.Kill(-pid, signal);
-                }
-            }
-        }
+        public override void Signal(int signal) => _child.Signal(signal);
 
-        /// <summary>
-        /// Kills whatever the leader left in its group (a run that is over leaves no orphans, and that also closes
-        /// the last writers of its output pipes), then reaps the leader.
-        /// </summary>
-        /// <returns>The exit code; 128 + N when killed by signal N (as .NET's Process reports it); -1 if someone else reaped it.</returns>
-        public unsafe int Reap()
-        {
-            lock (_lock)
-            {
-                NativeMethods.Kill(-pid, Signals.Kill);
-                var status = 0;
-                while (NativeMethods.WaitPid(pid, &status, 0) < 0)
-                {
-                    if (Marshal.GetLastPInvokeError() != NativeMethods.Eintr)
-                    {
-                        _reaped = true;
-                        return -1; // ECHILD: only a waitpid(-1) elsewhere in the process can have taken it.
-                    }
-                }
-
-                _reaped = true;
-                var signal = status & 0x7f;
-                return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
-            }
-        }
+        /// <inheritdoc cref="SpawnedChild.Reap"/>
+        public int Reap() => _child.Reap();
     }
 }

@@ -71,6 +71,10 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         {
             LaunchNow(request, events);
         }
+        catch (Exception error) when (error is IOException { HResult: var errno } && DescriptorBudget.IsShortage(errno))
+        {
+            events.StartDeferred(request.RunId, DescriptorBudget.Describe("could not start it", errno));
+        }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
             // Never leave the engine waiting for a start that will not be reported.
@@ -92,7 +96,13 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
 
     private void LaunchNow(LaunchRequest request, IProcessEvents events)
     {
-        if (!LaunchPlan.TryCreate(request.Program, _options, out var plan, out var error))
+        // First: short of descriptors, even looking up the program's user could fail and be blamed on the program.
+        var needed = _reaper is null ? DescriptorBudget.PerProcessRun : _output is null ? DescriptorBudget.PerRun : DescriptorBudget.PerCapturedRun;
+        if (!DescriptorBudget.HasRoom(needed, out var shortage))
+        {
+            events.StartDeferred(request.RunId, shortage);
+        }
+        else if (!LaunchPlan.TryCreate(request.Program, _options, out var plan, out var error))
         {
             events.StartFailed(request.RunId, error);
         }
@@ -110,12 +120,13 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         }
     }
 
-    /// <summary>Starts copying the run's stdout and stderr into its sinks, after the previous try's output.</summary>
-    private Task CopyOutput(LaunchRequest request, int pid, PipeStream stdout, PipeStream stderr, ReadyLineReport? ready)
+    /// <summary>
+    /// Starts copying the run's stdout and stderr into its sinks, after the previous try's output, between the try's
+    /// start and exit markers.
+    /// </summary>
+    private Task CopyOutput(LaunchRequest request, TryMarkers markers, PipeStream stdout, PipeStream stderr, ReadyLineReport? ready)
     {
         var spec = request.Program;
-        var marker = $"--- krust-pm: {spec.Name}.{request.InstanceId} try {request.Try} started, pid {pid}, " +
-            $"{DateTimeOffset.UtcNow:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} ---";
         return Task.WhenAll(Copy(OutputKind.Stdout, stdout), Copy(OutputKind.Stderr, stderr));
 
         Task Copy(OutputKind kind, PipeStream pipe)
@@ -123,7 +134,7 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
             var sink = spec.Log.Enabled ? _output!.Sink(spec.Name, request.InstanceId, kind, spec.Log) : null;
 
             // Only the launch thread starts copies, so LastCopy is never raced.
-            var copy = OutputCopy.RunAsync(pipe, sink, sink?.LastCopy ?? Task.CompletedTask, marker, ready?.Watcher, kind);
+            var copy = OutputCopy.RunAsync(pipe, sink, sink?.LastCopy ?? Task.CompletedTask, markers.Started, ready?.Watcher, kind, markers.Ended);
             if (sink is not null)
             {
                 sink.LastCopy = copy;
@@ -149,6 +160,7 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     {
         _runs.TryRemove(runId, out var run);
         run?.Ready?.Stop(); // a ready line is never reported after the exit
+        run?.Markers?.Exited(exitCode);
         events.Exited(runId, exitCode);
     }
 
@@ -160,5 +172,8 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
 
         /// <summary>Reports the run's ready line, when its program has one.</summary>
         public ReadyLineReport? Ready { get; init; }
+
+        /// <summary>The lines around the run's output in its log files, when its output is captured.</summary>
+        public TryMarkers? Markers { get; init; }
     }
 }

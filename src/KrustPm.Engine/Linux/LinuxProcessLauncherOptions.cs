@@ -1,6 +1,12 @@
+using System.Collections.Immutable;
+
 namespace KrustPm.Engine.Linux;
 
-/// <summary>How the <see cref="LinuxProcessLauncher"/> protects against krust-pm itself being killed. Immutable.</summary>
+/// <summary>
+/// How the <see cref="LinuxProcessLauncher"/> (and the exec probes of <see cref="Health.ProbeRunner"/>) start
+/// processes: the protections against krust-pm itself being killed, and what of krust-pm's own environment they
+/// keep from programs. Immutable.
+/// </summary>
 public sealed record LinuxProcessLauncherOptions
 {
     /// <summary>Both protections on.</summary>
@@ -20,6 +26,13 @@ public sealed record LinuxProcessLauncherOptions
     /// Defaults to <see langword="true"/>.
     /// </summary>
     public bool Guardian { get; init; } = true;
+
+    /// <summary>
+    /// Names of variables of krust-pm's own environment that programs do not inherit: krust-pm's secrets, such as
+    /// its API token. A program whose <see cref="ProgramSpec.Environment"/> sets one of them gets that value. Exec
+    /// probes follow the same rule. Empty by default.
+    /// </summary>
+    public ImmutableArray<string> WithheldEnvironment { get; init; } = [];
 
     /// <summary>
     /// Start runs with <see cref="System.Diagnostics.Process"/> (the fallback for kernels without pidfd_open) even

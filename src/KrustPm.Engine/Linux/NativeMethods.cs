@@ -23,6 +23,18 @@ internal static partial class NativeMethods
     /// <summary>errno: not a directory.</summary>
     public const int Enotdir = 20;
 
+    /// <summary>errno: out of a resource for now (processes, threads); also EWOULDBLOCK.</summary>
+    public const int Eagain = 11;
+
+    /// <summary>errno: out of memory.</summary>
+    public const int Enomem = 12;
+
+    /// <summary>errno: the system's table of open files is full.</summary>
+    public const int Enfile = 23;
+
+    /// <summary>errno: the process's limit of open files (RLIMIT_NOFILE) is reached.</summary>
+    public const int Emfile = 24;
+
     /// <summary>errno: function not implemented (a system call the kernel is too old for).</summary>
     public const int Enosys = 38;
 

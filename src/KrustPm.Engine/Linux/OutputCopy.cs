@@ -27,11 +27,16 @@ internal static class OutputCopy
     /// <param name="marker">The line written to the file before this try's output.</param>
     /// <param name="ready">Looks for the run's ready line in the bytes copied, if its program has one.</param>
     /// <param name="stream">Which of the run's streams <paramref name="source"/> is (for <paramref name="ready"/>).</param>
+    /// <param name="ended">
+    /// The line written after this try's output once the try has been reaped (<see cref="TryMarkers.Ended"/>): after
+    /// the last byte of the pipe, or, if a descendant that escaped the group keeps the pipe open, <see
+    /// cref="PreviousWait"/> after the exit.
+    /// </param>
     /// <param name="chunks">Where chunks come from (<see cref="ArrayPool{T}.Shared"/> by default; tests count them).</param>
-    /// <returns>A task that completes at end of file; it never faults.</returns>
+    /// <returns>A task that completes at end of file, after the exit marker; it never faults.</returns>
     public static async Task RunAsync(
         PipeStream source, Logs.OutputSink? sink, Task previous, string marker, Health.ReadyLineWatcher? ready, Logs.OutputKind stream,
-        ArrayPool<byte>? chunks = null)
+        Task<string>? ended = null, ArrayPool<byte>? chunks = null)
     {
         chunks ??= ArrayPool<byte>.Shared;
         // Never on the caller's thread: that is the launch thread, holding the run's lock. There, a write waiting
@@ -40,6 +45,26 @@ internal static class OutputCopy
         // the previous copy is still running (rarely): a restart loop would otherwise keep two alive per try.
         await (previous.IsCompleted ? previous : Task.WhenAny(previous, Task.Delay(PreviousWait))).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         sink?.Mark(marker);
+        var copying = CopyAsync(source, sink, ready, stream, chunks);
+        if (sink is not null && ended is not null)
+        {
+            var exit = await ended.ConfigureAwait(false);
+            if (!copying.IsCompleted)
+            {
+                // The group was killed before the exit was reported: the pipe is only being drained, normally.
+                using var drained = new CancellationTokenSource();
+                await Task.WhenAny(copying, Task.Delay(PreviousWait, drained.Token)).ConfigureAwait(false);
+                await drained.CancelAsync().ConfigureAwait(false);
+            }
+
+            sink.Mark(exit);
+        }
+
+        await copying.ConfigureAwait(false);
+    }
+
+    private static async Task CopyAsync(PipeStream source, Logs.OutputSink? sink, Health.ReadyLineWatcher? ready, Logs.OutputKind stream, ArrayPool<byte> chunks)
+    {
         try
         {
             var fd = source.SafePipeHandle.DangerousGetHandle();

@@ -1,10 +1,15 @@
-using System.Text;
-
 namespace KrustPm.Engine.Logs;
 
-/// <summary>Reads the last lines of a log, across its rotated files, reading from the end (never a whole file).</summary>
+/// <summary>
+/// Reads the last lines of a log, across its rotated files, reading from the end only as far as those lines can
+/// reach: lines longer than <see cref="LineSplitter.MaxLineBytes"/> come in pieces, as <see cref="LineSplitter"/>
+/// cuts them, so N lines never need more than N pieces' worth of bytes, and never more than <see cref="MaxBytes"/>.
+/// </summary>
 public static class LogTail
 {
+    /// <summary>The most bytes one read takes from the end of a log: 8 MiB (say 10,000 lines of 800 bytes).</summary>
+    public const int MaxBytes = 8 * 1024 * 1024;
+
     private const int BlockSize = 64 * 1024;
 
     /// <summary>
@@ -17,7 +22,8 @@ public static class LogTail
     /// <param name="maxGenerations">How many rotated files to look into at most.</param>
     /// <returns>
     /// The lines, oldest first, without their line ends (<c>\n</c> or <c>\r\n</c>, as <see cref="LineSplitter"/>
-    /// cuts them); bytes that are not UTF-8 become U+FFFD.
+    /// cuts them); bytes that are not UTF-8 become U+FFFD. A line longer than 64 KiB counts as its pieces; when the
+    /// read stops (at <see cref="MaxBytes"/>) inside a line, that line is cut from its end, into whole pieces.
     /// </returns>
     public static IReadOnlyList<string> Read(string currentPath, int count, int maxGenerations = 100)
     {
@@ -26,11 +32,39 @@ public static class LogTail
             return [];
         }
 
-        // Blocks are gathered newest first until they hold count+1 line ends (or every file has been read).
+        // count pieces (and the line end before them) always fit in count + 1 pieces' worth of bytes.
+        var budget = (int)Math.Min(MaxBytes, (count + 1L) * (LineSplitter.MaxLineBytes + 1));
+        var (blocks, stoppedInside) = ReadBlocksFromTheEnd(currentPath, count, budget, maxGenerations);
+        blocks.Reverse();
+
+        var skip = stoppedInside ? HeadLength(blocks) % LineSplitter.MaxLineBytes : 0;
+        var splitter = new LineSplitter();
+        var lines = new List<string>();
+        foreach (var block in blocks)
+        {
+            var take = Math.Min(skip, block.Length);
+            skip -= take;
+            splitter.Push(block.AsSpan(take), lines);
+        }
+
+        if (splitter.Finish() is { } last)
+        {
+            lines.Add(last);
+        }
+
+        return lines.Count <= count ? lines : lines[^count..];
+    }
+
+    /// <summary>
+    /// Blocks from the end of the log, newest first, until they hold <paramref name="count"/> + 1 line ends, every
+    /// file has been read, or <paramref name="budget"/> bytes have been read (then the first block may start inside
+    /// a line: <c>StoppedInside</c>).
+    /// </summary>
+    private static (List<byte[]> Blocks, bool StoppedInside) ReadBlocksFromTheEnd(string currentPath, int count, int budget, int maxGenerations)
+    {
         var blocks = new List<byte[]>();
+        var total = 0;
         var lineEnds = 0;
-        var lastByteSeen = false;
-        var endsWithNewline = false;
         var missing = 0;
         for (var generation = 0; generation <= maxGenerations && lineEnds <= count && missing < 2; generation++)
         {
@@ -46,33 +80,41 @@ public static class LogTail
             var position = file.Length;
             while (position > 0 && lineEnds <= count)
             {
-                var size = (int)Math.Min(BlockSize, position);
+                if (total == budget)
+                {
+                    return (blocks, lineEnds <= count);
+                }
+
+                var size = (int)Math.Min(Math.Min(BlockSize, position), budget - total);
                 position -= size;
                 var block = new byte[size];
                 file.Position = position;
                 file.ReadExactly(block);
-                if (!lastByteSeen && size > 0)
-                {
-                    lastByteSeen = true;
-                    endsWithNewline = block[^1] == (byte)'\n';
-                }
-
                 lineEnds += block.AsSpan().Count((byte)'\n');
+                total += size;
                 blocks.Add(block);
             }
         }
 
-        blocks.Reverse();
-        var text = Encoding.UTF8.GetString(blocks.SelectMany(b => b).ToArray());
-        var lines = text.Split('\n');
-        var complete = endsWithNewline ? lines[..^1] : lines;
-        if (complete.Length == 1 && complete[0].Length == 0 && !lastByteSeen)
+        return (blocks, false);
+    }
+
+    /// <summary>How many bytes come before the first line end (all of them when there is none).</summary>
+    private static int HeadLength(List<byte[]> blocks)
+    {
+        var length = 0;
+        foreach (var block in blocks)
         {
-            return [];
+            var end = block.AsSpan().IndexOf((byte)'\n');
+            if (end >= 0)
+            {
+                return length + end;
+            }
+
+            length += block.Length;
         }
 
-        var last = complete.Length <= count ? complete : complete[^count..];
-        return [.. last.Select(line => line.EndsWith('\r') ? line[..^1] : line)];
+        return length;
     }
 
     private static FileStream? OpenOrNull(string path)

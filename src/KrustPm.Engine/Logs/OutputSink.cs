@@ -21,7 +21,7 @@ public sealed class OutputSink : IDisposable
         Kind = stream;
         Path = LogFileNames.Current(store.Directory, program, instance, stream);
         Policy = policy;
-        _file = policy.Enabled ? new RotatingLogFile(Path, policy) : null;
+        _file = policy.Enabled ? new RotatingLogFile(Path, policy, store.FileCheckInterval) : null;
     }
 
     /// <summary>How the output is kept: the sizes it rotates by are those of the program's latest settings.</summary>
@@ -97,6 +97,18 @@ public sealed class OutputSink : IDisposable
         }
     }
 
+    /// <summary>Closes the log file if it is open; the next write opens the file then at the path.</summary>
+    /// <returns>Whether a file was open.</returns>
+    internal bool Reopen()
+    {
+        lock (_lock)
+        {
+            var open = _file is { IsOpen: true };
+            _file?.Reopen();
+            return open;
+        }
+    }
+
     /// <summary>Writes a chunk of the program's output.</summary>
     internal void Write(ReadOnlySpan<byte> data)
     {
@@ -108,9 +120,10 @@ public sealed class OutputSink : IDisposable
             }
 
             WriteFile(data);
+            byte[]? copy = null;
             foreach (var follower in _followers)
             {
-                follower.Offer(data);
+                follower.Offer(data, ref copy);
             }
 
             _store.Notify(this, data);
@@ -118,8 +131,9 @@ public sealed class OutputSink : IDisposable
     }
 
     /// <summary>
-    /// Writes krust-pm's own marker line to the file (on a line of its own), not to followers; a line the previous
-    /// try left unfinished ends there, for followers too.
+    /// Writes krust-pm's own marker line (a try's start or end) to the file and to followers, on a line of its own;
+    /// a line the previous try left unfinished ends there, for every live reader. The store's listeners (foreground
+    /// mode) get only that line end: krust-pm's own log already says when tries start and end.
     /// </summary>
     internal void Mark(string text)
     {
@@ -137,12 +151,12 @@ public sealed class OutputSink : IDisposable
                 _store.Notify(this, "\n"u8);
             }
 
-            if (_file is null)
+            var line = System.Text.Encoding.UTF8.GetBytes(text + "\n");
+            WriteFile(line, ownLine: true);
+            foreach (var follower in _followers)
             {
-                return;
+                follower.Offer(line);
             }
-
-            WriteFile(System.Text.Encoding.UTF8.GetBytes(text + "\n"), ownLine: true);
         }
     }
 

@@ -27,6 +27,9 @@ public sealed class OutputStore : IDisposable
     /// <summary>The log directory (absolute).</summary>
     public string Directory { get; }
 
+    /// <summary>How often each log file checks that it has not been renamed or truncated by another tool.</summary>
+    internal TimeSpan FileCheckInterval { get; init; } = RotatingLogFile.DefaultCheckInterval;
+
     /// <summary>Checks that the directory can be written, by creating and deleting a file in it.</summary>
     /// <param name="directory">The directory.</param>
     /// <returns>Why it cannot be used, or <see langword="null"/> when it can.</returns>
@@ -95,6 +98,38 @@ public sealed class OutputStore : IDisposable
     /// <returns>The path (the file may not exist).</returns>
     public string PathOf(string program, long instance, OutputKind stream) =>
         LogFileNames.Current(Directory, program, instance, stream);
+
+    /// <summary>
+    /// Closes every open log file, so that the next write to each opens the file then at its path: after a tool such
+    /// as logrotate renamed the files, krust-pm writes to new ones (what SIGUSR1 and <c>POST /api/v1/logs/reopen</c>
+    /// do). Files are also checked for a rename or truncation on their own, about once a second, as they are written.
+    /// </summary>
+    /// <returns>How many files were open.</returns>
+    public int ReopenFiles() => _sinks.Values.Count(sink => sink.Reopen());
+
+    /// <summary>
+    /// Forgets the sinks of an instance that is gone for good (removed, or its program removed): their files are
+    /// closed once the last output copied into them has been written (the exit marker included), so that a krust-pm
+    /// that scales up and down for months does not keep a descriptor per instance it ever had. Followers of them get
+    /// no more lines.
+    /// </summary>
+    /// <param name="program">The program.</param>
+    /// <param name="instance">The instance id, or <see langword="null"/> for every instance of the program.</param>
+    /// <returns>How many sinks were forgotten.</returns>
+    public int Forget(string program, long? instance = null)
+    {
+        var forgotten = 0;
+        foreach (var key in _sinks.Keys)
+        {
+            if (key.Program == program && (instance is null || key.Instance == instance) && _sinks.TryRemove(key, out var sink))
+            {
+                forgotten++;
+                _ = sink.LastCopy.ContinueWith(_ => sink.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+        }
+
+        return forgotten;
+    }
 
     /// <summary>Closes every log file.</summary>
     public void Dispose()

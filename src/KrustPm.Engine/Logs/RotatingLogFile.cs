@@ -1,18 +1,34 @@
 namespace KrustPm.Engine.Logs;
 
 /// <summary>
-/// Appends bytes to a log file and rotates it by size. Rotation happens at a line boundary whenever the chunk being
-/// written has one, so each file holds whole lines. Not thread-safe: the owning <see cref="OutputSink"/> serializes.
+/// Appends bytes to a log file (with <c>O_APPEND</c>) and rotates it by size. Rotation happens at a line boundary
+/// whenever the chunk being written has one, so each file holds whole lines. Tools that rotate logs themselves are
+/// noticed: at most every <c>checkInterval</c>, a write first checks that the path still names the open file (else,
+/// renamed or removed, the file at the path is opened, created if missing) and re-reads its size (a truncation
+/// restarts the count toward the size limit); <see cref="Reopen"/> does the same at once. Not thread-safe: the
+/// owning <see cref="OutputSink"/> serializes.
 /// </summary>
-internal sealed class RotatingLogFile(string path, LogPolicy policy) : IDisposable
+internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan checkInterval) : IDisposable
 {
-    private FileStream? _file;
+    /// <summary>How often a write checks for a rename or truncation by someone else, by default.</summary>
+    public static readonly TimeSpan DefaultCheckInterval = TimeSpan.FromSeconds(1);
+
+    private AppendOnlyFile? _file;
     private long _length;
+    private long _nextCheck;
+
+    public RotatingLogFile(string path, LogPolicy policy)
+        : this(path, policy, DefaultCheckInterval)
+    {
+    }
 
     public string Path { get; } = path;
 
     /// <summary>The sizes it rotates by; a new one applies from the next write (a reload can change it in place).</summary>
     public LogPolicy Policy { get; set; } = policy;
+
+    /// <summary>Whether the file is open now (it opens at the first write).</summary>
+    public bool IsOpen => _file is not null;
 
     /// <summary>
     /// Whether the output so far ends with a newline (or is empty). Opening a file that is not empty reads its last
@@ -62,13 +78,16 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy) : IDisposab
         }
     }
 
+    /// <summary>Closes the file: the next write opens the file then at the path (after a rename by logrotate, a new one).</summary>
+    public void Reopen() => Dispose();
+
     public void Dispose()
     {
         _file?.Dispose();
         _file = null;
     }
 
-    private void Append(FileStream file, ReadOnlySpan<byte> data)
+    private void Append(AppendOnlyFile file, ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty)
         {
@@ -80,26 +99,63 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy) : IDisposab
         AtLineStart = data[^1] == (byte)'\n';
     }
 
-    private FileStream Open()
+    private AppendOnlyFile Open()
     {
+        if (_file is not null && CheckDue() && Replaced(_file))
+        {
+            Dispose();
+        }
+
         if (_file is null)
         {
-            _file = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-            _length = _file.Length;
-            if (_length > 0)
-            {
-                AtLineStart = LastByte() == (byte)'\n';
-            }
+            _file = AppendOnlyFile.Open(Path);
+            _length = _file.Identity()?.Size ?? 0;
+            AtLineStart = _length == 0 || LastByte() == (byte)'\n';
+            ScheduleCheck();
         }
 
         return _file;
     }
 
+    /// <summary>
+    /// Whether someone else moved the file away (the path names another file, or none) or truncated it: then the
+    /// size counts from what is left, and the next line starts a line.
+    /// </summary>
+    private bool Replaced(AppendOnlyFile file)
+    {
+        ScheduleCheck();
+        if (file.Identity() is not { } open || AppendOnlyFile.IdentityOf(Path) is not { } atPath || !open.SameFile(atPath))
+        {
+            return true;
+        }
+
+        if (open.Size < _length)
+        {
+            AtLineStart = open.Size == 0 || LastByte() == (byte)'\n';
+        }
+
+        _length = open.Size; // also counts what others appended
+        return false;
+    }
+
+    private bool CheckDue() => checkInterval == TimeSpan.Zero || Environment.TickCount64 >= _nextCheck;
+
+    private void ScheduleCheck() =>
+        _nextCheck = checkInterval >= TimeSpan.FromDays(1) ? long.MaxValue : Environment.TickCount64 + (long)checkInterval.TotalMilliseconds;
+
     private byte LastByte()
     {
-        using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        Span<byte> last = stackalloc byte[1];
-        return RandomAccess.Read(handle, last, _length - 1) == 1 ? last[0] : (byte)'\n';
+        try
+        {
+            using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            Span<byte> last = stackalloc byte[1];
+            var length = RandomAccess.GetLength(handle);
+            return length > 0 && RandomAccess.Read(handle, last, length - 1) == 1 ? last[0] : (byte)'\n';
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return (byte)'\n'; // a character device (/dev/full) or a file gone meanwhile: nothing to end
+        }
     }
 
     private void Rotate()

@@ -7,6 +7,9 @@ namespace KrustPm.Host.Api;
 /// <summary>
 /// The API's safety rules, before any endpoint runs:
 /// <list type="bullet">
+/// <item>without a token, a request for a <c>Host</c> that is not krust-pm's own (DNS rebinding) is refused (421,
+/// see <see cref="HostCheck"/>), reads as well as changes; with a token, the token decides, but <c>/healthz</c>, which
+/// needs none, still refuses foreign hosts;</item>
 /// <item>with a token, every request but <c>GET /healthz</c> needs <c>Authorization: Bearer TOKEN</c> (401; compared in constant time);</item>
 /// <item>a request that changes something (POST, PUT, PATCH, DELETE, and the seed's <c>GET /ps</c>) is refused (403)
 /// when a browser says it comes from another site (<c>Sec-Fetch-Site: cross-site</c>, or an <c>Origin</c> that is not
@@ -17,11 +20,14 @@ namespace KrustPm.Host.Api;
 internal sealed class ApiGuard(KrustConfig config) : IMiddleware
 {
     private readonly byte[]? _tokenHash = config.AuthToken is { } token ? SHA256.HashData(Encoding.UTF8.GetBytes(token)) : null;
+    private readonly HostCheck _hosts = new(config.Server);
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        var refusal = Authenticate(request) ?? (Changes(request) ? ForbiddenChange(request) : null);
+        var refusal = (_tokenHash is null || IsHealth(request) ? _hosts.Refusal(context) : null)
+            ?? Authenticate(request)
+            ?? (Changes(request) ? ForbiddenChange(request) : null);
         if (refusal is not null)
         {
             await refusal.ExecuteAsync(context);
@@ -42,7 +48,7 @@ internal sealed class ApiGuard(KrustConfig config) : IMiddleware
 
     private IResult? Authenticate(HttpRequest request)
     {
-        if (_tokenHash is null || request.Path.Equals("/healthz", StringComparison.Ordinal))
+        if (_tokenHash is null || IsHealth(request))
         {
             return null;
         }
@@ -62,6 +68,8 @@ internal sealed class ApiGuard(KrustConfig config) : IMiddleware
             title: "Missing or wrong token",
             detail: "This krust-pm needs 'Authorization: Bearer TOKEN' (auth_token in its config, or KRUST_PM_TOKEN).");
     }
+
+    private static bool IsHealth(HttpRequest request) => request.Path.Equals("/healthz", StringComparison.Ordinal);
 
     private IResult? ForbiddenChange(HttpRequest request)
     {

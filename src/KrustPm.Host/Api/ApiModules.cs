@@ -11,9 +11,13 @@ internal static class ApiModules
 {
     public static IServiceCollection AddApiModules(this IServiceCollection services) => services
         .AddSingleton<SnapshotJson>()
+        .AddSingleton<CommandLog>()
+        .AddSingleton<StreamMemory>()
+        .AddSingleton<StreamSlots>()
         .AddSingleton<ICarterModule, RootModule>()
         .AddSingleton<ICarterModule, ScaleModule>()
         .AddSingleton<ICarterModule, LogsModule>()
+        .AddSingleton<ICarterModule, LogFilesModule>()
         .AddSingleton<ICarterModule, ProgramsModule>()
         .AddSingleton<ICarterModule, ProgramCommandsModule>()
         .AddSingleton<ICarterModule, InstanceCommandsModule>()

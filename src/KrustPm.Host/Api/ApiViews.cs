@@ -83,7 +83,11 @@ public sealed record ScaleRequest(int? Instances);
 /// <summary>The body of <c>POST /api/v1/programs/{name}/signal</c>.</summary>
 public sealed record SignalRequest(string? Signal, long? Instance);
 
-/// <summary>The answer of <c>GET /healthz</c>.</summary>
+/// <summary>
+/// The answer of <c>GET /healthz</c>: <c>ok</c>, or <c>degraded</c> with the problems: krust-pm itself short of a
+/// resource to start programs (then with the reason, since when, and how many instances wait for it), or a journal
+/// that does not write.
+/// </summary>
 public sealed record HealthView(string Status, long Version, int Programs)
 {
     /// <summary>When <see cref="Status"/> is <c>degraded</c>: what is wrong, one sentence each.</summary>
@@ -91,6 +95,15 @@ public sealed record HealthView(string Status, long Version, int Programs)
 
     /// <summary>Events the journal could not write since krust-pm started (left out when none).</summary>
     public long? JournalDropped { get; init; }
+
+    /// <summary>While krust-pm is short of a resource: what it is short of.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>While krust-pm is short of a resource: since when.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>While krust-pm is short of a resource: how many instances wait for it.</summary>
+    public int? WaitingForResources { get; init; }
 }
 
 /// <summary>One instance in <c>GET /</c>: <c>id</c>, <c>currentTry</c> and <c>status</c> are the seed contract.</summary>
@@ -137,6 +150,9 @@ public sealed record InstanceView(long Id, int CurrentTry, string Status)
 /// <summary>The last lines of one stream of one instance (<c>GET /api/v1/programs/{name}/logs</c>).</summary>
 public sealed record LogLinesView(string Program, long Instance, string Stream, IReadOnlyList<string> Lines);
 
+/// <summary>The answer to <c>POST /api/v1/logs/reopen</c>: how many log files were open, and are now reopened.</summary>
+public sealed record LogsReopenedView(int Reopened);
+
 /// <summary>The JSON options of every API answer: camelCase, indented, nulls left out, and readable text.</summary>
 internal static class ApiJson
 {
@@ -145,6 +161,17 @@ internal static class ApiJson
     /// written instead of <c>\u0027x\u0027</c> (answers are JSON documents, never embedded in HTML).
     /// </summary>
     public static ApiJsonContext Context { get; } = new(Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+
+    /// <summary>
+    /// For reading request bodies: numbers must be JSON numbers (the web defaults accept <c>"2"</c>), and unknown or
+    /// repeated fields are errors rather than ignored.
+    /// </summary>
+    public static ApiJsonContext Requests { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.Strict,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    });
 
     /// <summary>The same, on one line: for Server-Sent Events, where a record is one <c>data:</c> line.</summary>
     public static ApiJsonContext Compact { get; } =
@@ -162,6 +189,7 @@ internal static class ApiJson
 /// <summary>Source-generated JSON for everything the API writes: no reflection, ready for Native AOT.</summary>
 [JsonSerializable(typeof(IReadOnlyList<ProgramView>))]
 [JsonSerializable(typeof(LogLinesView))]
+[JsonSerializable(typeof(LogsReopenedView))]
 [JsonSerializable(typeof(ProgramView))]
 [JsonSerializable(typeof(CommandView))]
 [JsonSerializable(typeof(ScaleView))]

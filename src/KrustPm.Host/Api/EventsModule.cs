@@ -15,7 +15,7 @@ namespace KrustPm.Host.Api;
 public sealed class EventsModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/events", (HttpContext context, EventFeed feed, IHostApplicationLifetime lifetime) =>
+        app.MapGet("/api/v1/events", (HttpContext context, EventFeed feed, StreamSlots slots, IHostApplicationLifetime lifetime) =>
             {
                 var request = context.Request;
                 var resume = request.Headers["Last-Event-ID"].ToString();
@@ -33,20 +33,24 @@ public sealed class EventsModule : ICarterModule
                         : Problems.BadParameter("since", $"'{since}' is not an event id.");
                 }
 
+                var (stream, refusal) = slots.TryOpen(context, "events");
+                if (stream is null)
+                {
+                    return refusal!;
+                }
+
                 // Subscribed before the answer starts: once a client has the headers, no later event can miss it.
                 var subscription = feed.Subscribe(after);
                 context.Response.RegisterForDispose(subscription);
-                return TypedResults.ServerSentEvents(Items(context.Response, subscription, LogsModule.FollowEnds(context, lifetime)));
+                var ends = LogsModule.FollowEnds(context, lifetime);
+                return new ServerSentEventsStream(stream, Items(subscription, ends), ends);
             })
             .WithName("Events")
             .WithSummary("Engine events as Server-Sent Events; resume with Last-Event-ID.");
 
     private static async IAsyncEnumerable<SseItem<string>> Items(
-        HttpResponse response, EventFeed.Subscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)
+        EventFeed.Subscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The headers go out now, not with the first event, which may be a long time coming on a quiet krust-pm:
-        // a client knows at once that it is subscribed, and does not time out waiting for an answer.
-        await response.Body.FlushAsync(cancellationToken);
         await foreach (var item in subscription.ReadAsync(cancellationToken))
         {
             var data = JsonSerializer.Serialize(item, ApiJson.Compact.ApiEvent);

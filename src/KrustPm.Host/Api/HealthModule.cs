@@ -3,7 +3,11 @@ using KrustPm.Engine;
 
 namespace KrustPm.Host.Api;
 
-/// <summary><c>GET /healthz</c>: krust-pm itself is up and its engine loop runs (no token needed).</summary>
+/// <summary>
+/// <c>GET /healthz</c>: krust-pm itself is up and its engine loop runs (no token needed); <c>degraded</c> while it is
+/// short of a resource of its own (file descriptors...) and instances wait for it. Degraded is still 200: krust-pm
+/// works and supervises what runs, and a supervisor that restarted it on a non-200 would stop every program.
+/// </summary>
 public sealed class HealthModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app) =>
@@ -13,18 +17,29 @@ public sealed class HealthModule : ICarterModule
             .WithName("Health")
             .WithSummary("krust-pm is up.");
 
-    /// <summary>ok, or degraded with the problems: a journal that does not write, or dropped events.</summary>
+    /// <summary>
+    /// ok, or degraded with the problems: krust-pm short of a resource to start programs, a journal that does not
+    /// write, or dropped events. Degraded is still 200: krust-pm works and supervises what runs, and a supervisor that
+    /// restarted it on a non-200 would stop every program.
+    /// </summary>
     private static HealthView View(EngineState state, Hosting.JournalSetup journal)
     {
         var view = new HealthView("ok", state.Version, state.Programs.Length);
-        if (journal.Journal?.Health is not { } health || (health.Writing && health.DroppedRecords == 0))
+        var problems = new List<string>();
+        if (state.ResourceShortage is { } shortage)
         {
-            return view;
+            problems.Add($"{shortage.Reason}; {shortage.Instances} instance(s) wait for it");
+            view = view with { Reason = shortage.Reason, Since = shortage.Since, WaitingForResources = shortage.Instances };
         }
 
-        var problem = health.Writing
-            ? $"the journal dropped {health.DroppedRecords} event(s) while it could not write; it writes again"
-            : $"the journal cannot write to {journal.Journal.Directory}: {health.LastError}";
-        return view with { Status = "degraded", Problems = [problem], JournalDropped = health.DroppedRecords };
+        if (journal.Journal?.Health is { } health && !(health.Writing && health.DroppedRecords == 0))
+        {
+            problems.Add(health.Writing
+                ? $"the journal dropped {health.DroppedRecords} event(s) while it could not write; it writes again"
+                : $"the journal cannot write to {journal.Journal.Directory}: {health.LastError}");
+            view = view with { JournalDropped = health.DroppedRecords };
+        }
+
+        return problems.Count == 0 ? view : view with { Status = "degraded", Problems = problems };
     }
 }

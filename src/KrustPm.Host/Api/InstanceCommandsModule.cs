@@ -39,6 +39,7 @@ public sealed class InstanceCommandsModule : ICarterModule
             return instanceProblem;
         }
 
+        CommandLog.Taken(context, $"{action} {name}.{id}");
         return CommandAnswers.From(await command(name, id), new CommandView(name, id, action, 0), context, "id");
     }
 }

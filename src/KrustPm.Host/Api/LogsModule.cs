@@ -16,8 +16,8 @@ public sealed class LogsModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app) =>
         app.MapGet(
                 "/api/v1/programs/{name}/logs",
-                (string name, HttpRequest request, ProcessEngine engine, OutputStore store, IHostApplicationLifetime lifetime) =>
-                    Logs(name, request, engine.State, store, FollowEnds(request.HttpContext, lifetime)))
+                (string name, HttpRequest request, ProcessEngine engine, OutputStore store, StreamSlots slots, IHostApplicationLifetime lifetime) =>
+                    Logs(name, request, engine.State, store, slots, FollowEnds(request.HttpContext, lifetime)))
             .WithName("ProgramLogs");
 
     /// <summary>A follow ends when the client leaves or krust-pm stops (an open stream must not hold up shutdown).</summary>
@@ -28,7 +28,8 @@ public sealed class LogsModule : ICarterModule
         return ends.Token;
     }
 
-    private static IResult Logs(string name, HttpRequest request, EngineState state, OutputStore store, CancellationToken cancellationToken)
+    private static IResult Logs(
+        string name, HttpRequest request, EngineState state, OutputStore store, StreamSlots slots, CancellationToken cancellationToken)
     {
         var (query, problem) = LogsQuery.Parse(name, request, state, store);
         if (query is null)
@@ -37,20 +38,36 @@ public sealed class LogsModule : ICarterModule
         }
 
         var streamName = query.Kind == OutputKind.Stdout ? "stdout" : "stderr";
-        if (!query.Follow)
+        try
         {
-            var lines = LogTail.Read(store.PathOf(name, query.Instance, query.Kind), query.Tail);
-            return TypedResults.Json(new LogLinesView(name, query.Instance, streamName, lines), ApiJson.Context.LogLinesView);
-        }
+            if (!query.Follow)
+            {
+                var lines = LogTail.Read(store.PathOf(name, query.Instance, query.Kind), query.Tail);
+                return TypedResults.Json(new LogLinesView(name, query.Instance, streamName, lines), ApiJson.Context.LogLinesView);
+            }
 
-        if (!query.Program.Spec.Log.Enabled)
+            if (!query.Program.Spec.Log.Enabled)
+            {
+                return Problems.Conflict($"Program '{name}' has log = false: its output is not kept, so it cannot be followed.");
+            }
+
+            var (stream, refusal) = slots.TryOpen(request.HttpContext, $"logs {name}.{query.Instance} {streamName}");
+            if (stream is null)
+            {
+                return refusal!;
+            }
+
+            var sink = store.Sink(name, query.Instance, query.Kind, query.Program.Spec.Log);
+            var follower = sink.Follow(query.Tail, out var tail);
+            follower.ReaderBufferBytes = ServerSentEventsStream.HeldByResponse;
+            stream.Follower = follower;
+            return new ServerSentEventsStream(stream, Events(tail, follower, cancellationToken), cancellationToken);
+        }
+        catch (PathTooLongException error)
         {
-            return Problems.Conflict($"Program '{name}' has log = false: its output is not kept, so it cannot be followed.");
+            // A name the file system cannot hold: no log file of it can exist (its output could not be kept either).
+            return Problems.NotFound("name", $"Program '{name}' has no log files: their name is too long for the file system ({error.Message}).");
         }
-
-        var sink = store.Sink(name, query.Instance, query.Kind, query.Program.Spec.Log);
-        var follower = sink.Follow(query.Tail, out var tail);
-        return TypedResults.ServerSentEvents(Events(tail, follower, cancellationToken));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> Events(

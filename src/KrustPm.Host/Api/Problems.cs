@@ -56,6 +56,14 @@ internal static class Problems
         title: "The configuration does not load",
         extensions: new Dictionary<string, object?> { ["file"] = file, ["problems"] = problems });
 
+    /// <summary>415: a body that is not declared <c>application/json</c>.</summary>
+    public static IResult UnsupportedMediaType(string detail) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "Invalid header 'Content-Type'", detail, "Content-Type");
+
+    /// <summary>421: the request names a host krust-pm does not serve (see <see cref="HostCheck"/>).</summary>
+    public static IResult MisdirectedHost(string detail) =>
+        Problem(StatusCodes.Status421MisdirectedRequest, "Request for another host", detail, null);
+
     private static ProblemHttpResult Problem(int status, string title, string? detail, string? parameter) => TypedResults.Problem(
         detail: detail,
         statusCode: status,

@@ -29,13 +29,14 @@ public sealed class ProgramCommandsModule : ICarterModule
     }
 
     private static async Task<IResult> Run(
-        string name, string action, HttpContext context, ProcessEngine engine, Func<string, Task<CommandResult>> command)
+        string name, string action, HttpContext context, ProcessEngine engine, Func<string, Task<CommandResult>> command, string? how = null)
     {
         if (RequestChecks.Program(engine.State, name, out _) is { } problem)
         {
             return problem;
         }
 
+        CommandLog.Taken(context, how is null ? $"{action} {name}" : $"{action} {name} ({how})");
         return CommandAnswers.From(await command(name), new CommandView(name, null, action, 0), context, "name");
     }
 
@@ -52,6 +53,7 @@ public sealed class ProgramCommandsModule : ICarterModule
             return unknown;
         }
 
+        CommandLog.Taken(context, rolling ? $"restart {name} (rolling)" : $"restart {name}");
         var view = new CommandView(name, null, "restart", 0);
         var answer = engine.RestartInstancesAsync(name, null, rolling, wait, context.RequestAborted);
         if (!wait)
@@ -86,7 +88,7 @@ public sealed class ProgramCommandsModule : ICarterModule
     private static async Task<IResult> ScaleAsync(string name, HttpContext context, ProcessEngine engine)
     {
         var (program, body, problem) = await RequestChecks.ProgramAndBodyAsync(
-            engine.State, name, context.Request, ApiJson.Context.ScaleRequest, "{\"instances\": 3}");
+            engine.State, name, context.Request, ApiJson.Requests.ScaleRequest, "{\"instances\": 3}");
         if (problem is not null)
         {
             return problem;
@@ -100,6 +102,7 @@ public sealed class ProgramCommandsModule : ICarterModule
         }
 
         var before = program.Instances.Length;
+        CommandLog.Taken(context, $"scale {name} to {wanted}");
         var result = await engine.ScaleAsync(name, wanted, context.RequestAborted);
         if (!result.Accepted)
         {
@@ -113,7 +116,7 @@ public sealed class ProgramCommandsModule : ICarterModule
     private static async Task<IResult> SignalAsync(string name, HttpContext context, ProcessEngine engine)
     {
         var (program, body, problem) = await RequestChecks.ProgramAndBodyAsync(
-            engine.State, name, context.Request, ApiJson.Context.SignalRequest, "{\"signal\": \"HUP\"}");
+            engine.State, name, context.Request, ApiJson.Requests.SignalRequest, "{\"signal\": \"HUP\"}");
         if (problem is not null)
         {
             return problem;
@@ -130,6 +133,7 @@ public sealed class ProgramCommandsModule : ICarterModule
             return Problems.NotFound("instance", $"Program '{name}' has no instance {instance}.");
         }
 
+        CommandLog.Taken(context, $"signal {Signals.NameOf(signal)} to {name}{(body.Instance is { } one ? $".{one}" : string.Empty)}");
         var result = await engine.SignalAsync(name, signal, body.Instance, context.RequestAborted);
         return CommandAnswers.From(result, new CommandView(name, body.Instance, "signal", 0), context, "signal");
     }

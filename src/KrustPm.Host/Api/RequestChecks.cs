@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using KrustPm.Engine;
 
@@ -44,21 +43,7 @@ internal static class RequestChecks
         return (program, body!, bodyProblem);
     }
 
-    /// <summary>Reads a JSON body (source-generated, no reflection); a missing or malformed body is a 400.</summary>
-    public static async Task<(T? Body, IResult? Problem)> BodyAsync<T>(HttpRequest request, JsonTypeInfo<T> type, string example)
-        where T : class
-    {
-        try
-        {
-            var body = await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted);
-            return body is null
-                ? (null, Problems.BadBody($"Expected a JSON object such as {example}; got null."))
-                : (body, null);
-        }
-        catch (JsonException error)
-        {
-            var where = error.Path is { Length: > 1 } path ? $"the value at {path} has the wrong type" : "it is not valid JSON";
-            return (null, Problems.BadBody($"Expected a JSON object such as {example}; {where}."));
-        }
-    }
+    /// <summary>Reads a JSON body strictly (see <see cref="JsonBody"/>); a missing, malformed or mistyped body is a 400 naming the culprit.</summary>
+    public static Task<(T? Body, IResult? Problem)> BodyAsync<T>(HttpRequest request, JsonTypeInfo<T> type, string example)
+        where T : class => JsonBody.ReadAsync(request, type, example);
 }

@@ -48,6 +48,7 @@ public sealed class ScaleModule : ICarterModule
                 $"The number of instances must be between 0 and {program.Spec.MaxInstances} (max_instances of '{name}'); got {to}.");
         }
 
+        CommandLog.Taken(request.HttpContext, $"scale {name} to {to}");
         var result = await engine.ScaleAsync(name, to, cancellationToken);
         return result.Accepted
             ? TypedResults.Json(result.Affected, ApiJson.Context.Int32)

@@ -85,6 +85,9 @@ internal sealed record ApiConnection(Uri BaseAddress, string? Token, string? Uni
         }
 
         var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        // krust-pm's log names commands from here as the CLI's (see Api.CommandLog).
+        client.DefaultRequestHeaders.UserAgent.TryParseAdd($"{Api.CommandLog.CliProduct}/{KrustPmCommandLine.Version()}");
         if (Token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);

@@ -126,10 +126,17 @@ internal static class KrustPmCommandLine
 
     private static async Task<int> RunAsync(string? explicitConfig, Overrides overrides, string[] hostArgs, StartupStop stop)
     {
+        using var signals = ProcessSignals.Install(); // SIGHUP, SIGUSR1, ... never end krust-pm, even while it starts
+
         // SIGTERM or SIGINT before the host handles them (while checking, building, starting) is a clean stop too.
         if (await StartChecks.PrepareAsync(explicitConfig, overrides.Apply, StartMode.Run) is not { Config: var config })
         {
             return ExitUsage;
+        }
+
+        if (!DescriptorLimit.EnoughToRun())
+        {
+            return ExitFailed;
         }
 
         if (stop.Requested)
@@ -146,6 +153,7 @@ internal static class KrustPmCommandLine
         await using var app = KrustPmApp.Build(config, new ConfigSource(file => StartChecks.WithEnvironmentToken(overrides.Apply(file))), hostArgs, journal);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         using var bridge = stop.Token.Register(lifetime.StopApplication);
+        signals.Attach(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ProcessSignals>(), app.Services.GetRequiredService<LogFileReopener>(), app.Services.GetRequiredService<ConfigReload>());
         try
         {
             // Programs start only once the server listens (EngineService), so a failed bind leaves nothing running.
@@ -223,7 +231,8 @@ internal static class KrustPmCommandLine
         return ExitOk;
     }
 
-    private static string Version() =>
+    /// <summary>krust-pm's version (with the commit when it was built from one).</summary>
+    internal static string Version() =>
         typeof(KrustPmCommandLine).Assembly
             .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>()

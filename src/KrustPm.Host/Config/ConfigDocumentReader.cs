@@ -23,7 +23,7 @@ internal static partial class ConfigDocumentReader
     private static readonly ImmutableArray<string> JournalKeys = ["journal", "journal_dir", "journal_max_bytes", "journal_max_segments", "journal_fsync"];
 
     /// <summary>The keys allowed outside a program table.</summary>
-    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, .. JournalKeys];
+    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", .. JournalKeys];
 
     /// <summary>Reads the document into a configuration, or reports its problems.</summary>
     /// <returns>The configuration, or <see langword="null"/> when any problem was found.</returns>
@@ -92,8 +92,15 @@ internal static partial class ConfigDocumentReader
             case [WatchConfigKey]:
                 problems.AddKey(line, null, WatchConfigKey, $"expected true or false, got {TomlSyntax.Describe(item.Value)}");
                 return settings;
+            case ["max_streams"] when item.Value is IntegerValueSyntax { Value: >= 1 and <= KrustConfig.MaxMaxStreams } streams:
+                return settings with { MaxStreams = (int)streams.Value };
+            case ["max_streams"]:
+                problems.AddKey(line, null, "max_streams", $"expected a whole number from 1 to {KrustConfig.MaxMaxStreams}, got {TomlSyntax.Describe(item.Value)}");
+                return settings;
             case ["auth_token"]:
-                return ReadToken(item.Value, line, problems) is { } token ? settings with { AuthToken = token } : settings;
+                return ReadToken(item.Value, line, problems) is { } token
+                    ? settings with { AuthToken = token, AuthTokenVariable = TokenVariable(item.Value) }
+                    : settings;
             case [{ } journalKey] when JournalKeys.Contains(journalKey):
                 return settings with { Journal = ReadJournalKey(journalKey, item.Value, line, directory, problems, settings.Journal) };
         }
@@ -163,6 +170,10 @@ internal static partial class ConfigDocumentReader
 
         return token;
     }
+
+    /// <summary>The variable of <c>auth_token = "env:VARIABLE"</c>, or <see langword="null"/>.</summary>
+    private static string? TokenVariable(ValueSyntax? value) =>
+        value is StringValueSyntax { Value: { } text } && text.StartsWith("env:", StringComparison.Ordinal) ? text[4..] : null;
 
     /// <summary>
     /// Reads <c>log_dir</c> (relative to the config file's folder). It must be, or be creatable as, a writable

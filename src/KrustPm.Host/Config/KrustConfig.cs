@@ -40,9 +40,24 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
     /// </summary>
     public bool WatchConfig { get; init; }
 
+    /// <summary>
+    /// The environment variable <c>auth_token = "env:VARIABLE"</c> names, if it does: a secret of krust-pm's that
+    /// its programs must not inherit (as <c>KRUST_PM_TOKEN</c>).
+    /// </summary>
+    public string? AuthTokenVariable { get; init; }
+
     /// <summary>Whether every endpoint that changes something answers 403 (<c>read_only</c>).</summary>
     public bool ReadOnly { get; init; }
 
     /// <summary>Where and how the engine's events are journaled (<c>journal</c>, <c>journal_dir</c>...).</summary>
     public JournalSettings Journal { get; init; } = JournalSettings.Beside(Path);
+
+    /// <summary>The most log followers and event streams served at once (<c>max_streams</c>); one more is a 503.</summary>
+    public int MaxStreams { get; init; } = DefaultMaxStreams;
+
+    /// <summary>The default of <see cref="MaxStreams"/>.</summary>
+    public const int DefaultMaxStreams = 256;
+
+    /// <summary>The largest <see cref="MaxStreams"/> accepted.</summary>
+    public const int MaxMaxStreams = 100_000;
 }

@@ -64,6 +64,12 @@ internal static class ApiEvents
             WaitingFor = e.WaitingFor,
             Reason = e.Reason,
         },
+        EngineEvent.InstanceStartDeferred e => Entry(id, e, "instance.deferred", InstanceStatus.Backoff) with
+        {
+            Try = e.Try,
+            Reason = e.Reason,
+            NextTryAt = e.NextTryAt,
+        },
         EngineEvent.InstanceStopped e => Entry(id, e, "instance.stopped", InstanceStatus.Stopped),
         EngineEvent.InstanceRemoved e => Entry(id, e, "instance.removed", null),
         EngineEvent.ReadinessChanged e => Entry(id, e, e.Ready ? "instance.ready" : "instance.not-ready", null) with { Reason = e.Detail },

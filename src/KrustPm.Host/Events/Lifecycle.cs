@@ -59,9 +59,7 @@ internal static class Lifecycle
     };
 
     /// <summary>How an exit code reads: "exited with code 1", "killed by signal 9 (SIGKILL)".</summary>
-    public static string Exit(int exitCode) => exitCode is > 128 and < 160
-        ? $"killed by signal {exitCode - 128} (SIG{Signals.NameOf(exitCode - 128)})"
-        : $"exited with code {exitCode}";
+    public static string Exit(int exitCode) => Signals.DescribeExit(exitCode); // the log files' exit markers say the same
 
     public static string WaitingFor(ImmutableArray<string> waitingFor) =>
         waitingFor.IsDefaultOrEmpty ? "its dependencies" : string.Join(", ", waitingFor);

@@ -8,11 +8,18 @@ namespace KrustPm.Host.Hosting;
 /// <summary>
 /// Foreground mode (<c>--attach</c>): prints every line of every instance on krust-pm's stdout as
 /// <c>name.id | line</c>, coloured per program on a terminal (never when stdout is redirected or NO_COLOR is set).
-/// Printing never slows a program: lines wait in a bounded queue, and a terminal too slow to keep up loses lines
-/// (said in a marker line), never the log files.
+/// Printing never slows a program: lines wait in a queue bounded in lines and in characters, and a terminal too slow
+/// to keep up loses lines (said in a marker line), never the log files. A line longer than 64 KiB is printed in
+/// pieces, each but the last ending with <see cref="LineSplitter.ContinuationMarker"/>.
 /// </summary>
 internal sealed class AttachPrinter : IDisposable
 {
+    /// <summary>
+    /// The most characters waiting to be printed (2 MiB): lines are up to 64 KiB (<see cref="LineSplitter"/>), so
+    /// a count of lines alone would let a stalled stdout hold hundreds of megabytes.
+    /// </summary>
+    public const int MaxQueuedChars = 1024 * 1024;
+
     private const int MaxQueuedLines = 10_000;
 
     private static readonly string[] Palette = ["\u001b[36m", "\u001b[33m", "\u001b[32m", "\u001b[35m", "\u001b[34m", "\u001b[31m"];
@@ -28,6 +35,7 @@ internal sealed class AttachPrinter : IDisposable
 
     private readonly Task _printing;
     private long _dropped;
+    private long _queuedChars;
 
     public AttachPrinter(OutputStore store, KrustConfig config, TextWriter output, bool colour)
     {
@@ -38,6 +46,9 @@ internal sealed class AttachPrinter : IDisposable
         _store.Written += OnWritten;
         _printing = Task.Run(PrintAsync);
     }
+
+    /// <summary>How many characters wait to be printed.</summary>
+    public long QueuedChars => Interlocked.Read(ref _queuedChars);
 
     /// <summary>Whether colour suits this stdout: a terminal, and NO_COLOR not set.</summary>
     public static bool ColourWanted() =>
@@ -50,14 +61,24 @@ internal sealed class AttachPrinter : IDisposable
         _printing.Wait(TimeSpan.FromSeconds(2));
     }
 
-    private void OnWritten(OutputSink sink, ReadOnlyMemory<byte> data)
+    /// <summary>Takes a chunk of an instance's output (from <see cref="OutputStore.Written"/>).</summary>
+    internal void OnWritten(OutputSink sink, ReadOnlyMemory<byte> data)
     {
         // Called under the sink's lock: one splitter per sink is never used by two threads at once.
         var splitter = _splitters.GetOrAdd(sink, _ => new LineSplitter());
         foreach (var line in splitter.Push(data.Span))
         {
-            if (!_lines.Writer.TryWrite(Format(sink.Program, sink.Instance, sink.Kind, line)))
+            if (Interlocked.Read(ref _queuedChars) + line.Length > MaxQueuedChars)
             {
+                Interlocked.Increment(ref _dropped); // full: not even formatted
+                continue;
+            }
+
+            // Reserved before queuing: several instances' copies may add at once.
+            var formatted = Format(sink.Program, sink.Instance, sink.Kind, line);
+            if (Interlocked.Add(ref _queuedChars, formatted.Length) > MaxQueuedChars || !_lines.Writer.TryWrite(formatted))
+            {
+                Interlocked.Add(ref _queuedChars, -formatted.Length);
                 Interlocked.Increment(ref _dropped);
             }
         }
@@ -106,6 +127,7 @@ internal sealed class AttachPrinter : IDisposable
             }
 
             await _out.WriteLineAsync(line);
+            Interlocked.Add(ref _queuedChars, -line.Length);
         }
 
         await _out.FlushAsync();

@@ -19,6 +19,7 @@ internal sealed partial class ConfigReload(
     ILogger<ConfigReload> logger) : IDisposable
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private volatile bool _loaded;
 
     /// <summary>The configuration krust-pm runs with: its top-level keys as started (but the live ones), the programs of the last reload.</summary>
     public KrustConfig Current { get; private set; } = started;
@@ -42,6 +43,9 @@ internal sealed partial class ConfigReload(
             _oneAtATime.Release();
         }
     }
+
+    /// <summary>The programs of the file krust-pm started with are supervised: a reload can apply from now on.</summary>
+    public void ProgramsLoaded() => _loaded = true;
 
     public void Dispose() => _oneAtATime.Dispose();
 
@@ -69,6 +73,14 @@ internal sealed partial class ConfigReload(
         if (dryRun)
         {
             return outcome with { Plan = engine.PlanReload(file.Programs) };
+        }
+
+        if (!_loaded)
+        {
+            // Applied before the start-up's own load, a reload would be undone by it: the file is read then anyway.
+            const string Starting = "krust-pm is still starting; it loads the file as it is now once it listens";
+            LogRefused(path, Starting);
+            return outcome with { Refusal = CommandResult.Rejected(RejectionKind.Conflict, Starting) };
         }
 
         // Not cancelled once sent: the engine applies it anyway, and the caller's answer must say what it did.

@@ -12,17 +12,39 @@ namespace KrustPm.Host.Hosting;
 internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 {
     private int _handlerFailed;
+    private ResourceShortage? _shortage;
 
     public void OnApplied(AppliedMessage applied)
     {
-        if (!logger.IsEnabled(LogLevel.Information))
-        {
-            return;
-        }
-
+        var information = logger.IsEnabled(LogLevel.Information);
         foreach (var @event in applied.Events)
         {
-            Log(@event, applied.Message);
+            if (@event is EngineEvent.ResourceShortageChanged shortage)
+            {
+                LogShortage(shortage);
+            }
+            else if (information)
+            {
+                Log(@event, applied.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// krust-pm's own shortage, once when it begins and once when it ends: the instances that wait for resources try
+    /// again every few seconds, and a line per instance and try would flood the log just when krust-pm is struggling.
+    /// </summary>
+    private void LogShortage(EngineEvent.ResourceShortageChanged e)
+    {
+        var was = _shortage;
+        _shortage = e.Shortage; // events come one at a time, in order (the engine's Applied)
+        if (e.Shortage is { } now && was is null)
+        {
+            LogShortageBegan(now.Reason, now.Instances);
+        }
+        else if (e.Shortage is null && was is not null)
+        {
+            LogShortageEnded((long)(e.At - was.Since).TotalSeconds);
         }
     }
 
@@ -108,6 +130,12 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
                 break;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "out of resources: {Reason}; {Instances} instance(s) wait for them (not counted as failures; each tries again within 10 s)")]
+    private partial void LogShortageBegan(string reason, int instances);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "resources are back: every instance that waited for them has started (short for {Seconds} s)")]
+    private partial void LogShortageEnded(long seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} started, pid {Pid} (try {Try})")]
     private partial void LogStarted(string program, long instance, int pid, int @try);

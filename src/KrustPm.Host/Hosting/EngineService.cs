@@ -15,6 +15,7 @@ internal sealed class EngineService(
     Events.EventFeed events,
     OutputStore output,
     JournalSetup journal,
+    RetiredLogFiles retiredLogs,
     IServiceProvider services,
     IHostApplicationLifetime lifetime) : IHostedLifecycleService
 {
@@ -43,6 +44,7 @@ internal sealed class EngineService(
         engine.AppliedHandlerFailed += eventLog.OnHandlerFailed;
         engine.Applied += eventLog.OnApplied;
         engine.Applied += events.OnApplied;
+        engine.Applied += retiredLogs.OnApplied;
         engine.Applied += FollowLogSizes;
         engine.Start();
         _ = WatchAsync();
@@ -63,6 +65,8 @@ internal sealed class EngineService(
         {
             throw new StartRefusedException($"the engine refused the configuration: {result.Reason}");
         }
+
+        services.GetRequiredService<ConfigReload>().ProgramsLoaded();
     }
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using KrustPm.Engine;
+using KrustPm.Engine.Health;
 using KrustPm.Engine.Linux;
 using KrustPm.Engine.Logs;
 using KrustPm.Host.Api;
@@ -12,6 +13,12 @@ namespace KrustPm.Host.Hosting;
 /// <summary>Builds the krust-pm web host: the engine, the API and the listening address.</summary>
 internal static class KrustPmApp
 {
+    /// <summary>The largest request body krust-pm reads (a command body is well under 100 bytes).</summary>
+    public const int MaxRequestBodyBytes = 64 * 1024;
+
+    /// <summary>What Kestrel may hold of one response before its writer waits for the client.</summary>
+    public const int ResponseBufferBytes = 64 * 1024;
+
     public static WebApplication Build(KrustConfig config, ConfigSource source, string[] hostArgs, JournalSetup journal)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -20,7 +27,11 @@ internal static class KrustPmApp
             ContentRootPath = Path.GetDirectoryName(config.Path),
         });
 
-        builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, config.Server));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listen(kestrel, config.Server);
+            Limit(kestrel.Limits);
+        });
         ConfigureLogging(builder.Logging, config.LogFormat);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownBudget.HostTimeout(config.Programs));
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -29,6 +40,7 @@ internal static class KrustPmApp
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Context);
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestAnswers>();
 
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(source);
@@ -36,8 +48,9 @@ internal static class KrustPmApp
         builder.Services.AddSingleton(journal);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new OutputStore(config.LogDirectory));
-        builder.Services.AddSingleton<IProcessLauncher>(services =>
-            new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default, services.GetRequiredService<OutputStore>()));
+        builder.Services.AddSingleton<LogFileReopener>();
+        var launching = LauncherOptions(config);
+        builder.Services.AddSingleton<IProcessLauncher>(services => new LinuxProcessLauncher(launching, services.GetRequiredService<OutputStore>()));
         if (config.Attach)
         {
             builder.Services.AddSingleton(services => new AttachPrinter(
@@ -49,10 +62,12 @@ internal static class KrustPmApp
             EngineOptions.Default with
             {
                 Time = services.GetRequiredService<TimeProvider>(),
+                Probes = new ProbeRunner(services.GetRequiredService<TimeProvider>(), launching),
                 Journal = journal.Journal,
                 Start = journal.Start,
             }));
         builder.Services.AddSingleton<EngineEventLog>();
+        builder.Services.AddSingleton<RetiredLogFiles>();
         builder.Services.AddSingleton<Events.EventFeed>();
         builder.Services.AddHostedService<EngineService>();
         builder.Services.AddHostedService<ConfigWatcher>(); // after the engine service: watches once the programs are loaded
@@ -67,6 +82,18 @@ internal static class KrustPmApp
         app.MapApiModules();
         return app;
     }
+
+    /// <summary>
+    /// How programs (and exec probes) are started: with every protection, and without krust-pm's own secrets in
+    /// what they inherit (<c>KRUST_PM_TOKEN</c>, and the variable <c>auth_token = "env:VARIABLE"</c> names).
+    /// </summary>
+    internal static LinuxProcessLauncherOptions LauncherOptions(KrustConfig config) => LinuxProcessLauncherOptions.Default with
+    {
+        WithheldEnvironment = config.AuthTokenVariable is { } variable && variable != TokenVariable ? [TokenVariable, variable] : [TokenVariable],
+    };
+
+    /// <summary>The environment variable that sets the API token (and the CLI's token).</summary>
+    private const string TokenVariable = "KRUST_PM_TOKEN";
 
     /// <summary>krust-pm's own log goes to stderr (stdout carries programs' output in attach mode), as text or JSON.</summary>
     private static void ConfigureLogging(ILoggingBuilder logging, LogFormat format)
@@ -100,25 +127,39 @@ internal static class KrustPmApp
         }
     }
 
+    /// <summary>
+    /// Kestrel's limits that krust-pm relies on. Command bodies are a few bytes, so a larger one is refused (413)
+    /// before it is read into memory; a response may hold <see cref="ResponseBufferBytes"/> that the client has not
+    /// taken yet before its writer waits, which bounds what a stream that is never read costs (see
+    /// <see cref="ServerSentEventsStream"/>). Slow bodies are refused by Kestrel's default minimum rate (240 bytes/s
+    /// after 5 s).
+    /// </summary>
+    private static void Limit(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerLimits limits)
+    {
+        limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        limits.MaxResponseBufferSize = ResponseBufferBytes;
+    }
+
     private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, ServerAddress server)
     {
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> listener = InputEndsAfterItsData.Use;
         if (server.UnixSocket is { } socket)
         {
-            kestrel.ListenUnixSocket(socket);
+            kestrel.ListenUnixSocket(socket, listener);
         }
         else if (string.Equals(server.Host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
-            kestrel.ListenLocalhost(server.Port);
+            kestrel.ListenLocalhost(server.Port, listener);
         }
         else if (IPAddress.TryParse(server.Host.Trim('[', ']'), out var address))
         {
-            kestrel.Listen(address, server.Port);
+            kestrel.Listen(address, server.Port, listener);
         }
         else
         {
             foreach (var resolved in Dns.GetHostAddresses(server.Host))
             {
-                kestrel.Listen(resolved, server.Port);
+                kestrel.Listen(resolved, server.Port, listener);
             }
         }
     }

@@ -1,3 +1,4 @@
+using KrustPm.Engine.Linux;
 using KrustPm.Tests.Shared;
 
 namespace KrustPm.Engine.Tests.Health;
@@ -43,6 +44,21 @@ public sealed class ExecProbeTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task It_does_not_inherit_krust_pms_own_secrets_unless_the_programs_env_sets_them()
+    {
+        Environment.SetEnvironmentVariable("KRUST_TEST_PROBE_SECRET", "the-api-token");
+        var options = LinuxProcessLauncherOptions.Default with { WithheldEnvironment = ["KRUST_TEST_PROBE_SECRET"] };
+        var show = ProbeHarness.Exec("/bin/sh", "-c", "echo \"[${KRUST_TEST_PROBE_SECRET-unset}]\"");
+        var plain = new ProgramSpec("web", "sleep 1", ["sleep", "1"]);
+
+        var (withheld, _) = await ProbeHarness.RunAsync(show, plain, options);
+        var (given, _) = await ProbeHarness.RunAsync(show, plain with { Environment = plain.Environment.Add("KRUST_TEST_PROBE_SECRET", "its-own") }, options);
+
+        Assert.Equal("exit code 0: [unset]", withheld.Detail);
+        Assert.Equal("exit code 0: [its-own]", given.Detail);
     }
 
     [Fact]

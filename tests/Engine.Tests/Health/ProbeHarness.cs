@@ -2,18 +2,20 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using KrustPm.Engine.Health;
+using KrustPm.Engine.Linux;
 
 namespace KrustPm.Engine.Tests.Health;
 
 /// <summary>Runs one probe through the real <see cref="ProbeRunner"/> and waits (bounded) for its one report.</summary>
 internal static class ProbeHarness
 {
-    public static async Task<(ProbeOutcome Outcome, TimeSpan Elapsed)> RunAsync(ProbeSpec probe, ProgramSpec? program = null)
+    public static async Task<(ProbeOutcome Outcome, TimeSpan Elapsed)> RunAsync(
+        ProbeSpec probe, ProgramSpec? program = null, LinuxProcessLauncherOptions? options = null)
     {
         var reports = 0;
         var outcome = new TaskCompletionSource<ProbeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
-        new ProbeRunner(TimeProvider.System).Run(new ProbeRequest(7, "web", 0, ProbeKind.Readiness, probe) { Spec = program }, (request, result) =>
+        new ProbeRunner(TimeProvider.System, options ?? LinuxProcessLauncherOptions.Default).Run(new ProbeRequest(7, "web", 0, ProbeKind.Readiness, probe) { Spec = program }, (request, result) =>
         {
             Assert.Equal(7, request.RunId);
             Interlocked.Increment(ref reports);

@@ -116,6 +116,22 @@ public sealed class ReadyLineWatcherTests
     }
 
     [Fact]
+    public void Ten_MB_without_a_newline_on_both_streams_never_buffers_more_than_the_limit_each()
+    {
+        var watcher = Watch("never");
+        var chunk = new byte[64 * 1024];
+        chunk.AsSpan().Fill((byte)'x');
+        for (var written = 0; written < 10_000_000; written += chunk.Length)
+        {
+            watcher.Feed(OutputKind.Stdout, chunk);
+            watcher.Feed(OutputKind.Stderr, chunk);
+            Assert.InRange(watcher.BufferedCapacity, 0, 2 * ReadyLineWatcher.MaxLineBytes);
+        }
+
+        Assert.Empty(_seen);
+    }
+
+    [Fact]
     public void After_Stop_a_matching_line_is_not_reported()
     {
         var watcher = Watch("ready");

@@ -34,7 +34,7 @@ public sealed class IdleOutputTests : IAsyncDisposable
                 writeEnds.Add(write);
                 var sink = store.Sink("idle", i, OutputKind.Stdout, LogPolicy.Default);
                 copies.Add(OutputCopy.RunAsync(
-                    new AnonymousPipeClientStream(PipeDirection.In, write.ClientSafePipeHandle), sink, Task.CompletedTask, $"--- idle {i} ---", null, OutputKind.Stdout, chunks));
+                    new AnonymousPipeClientStream(PipeDirection.In, write.ClientSafePipeHandle), sink, Task.CompletedTask, $"--- idle {i} ---", null, OutputKind.Stdout, chunks: chunks));
             }
 
             // Each copy writes its marker, then waits on its pipe (synchronously after the marker).

@@ -54,6 +54,8 @@ public sealed class InstantExitTests : IAsyncDisposable
 
         public void StartFailed(long runId, string reason) => _inner.StartFailed(runId, reason);
 
+        public void StartDeferred(long runId, string reason) => _inner.StartDeferred(runId, reason);
+
         public void Exited(long runId, int exitCode) => _inner.Exited(runId, exitCode);
 
         public void ReadyLineSeen(long runId, string line) => _inner.ReadyLineSeen(runId, line);

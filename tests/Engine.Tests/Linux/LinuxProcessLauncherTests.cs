@@ -18,7 +18,11 @@ public class LinuxProcessLauncherTests : IAsyncDisposable
     {
     }
 
-    protected LinuxProcessLauncherTests(LinuxProcessLauncherOptions options) => _launcher = new(options);
+    /// <summary>A variable of this process's that the launcher withholds, as the host withholds krust-pm's token.</summary>
+    private const string Secret = "KRUST_TEST_OWN_SECRET";
+
+    protected LinuxProcessLauncherTests(LinuxProcessLauncherOptions options) =>
+        _launcher = new(options with { WithheldEnvironment = [Secret] });
 
     /// <summary>After every test: every run started has left no process behind (each run is its own session).</summary>
     public async ValueTask DisposeAsync()
@@ -161,6 +165,39 @@ public class LinuxProcessLauncherTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Krust_pms_own_secrets_are_not_inherited_but_a_program_that_sets_one_in_its_env_gets_its_value()
+    {
+        Environment.SetEnvironmentVariable(Secret, "the-api-token");
+        Environment.SetEnvironmentVariable("KRUST_TEST_INHERITED", "yes");
+        var plain = Path.Combine(_folder, "plain.env");
+        var explicitly = Path.Combine(_folder, "explicit.env");
+
+        LaunchSpec(15, Spec($"env > '{plain}'"));
+        LaunchSpec(16, Spec($"env > '{explicitly}'") with
+        {
+            Environment = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>(Secret, "its-own")]),
+        });
+
+        Assert.Equal(["exited 15: 0", "exited 16: 0", "started 15", "started 16"], (await NextEventsAsync(4)).Order());
+        var plainVariables = await File.ReadAllLinesAsync(plain, TestContext.Current.CancellationToken);
+        Assert.Contains("KRUST_TEST_INHERITED=yes", plainVariables);
+        Assert.DoesNotContain(plainVariables, line => line.StartsWith(Secret + "=", StringComparison.Ordinal));
+        Assert.Contains($"{Secret}=its-own", await File.ReadAllLinesAsync(explicitly, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_program_run_as_another_user_does_not_inherit_krust_pms_secrets_either()
+    {
+        Assert.SkipUnless(UserAccounts.EffectiveUid == 0, "switching users needs root; this test runs as uid " + UserAccounts.EffectiveUid);
+        Environment.SetEnvironmentVariable(Secret, "the-api-token");
+
+        LaunchSpec(17, Spec($"test -z \"${{{Secret}+set}}\" && test \"$(id -un)\" = nobody") with { User = "nobody", WorkingDirectory = "/" });
+
+        Assert.Equal("started 17", await _events.NextAsync());
+        Assert.Equal("exited 17: 0", await _events.NextAsync());
+    }
+
+    [Fact]
     public async Task A_program_runs_as_another_user_with_that_users_groups_HOME_USER_and_LOGNAME_and_no_capabilities()
     {
         Assert.SkipUnless(UserAccounts.EffectiveUid == 0, "switching users needs root; this test runs as uid " + UserAccounts.EffectiveUid);
@@ -208,6 +245,17 @@ public class LinuxProcessLauncherTests : IAsyncDisposable
 
     private void LaunchSpec(long runId, ProgramSpec spec) =>
         _launcher.Launch(new LaunchRequest(runId, spec with { WorkingDirectory = spec.WorkingDirectory ?? _folder }, InstanceId: 0, Try: 1), _events);
+
+    private async Task<List<string>> NextEventsAsync(int count)
+    {
+        var events = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            events.Add(await _events.NextAsync());
+        }
+
+        return events;
+    }
 
     private static Task WaitForAsync(Func<bool> condition) => Eventually.Assert(condition, "the process reaches the expected state");
 }

@@ -36,7 +36,9 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         Assert.Equal("exited 2: 0", await _captured.Events.NextAsync());
 
         var current = Log(OutputKind.Stdout);
-        await WaitForAsync(() => LogTail.Read(current, 1) is ["200000"], () => $"last lines: {string.Join('|', LogTail.Read(current, 1))}");
+        await WaitForAsync(
+            () => LogTail.Read(current, 2) is ["200000", var exit] && exit.StartsWith("--- krust-pm:", StringComparison.Ordinal),
+            () => $"last lines: {string.Join('|', LogTail.Read(current, 2))}");
 
         var files = Enumerable.Range(0, policy.Backups + 1).Select(g => LogFileNames.Rotated(current, g)).Where(File.Exists).Reverse().ToList();
         Assert.InRange(files.Count, 5, policy.Backups);
@@ -85,12 +87,14 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         var secondPid = _captured.Events.Pid!.Value;
 
         var file = Log(OutputKind.Stdout);
-        await WaitForAsync(() => File.Exists(file) && File.ReadLines(file).Count() == 5, () => File.ReadAllText(file));
+        await WaitForAsync(() => File.Exists(file) && File.ReadLines(file).Count() == 7, () => File.ReadAllText(file));
         var lines = File.ReadAllLines(file);
         Assert.Matches(Marker(1, firstPid), lines[0]);
         Assert.Equal(["one", "half a line"], lines[1..3]);
-        Assert.Matches(Marker(2, secondPid), lines[3]);
-        Assert.Equal("two", lines[4]);
+        Assert.Matches(Exit(1), lines[3]);
+        Assert.Matches(Marker(2, secondPid), lines[4]);
+        Assert.Equal("two", lines[5]);
+        Assert.Matches(Exit(2), lines[6]);
     }
 
     [Fact]
@@ -123,12 +127,14 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         }
 
         var file = Log(OutputKind.Stdout);
-        await WaitForAsync(() => File.ReadLines(file).Count() >= 10_004, () => $"{File.ReadLines(file).Count()} lines");
+        await WaitForAsync(() => File.ReadLines(file).Count() >= 10_006, () => $"{File.ReadLines(file).Count()} lines");
         var lines = File.ReadAllLines(file);
         Assert.Matches(Marker(1, _captured.Events.Pids[0]), lines[0]);
         Assert.Equal(["first", .. Enumerable.Range(1, 10_000).Select(i => $"{i}")], lines[1..10_002]);
-        Assert.Matches(Marker(2, _captured.Events.Pids[1]), lines[10_002]);
-        Assert.Equal(["second"], lines[10_003..]);
+        Assert.Matches(Exit(1), lines[10_002]);
+        Assert.Matches(Marker(2, _captured.Events.Pids[1]), lines[10_003]);
+        Assert.Equal("second", lines[10_004]);
+        Assert.Matches(Exit(2), lines[10_005]);
     }
 
     [Fact]
@@ -162,7 +168,7 @@ public sealed class OutputCaptureTests : IAsyncDisposable
         }
 
         await stuck;
-        await WaitForAsync(() => File.ReadLines(sink.Path).Count() == 3, () => File.ReadAllText(sink.Path));
+        await WaitForAsync(() => File.ReadLines(sink.Path).Count() == 4, () => File.ReadAllText(sink.Path));
         Assert.Equal(["stuck", "first"], File.ReadLines(sink.Path).Where(line => !line.StartsWith("--- krust-pm:", StringComparison.Ordinal)));
     }
 
@@ -233,12 +239,13 @@ public sealed class OutputCaptureTests : IAsyncDisposable
     private void LaunchSpec(long runId, ProgramSpec spec, int tryNumber = 1) =>
         _captured.Launcher.Launch(new LaunchRequest(runId, spec, InstanceId: 0, Try: tryNumber), _captured.Events);
 
-    /// <summary>Waits until the file holds this try's marker then exactly these lines.</summary>
+    /// <summary>Waits until the file holds this try's marker, exactly these lines, then the try's exit marker.</summary>
     private async Task ExpectOutputAsync(OutputKind stream, params string[] lines)
     {
         var file = Log(stream);
         await WaitForAsync(
-            () => File.Exists(file) && File.ReadLines(file).Skip(1).SequenceEqual(lines),
+            () => File.Exists(file) && File.ReadAllLines(file) is [_, .. var output, var exit]
+                && exit.StartsWith("--- krust-pm: test.0 try ", StringComparison.Ordinal) && output.SequenceEqual(lines),
             () => File.Exists(file) ? string.Join(" | ", LogTail.Read(file, 5)) : "(no file)");
     }
 
@@ -249,6 +256,8 @@ public sealed class OutputCaptureTests : IAsyncDisposable
             Assert.Fail($"timed out; last seen: {describe()}");
         }
     }
+
+    private static Regex Exit(int tryNumber) => new($@"^--- krust-pm: test\.0 try {tryNumber} exited with code 0 after ");
 
     private static Regex Marker(int tryNumber, int pid) =>
         new($@"^--- krust-pm: test\.0 try {tryNumber} started, pid {pid}, \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z ---$");

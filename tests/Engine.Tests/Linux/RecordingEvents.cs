@@ -25,6 +25,8 @@ internal sealed class RecordingEvents : IProcessEvents
 
     public void StartFailed(long runId, string reason) => _events.Writer.TryWrite($"failed {runId}: {reason}");
 
+    public void StartDeferred(long runId, string reason) => _events.Writer.TryWrite($"deferred {runId}: {reason}");
+
     public void Exited(long runId, int exitCode) => _events.Writer.TryWrite($"exited {runId}: {exitCode}");
 
     public void ReadyLineSeen(long runId, string line) => _events.Writer.TryWrite($"ready {runId}: {line}");

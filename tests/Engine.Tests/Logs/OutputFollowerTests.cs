@@ -158,6 +158,7 @@ public sealed partial class OutputFollowerTests : IDisposable
         sink.Write(LogFolder.Bytes("try 2\n"));
 
         Assert.Equal("try 1 died mid-li", await reader.NextAsync());
+        Assert.Equal("--- try 2 ---", await reader.NextAsync()); // markers reach followers too, on a line of their own
         Assert.Equal("try 2", await reader.NextAsync());
     }
 

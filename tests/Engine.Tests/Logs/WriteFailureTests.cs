@@ -29,6 +29,7 @@ public sealed class WriteFailureTests : IDisposable
         var (failedSink, error) = Assert.Single(_failures);
         Assert.Same(sink, failedSink);
         Assert.IsAssignableFrom<IOException>(error);
+        Assert.Equal("--- try 0 ---", await reader.NextAsync());
         Assert.Equal("line 0", await reader.NextAsync());
 
         File.Delete(_logs.CurrentFile());

@@ -42,10 +42,28 @@ public abstract class ApiTestBase : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    protected async Task StartAsync(string toml = Seed, bool waitForRunning = true)
+    /// <summary>
+    /// Starts krust-pm on <paramref name="toml"/>: in memory, or with <paramref name="kestrel"/> on a real Kestrel at
+    /// the config's <c>server-port</c>, whose <c>{port}</c> is replaced by a free port (<see cref="KrustPmFactory.Port"/>).
+    /// </summary>
+    protected async Task StartAsync(
+        string toml = Seed,
+        bool waitForRunning = true,
+        bool kestrel = false,
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? configureKestrel = null,
+        bool realProcesses = false)
     {
-        _host = new KrustPmFactory(toml);
-        Client = _host.CreateClient();
+        _host = new KrustPmFactory(toml, kestrel, configureKestrel, realProcesses);
+        if (kestrel)
+        {
+            _host.StartServer();
+            Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_host.Port}") };
+        }
+        else
+        {
+            Client = _host.CreateClient();
+        }
+
         if (waitForRunning)
         {
             await WaitForAsync(s => s.Programs.All(p => p.Instances.All(i => i.Status == InstanceStatus.Running)));
@@ -61,6 +79,17 @@ public abstract class ApiTestBase : IAsyncDisposable
 
     /// <summary>Polls (bounded) a condition on something other than the engine's state, e.g. what the launcher was asked.</summary>
     protected static Task EventuallyAsync(Func<bool> condition, string what) => Eventually.Assert(condition, what);
+
+    /// <summary>As <see cref="EventuallyAsync(Func{bool}, string)"/>, with a description made when it times out (to show the state then).</summary>
+    protected static async Task EventuallyAsync(Func<bool> condition, Func<string> what)
+    {
+        var deadline = DateTime.UtcNow + Eventually.DefaultTimeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what()}");
+            await Task.Delay(5, Token);
+        }
+    }
 
     protected async Task<JsonElement> GetJsonAsync(string url, HttpStatusCode expected = HttpStatusCode.OK)
     {

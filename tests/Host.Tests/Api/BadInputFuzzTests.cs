@@ -91,7 +91,7 @@ public sealed class BadInputFuzzTests : ApiTestBase
         // The junk must reach the handlers' checks, not only the router's 404s.
         var seen = string.Join(", ", statuses.Select(s => $"{s.Key}: {s.Value}"));
         TestContext.Current.SendDiagnosticMessage($"fuzz answers: {seen}");
-        Assert.True(statuses.GetValueOrDefault(400) > 50, seen);
+        Assert.True(statuses.GetValueOrDefault(400) + statuses.GetValueOrDefault(415) > 50, seen);
         Assert.True(statuses.GetValueOrDefault(200) > 20, seen);
         Assert.True(statuses.GetValueOrDefault(404) > 20, seen);
     }
@@ -116,6 +116,7 @@ public sealed class BadInputFuzzTests : ApiTestBase
         {
             Content = new ByteArrayContent([.. "{\"signal\": \""u8, 0xC3, 0x28, 0xFF, .. "\"}"u8]),
         };
+        request.Content.Headers.ContentType = new("application/json");
 
         using var response = await Client.SendAsync(request, Token);
 

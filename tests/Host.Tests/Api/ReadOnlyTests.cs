@@ -25,6 +25,7 @@ public sealed class ReadOnlyTests : ApiTestBase
         { "POST", "/api/v1/programs/web/instances/0/stop", null },
         { "POST", "/api/v1/programs/web/instances/0/start", null },
         { "POST", "/api/v1/programs/web/instances/0/restart", null },
+        { "POST", "/api/v1/logs/reopen", null },
         { "DELETE", "/api/v1/programs/web/instances/0", null },
         { "POST", "/api/v1/reload", null },
         { "POST", "/api/v1/reload?dryRun=true", null },

@@ -169,6 +169,12 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends krust-pm a signal, and returns at once.</summary>
+    public void Send(int signal) => Assert.Equal(0, Kill(_process.Id, signal));
+
+    /// <summary>Whether krust-pm has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Sends SIGTERM (or another signal) and waits (bounded) for krust-pm to exit; returns its exit code.</summary>
     public async Task<int> TerminateAsync(int signal = 15, TimeSpan? timeout = null)
     {

@@ -89,6 +89,34 @@ public sealed partial class ReloadEndToEndTests(PublishedKrustPm krustPm) : IDis
     }
 
     [Fact]
+    public async Task SIGHUP_reloads_the_file_and_a_broken_file_is_logged_with_its_located_problems_changing_nothing()
+    {
+        await using var krust = await StartAsync(watch: false);
+        var before = Pids(await krust.GetProgramsAsync());
+
+        Save(Current().Replace("sleep 301", "sleep 303", StringComparison.Ordinal));
+        krust.Send(1);
+
+        var after = Pids(await krust.WaitForAsync(programs => programs.EnumerateArray().All(AllRunning) && Pids(programs)["change"] != before["change"]));
+        Assert.Contains($"SIGHUP received: reloading {ConfigPath}", krust.Stderr, StringComparison.Ordinal);
+        Assert.Contains("configuration reloaded: 0 added, 0 removed, 1 restarted, 0 changed in place, 2 unchanged", krust.Stderr, StringComparison.Ordinal);
+        Assert.Equal((before["keep"], before["gone"]), (after["keep"], after["gone"]));
+        Assert.Empty(await ProcFs.WaitUntilSessionEmptyAsync(before["change"], TimeSpan.FromSeconds(5)));
+
+        Save(Current() + "\n[broken]\ncommand = 3\n");
+        krust.Send(1);
+
+        var problem = $"{ConfigPath}:12: program 'broken': key 'command'";
+        await Eventually.Assert(() => krust.Stderr.Contains(problem, StringComparison.Ordinal), "the broken file's problem is logged");
+        Assert.Contains($"reload: {ConfigPath} has 1 problem(s), nothing was changed and the running configuration is kept: {problem}", krust.Stderr, StringComparison.Ordinal);
+        Assert.Equal(after, Pids(await krust.GetProgramsAsync()));
+        Assert.All(after.Values, pid => Assert.True(ProcFs.IsAlive(pid)));
+
+        Assert.Equal(0, await krust.TerminateAsync());
+        await krust.AssertNothingLeftAsync();
+    }
+
+    [Fact]
     public async Task With_watch_config_an_editors_save_by_rename_reloads_exactly_once()
     {
         await using var krust = await StartAsync(watch: true);

@@ -1,0 +1,85 @@
+using System.Net.ServerSentEvents;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace KrustPm.Host.Api;
+
+/// <summary>
+/// Writes Server-Sent Events (formatted by <see cref="SseFormatter"/>) and waits for each to be flushed before taking
+/// the next: Kestrel then holds at most <see cref="Hosting.KrustPmApp.ResponseBufferBytes"/> of a response its client
+/// does not read, and the source of the events (a log follower, an event queue) keeps the rest within its own bound.
+/// Ends when the client leaves or krust-pm stops; frees the stream's slot.
+/// </summary>
+internal sealed class ServerSentEventsStream(OpenStream stream, IAsyncEnumerable<SseItem<string>> items, CancellationToken ends) : IResult
+{
+    /// <summary>
+    /// What a response may hold beyond its source: Kestrel's buffer, plus the one event being written when the writer
+    /// is made to wait (a line is at most <see cref="Engine.Logs.LineSplitter.MaxLineBytes"/>).
+    /// </summary>
+    public const int HeldByResponse = Hosting.KrustPmApp.ResponseBufferBytes + Engine.Logs.LineSplitter.MaxLineBytes;
+
+    public async Task ExecuteAsync(HttpContext context)
+    {
+        using (stream)
+        {
+            var response = context.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache,no-store";
+            response.Headers.Pragma = "no-cache";
+            response.Headers.ContentEncoding = "identity";
+            context.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
+            try
+            {
+                // The headers go out now, not with the first event, which may be a long time coming: a client knows at
+                // once that it is subscribed, and does not time out waiting for an answer.
+                await response.Body.FlushAsync(ends);
+                await SseFormatter.WriteAsync(items, new FlushEachWrite(response.Body, stream), ends);
+            }
+            catch (OperationCanceledException) when (ends.IsCancellationRequested)
+            {
+                // The client left, or krust-pm stops: the stream simply ends.
+            }
+        }
+    }
+
+    /// <summary>A write-only view of the response that flushes every write and counts what it hands over.</summary>
+    private sealed class FlushEachWrite(Stream inner, OpenStream stream) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            stream.Writing(buffer.Length);
+            await inner.WriteAsync(buffer, cancellationToken);
+            await inner.FlushAsync(cancellationToken);
+            stream.Flushed();
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override void Flush() => throw new NotSupportedException("Synchronous writes are not allowed on a response.");
+
+        public override void Write(byte[] buffer, int offset, int count) =>
+            throw new NotSupportedException("Synchronous writes are not allowed on a response.");
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
