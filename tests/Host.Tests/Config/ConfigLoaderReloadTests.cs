@@ -38,6 +38,29 @@ public sealed class ConfigLoaderReloadTests
         Assert.Equal("watch_config", problem.Key);
     }
 
+    [Fact]
+    public void Every_top_level_key_is_compared_by_a_reload_and_only_watch_config_applies_live()
+    {
+        var running = Valid("[web]\ncommand = \"x\"\n");
+
+        // Between compares every key of TopLevelKeys: one without a comparison throws.
+        Assert.Empty(TopLevelChanges.Between(running, running));
+        Assert.Equal(["watch_config"], TopLevelChanges.Live);
+    }
+
+    [Fact]
+    public void A_changed_top_level_key_is_reported_and_only_a_live_one_is_applied()
+    {
+        var running = Valid("[web]\ncommand = \"x\"\n");
+        var file = Valid("max_streams = 7\nread_only = true\nwatch_config = true\n[web]\ncommand = \"y\"\n");
+
+        Assert.Equal(
+            [new TopLevelChange("read_only", false), new TopLevelChange("watch_config", true), new TopLevelChange("max_streams", false)],
+            TopLevelChanges.Between(running, file));
+        var applied = TopLevelChanges.Apply(running, file);
+        Assert.Equal((true, false, running.MaxStreams, "y"), (applied.WatchConfig, applied.ReadOnly, applied.MaxStreams, applied.Programs[0].Command));
+    }
+
     private static KrustConfig Valid(string text)
     {
         var result = ConfigLoader.Parse(text, ConfigPath);
