@@ -20,8 +20,12 @@ public sealed class OutputSink : IDisposable
         Instance = instance;
         Kind = stream;
         Path = LogFileNames.Current(store.Directory, program, instance, stream);
+        Policy = policy;
         _file = policy.Enabled ? new RotatingLogFile(Path, policy, store.FileCheckInterval) : null;
     }
+
+    /// <summary>How the output is kept: the sizes it rotates by are those of the program's latest settings.</summary>
+    public LogPolicy Policy { get; private set; }
 
     /// <summary>The program.</summary>
     public string Program { get; }
@@ -80,6 +84,16 @@ public sealed class OutputSink : IDisposable
         lock (_lock)
         {
             _file?.Dispose();
+        }
+    }
+
+    /// <summary>Rotates by new sizes from the next write on (whether output is kept at all is fixed when the sink is made).</summary>
+    internal void UsePolicy(LogPolicy policy)
+    {
+        lock (_lock)
+        {
+            Policy = policy with { Enabled = Policy.Enabled };
+            _file?.Policy = Policy;
         }
     }
 

@@ -53,10 +53,35 @@ public sealed class OutputStore : IDisposable
     /// <param name="program">The program.</param>
     /// <param name="instance">The instance id.</param>
     /// <param name="stream">The stream.</param>
-    /// <param name="policy">How the output is kept (used when the sink is created).</param>
+    /// <param name="policy">How the output is kept: whether at all when the sink is created; the sizes from now on.</param>
     /// <returns>The sink.</returns>
-    public OutputSink Sink(string program, long instance, OutputKind stream, LogPolicy policy) =>
-        _sinks.GetOrAdd((program, instance, stream), key => new OutputSink(this, key.Program, key.Instance, key.Stream, policy));
+    public OutputSink Sink(string program, long instance, OutputKind stream, LogPolicy policy)
+    {
+        var sink = _sinks.GetOrAdd((program, instance, stream), key => new OutputSink(this, key.Program, key.Instance, key.Stream, policy));
+        if (sink.Policy.MaxBytes != policy.MaxBytes || sink.Policy.Backups != policy.Backups)
+        {
+            sink.UsePolicy(policy);
+        }
+
+        return sink;
+    }
+
+    /// <summary>
+    /// New sizes for every sink of a program (its settings changed in place, by a reload): each rotates by them from
+    /// its next write (a file already past the new size is rotated before that write).
+    /// </summary>
+    /// <param name="program">The program.</param>
+    /// <param name="policy">Its new policy (<see cref="LogPolicy.MaxBytes"/> and <see cref="LogPolicy.Backups"/> apply).</param>
+    public void ApplyPolicy(string program, LogPolicy policy)
+    {
+        foreach (var (key, sink) in _sinks)
+        {
+            if (key.Program == program)
+            {
+                sink.UsePolicy(policy);
+            }
+        }
+    }
 
     /// <summary>The sink of one stream of one instance, if it was ever written in this run of krust-pm.</summary>
     /// <param name="program">The program.</param>

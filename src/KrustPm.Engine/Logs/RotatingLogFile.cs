@@ -24,6 +24,9 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan ch
 
     public string Path { get; } = path;
 
+    /// <summary>The sizes it rotates by; a new one applies from the next write (a reload can change it in place).</summary>
+    public LogPolicy Policy { get; set; } = policy;
+
     /// <summary>Whether the file is open now (it opens at the first write).</summary>
     public bool IsOpen => _file is not null;
 
@@ -50,7 +53,7 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan ch
         while (!data.IsEmpty)
         {
             var file = Open();
-            var room = policy.MaxBytes > 0 ? policy.MaxBytes - _length : long.MaxValue;
+            var room = Policy.MaxBytes > 0 ? Policy.MaxBytes - _length : long.MaxValue;
             if (data.Length <= room)
             {
                 Append(file, data);
@@ -158,14 +161,14 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan ch
     private void Rotate()
     {
         Dispose();
-        if (policy.Backups == 0)
+        if (Policy.Backups == 0)
         {
             File.Delete(Path);
             return;
         }
 
-        File.Delete(LogFileNames.Rotated(Path, policy.Backups));
-        for (var generation = policy.Backups - 1; generation >= 0; generation--)
+        File.Delete(LogFileNames.Rotated(Path, Policy.Backups));
+        for (var generation = Policy.Backups - 1; generation >= 0; generation--)
         {
             var from = LogFileNames.Rotated(Path, generation);
             if (File.Exists(from))

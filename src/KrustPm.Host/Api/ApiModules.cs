@@ -23,6 +23,7 @@ internal static class ApiModules
         .AddSingleton<ICarterModule, InstanceCommandsModule>()
         .AddSingleton<ICarterModule, HealthModule>()
         .AddSingleton<ICarterModule, EventsModule>()
+        .AddSingleton<ICarterModule, ReloadModule>()
         .AddSingleton<ICarterModule, OpenApiModule>();
 
     public static void MapApiModules(this WebApplication app)

@@ -200,4 +200,6 @@ internal static class ApiJson
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(long[]))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(ReloadView))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -46,6 +46,16 @@ internal static class Problems
         title: "A program did not become ready in time",
         extensions: new Dictionary<string, object?> { ["program"] = program, ["instance"] = instance });
 
+    /// <summary>
+    /// 422: the configuration file does not load; nothing was changed. <c>problems</c> lists each problem as
+    /// <c>krust-pm check</c> prints it (file:line: program: key: message).
+    /// </summary>
+    public static IResult ConfigNotLoaded(string file, string[] problems) => TypedResults.Problem(
+        detail: $"{file}: {problems.Length} problem(s); nothing was changed, krust-pm keeps running with its configuration. First: {problems[0]}",
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "The configuration does not load",
+        extensions: new Dictionary<string, object?> { ["file"] = file, ["problems"] = problems });
+
     /// <summary>415: a body that is not declared <c>application/json</c>.</summary>
     public static IResult UnsupportedMediaType(string detail) =>
         Problem(StatusCodes.Status415UnsupportedMediaType, "Invalid header 'Content-Type'", detail, "Content-Type");

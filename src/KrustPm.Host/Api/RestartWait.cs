@@ -101,7 +101,7 @@ internal static class RestartWait
     };
 
     /// <summary>Reads a true/false query parameter; absent means <paramref name="missing"/>.</summary>
-    private static IResult? Flag(HttpRequest request, string name, out bool value, bool missing = false)
+    internal static IResult? Flag(HttpRequest request, string name, out bool value, bool missing = false)
     {
         var text = request.Query[name];
         value = missing;

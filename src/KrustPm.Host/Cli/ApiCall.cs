@@ -20,9 +20,14 @@ internal static class ApiCall
     /// How long to wait for the answer, when longer than the usual 30 s (a rolling restart answers once it is done);
     /// <see cref="Timeout.InfiniteTimeSpan"/> when the server bounds the wait itself.
     /// </param>
+    /// <param name="onError">
+    /// Reports an error answer itself (its status and body) and returns the exit code, or <see langword="null"/> to
+    /// leave it to the usual one line with the problem's detail.
+    /// </param>
     /// <returns>The answer's body on success, else <see langword="null"/> with the exit code to use.</returns>
     public static async Task<(string? Body, int Exit)> SendAsync(
-        ApiConnection connection, HttpMethod method, string path, string? json = null, TimeSpan? wait = null)
+        ApiConnection connection, HttpMethod method, string path, string? json = null, TimeSpan? wait = null,
+        Func<HttpStatusCode, string, Task<int?>>? onError = null)
     {
         using var client = connection.CreateClient();
         if (wait is { } longer)
@@ -60,6 +65,11 @@ internal static class ApiCall
             if (response.IsSuccessStatusCode)
             {
                 return (body, KrustPmCommandLine.ExitOk);
+            }
+
+            if (onError is not null && await onError(response.StatusCode, body) is { } exit)
+            {
+                return (null, exit);
             }
 
             var detail = response.StatusCode == HttpStatusCode.Unauthorized

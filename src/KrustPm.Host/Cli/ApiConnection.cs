@@ -15,7 +15,8 @@ internal sealed record ApiConnection(Uri BaseAddress, string? Token, string? Uni
     /// <param name="url">The <c>--url</c> option.</param>
     /// <param name="configPath">The <c>-c</c> option.</param>
     /// <param name="currentDirectory">Where to look for a configuration file; the current directory when <see langword="null"/>.</param>
-    public static async Task<ApiConnection?> ResolveAsync(string? url, string? configPath, string? currentDirectory = null)
+    /// <param name="notSent">What it means when the file does not load, said after its problems.</param>
+    public static async Task<ApiConnection?> ResolveAsync(string? url, string? configPath, string? currentDirectory = null, string notSent = "the command was not sent")
     {
         var token = Environment.GetEnvironmentVariable("KRUST_PM_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
         var given = url ?? (Environment.GetEnvironmentVariable("KRUST_PM_URL") is { Length: > 0 } fromUrl ? fromUrl : null);
@@ -42,7 +43,7 @@ internal sealed record ApiConnection(Uri BaseAddress, string? Token, string? Uni
             return new ApiConnection(fallback, token, null, "default address");
         }
 
-        if (await StartChecks.LoadWithWarningsAsync(location, "the command was not sent") is not { Config: { } config })
+        if (await StartChecks.LoadWithWarningsAsync(location, notSent) is not { Config: { } config })
         {
             return null;
         }

@@ -94,6 +94,7 @@ internal static class KrustPmCommandLine
                 : ExitUsage);
         root.Subcommands.Add(status);
         ControlCommands.Add(root, configOption, urlOption, jsonOption);
+        ReloadCommand.Add(root, configOption, urlOption, jsonOption);
         StreamCommands.Add(root, configOption, urlOption);
         JournalCommands.Add(root, configOption);
 
@@ -149,10 +150,10 @@ internal static class KrustPmCommandLine
             return ExitUsage;
         }
 
-        await using var app = KrustPmApp.Build(config, hostArgs, journal);
+        await using var app = KrustPmApp.Build(config, new ConfigSource(file => StartChecks.WithEnvironmentToken(overrides.Apply(file))), hostArgs, journal);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         using var bridge = stop.Token.Register(lifetime.StopApplication);
-        signals.Attach(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ProcessSignals>(), app.Services.GetRequiredService<LogFileReopener>());
+        signals.Attach(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ProcessSignals>(), app.Services.GetRequiredService<LogFileReopener>(), app.Services.GetRequiredService<ConfigReload>());
         try
         {
             // Programs start only once the server listens (EngineService), so a failed bind leaves nothing running.

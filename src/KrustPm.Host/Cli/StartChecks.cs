@@ -63,19 +63,16 @@ internal static class StartChecks
 
         var config = adjust(loaded);
         var warnings = result.Warnings;
-        if (Environment.GetEnvironmentVariable("KRUST_PM_TOKEN") is { Length: > 0 } token)
+        // The same rule as auth_token in the file: the variable must not be a way around it.
+        if (Environment.GetEnvironmentVariable("KRUST_PM_TOKEN") is { Length: > 0 and < ConfigDocumentReader.MinTokenLength })
         {
-            // The same rule as auth_token in the file: the variable must not be a way around it.
-            if (token.Length < ConfigDocumentReader.MinTokenLength)
-            {
-                await Console.Error.WriteLineAsync(
-                    $"krust-pm: KRUST_PM_TOKEN must be at least {ConfigDocumentReader.MinTokenLength} characters long " +
-                    $"(a shorter token can be guessed); {consequence}.");
-                return null;
-            }
-
-            config = config with { AuthToken = token };
+            await Console.Error.WriteLineAsync(
+                $"krust-pm: KRUST_PM_TOKEN must be at least {ConfigDocumentReader.MinTokenLength} characters long " +
+                $"(a shorter token can be guessed); {consequence}.");
+            return null;
         }
+
+        config = WithEnvironmentToken(config);
 
         if (config.AuthToken is null && !config.Server.IsLoopback)
         {
@@ -101,6 +98,10 @@ internal static class StartChecks
 
         return (config, warnings);
     }
+
+    /// <summary>The configuration with <c>KRUST_PM_TOKEN</c>, when set, as its token (it overrides <c>auth_token</c>).</summary>
+    public static KrustConfig WithEnvironmentToken(KrustConfig config) =>
+        Environment.GetEnvironmentVariable("KRUST_PM_TOKEN") is { Length: > 0 } token ? config with { AuthToken = token } : config;
 
     /// <summary>Prints problems one per line, the first <see cref="MaxProblemsShown"/> only, then how many more there are.</summary>
     public static async Task WriteAsync(IReadOnlyList<ConfigProblem> problems)

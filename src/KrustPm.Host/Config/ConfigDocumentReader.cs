@@ -5,13 +5,16 @@ using Tomlyn.Syntax;
 namespace KrustPm.Host.Config;
 
 /// <summary>
-/// Walks a parsed, syntax-error-free TOML document: the top-level keys (only <c>server-port</c>) and the tables
+/// Walks a parsed, syntax-error-free TOML document: the top-level keys (<see cref="TopLevelKeys"/>) and the tables
 /// (one program each).
 /// </summary>
 internal static partial class ConfigDocumentReader
 {
     /// <summary>Where the API listens.</summary>
     public const string ServerPortKey = "server-port";
+
+    /// <summary>Whether the file is reloaded when it changes.</summary>
+    public const string WatchConfigKey = "watch_config";
 
     /// <summary>The shortest <c>auth_token</c> (or <c>KRUST_PM_TOKEN</c>) accepted: a shorter one can be guessed.</summary>
     public const int MinTokenLength = 16;
@@ -20,7 +23,7 @@ internal static partial class ConfigDocumentReader
     private static readonly ImmutableArray<string> JournalKeys = ["journal", "journal_dir", "journal_max_bytes", "journal_max_segments", "journal_fsync"];
 
     /// <summary>The keys allowed outside a program table.</summary>
-    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", "max_streams", .. JournalKeys];
+    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", .. JournalKeys];
 
     /// <summary>Reads the document into a configuration, or reports its problems.</summary>
     /// <returns>The configuration, or <see langword="null"/> when any problem was found.</returns>
@@ -83,6 +86,11 @@ internal static partial class ConfigDocumentReader
                 return settings with { ReadOnly = readOnly.Value };
             case ["read_only"]:
                 problems.AddKey(line, null, "read_only", $"expected true or false, got {TomlSyntax.Describe(item.Value)}");
+                return settings;
+            case [WatchConfigKey] when item.Value is BooleanValueSyntax watch:
+                return settings with { WatchConfig = watch.Value };
+            case [WatchConfigKey]:
+                problems.AddKey(line, null, WatchConfigKey, $"expected true or false, got {TomlSyntax.Describe(item.Value)}");
                 return settings;
             case ["max_streams"] when item.Value is IntegerValueSyntax { Value: >= 1 and <= KrustConfig.MaxMaxStreams } streams:
                 return settings with { MaxStreams = (int)streams.Value };

@@ -35,6 +35,12 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
     public string? AuthToken { get; init; }
 
     /// <summary>
+    /// Whether krust-pm reloads the file when it changes (<c>watch_config</c>): after a short quiet time, so that a
+    /// save by an editor (several writes, or a write then a rename) reloads once.
+    /// </summary>
+    public bool WatchConfig { get; init; }
+
+    /// <summary>
     /// The environment variable <c>auth_token = "env:VARIABLE"</c> names, if it does: a secret of krust-pm's that
     /// its programs must not inherit (as <c>KRUST_PM_TOKEN</c>).
     /// </summary>

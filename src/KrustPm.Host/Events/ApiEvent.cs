@@ -44,6 +44,15 @@ public sealed record ApiEvent(long Id, DateTimeOffset At, string Type)
     /// <summary>For <c>instance.waiting</c> and <c>instance.blocked</c>: the dependencies not met, as <c>db (healthy)</c>.</summary>
     public IReadOnlyList<string>? WaitingFor { get; init; }
 
+    /// <summary>For <c>config.reloaded</c>: the plan in one line (<c>1 added, 0 removed, 1 restarted, ...</c>).</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>For <c>config.reloaded</c>: what the reload does to each program.</summary>
+    public IReadOnlyList<Api.ProgramReloadView>? Programs { get; init; }
+
+    /// <summary>For <c>program.changed</c>: the configuration keys whose values changed.</summary>
+    public IReadOnlyList<string>? Changed { get; init; }
+
     /// <summary>For <c>gap</c>: how many events this client did not get.</summary>
     public long? Missed { get; init; }
 }

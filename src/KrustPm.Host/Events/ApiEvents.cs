@@ -23,6 +23,15 @@ internal static class ApiEvents
         },
         EngineEvent.EngineResumed e => new(id, e.At, "krust-pm.restored"),
         EngineEvent.ProgramRestored e => new(id, e.At, "program.restored") { Program = e.Program, Instances = e.Instances },
+        EngineEvent.ConfigReloaded e => new(id, e.At, "config.reloaded") { Summary = e.Plan.Summary(), Programs = Api.ReloadViews.Programs(e.Plan) },
+        EngineEvent.ProgramChanged e => new(id, e.At, "program.changed")
+        {
+            Program = e.Program,
+            Changed = e.Changed,
+            Outcome = e.Restart ? "restarting" : "changed-in-place",
+            Instances = e.Spec.Instances,
+        },
+        EngineEvent.ProgramRetiring e => new(id, e.At, "program.removing") { Program = e.Program, Reason = "removed from the configuration by a reload" },
         EngineEvent.ProgramRemoved e => new(id, e.At, "program.removed") { Program = e.Program, Reason = e.Reason },
         EngineEvent.InstanceLaunched e => Entry(id, e, "instance.launched", InstanceStatus.Started) with { Try = e.Try },
         EngineEvent.InstanceStarted e => Entry(id, e, "instance.started", InstanceStatus.Running) with { Try = e.Try, Pid = e.Pid },

@@ -27,6 +27,7 @@ internal sealed class AttachPrinter : IDisposable
     private readonly OutputStore _store;
     private readonly TextWriter _out;
     private readonly bool _colour;
+    private readonly Lock _coloursLock = new();
     private readonly Dictionary<string, string> _colours;
     private readonly ConcurrentDictionary<OutputSink, LineSplitter> _splitters = new();
     private readonly Channel<string> _lines = Channel.CreateBounded<string>(
@@ -74,7 +75,7 @@ internal sealed class AttachPrinter : IDisposable
             }
 
             // Reserved before queuing: several instances' copies may add at once.
-            var formatted = Format(sink, line);
+            var formatted = Format(sink.Program, sink.Instance, sink.Kind, line);
             if (Interlocked.Add(ref _queuedChars, formatted.Length) > MaxQueuedChars || !_lines.Writer.TryWrite(formatted))
             {
                 Interlocked.Add(ref _queuedChars, -formatted.Length);
@@ -83,17 +84,36 @@ internal sealed class AttachPrinter : IDisposable
         }
     }
 
-    private string Format(OutputSink sink, string line)
+    /// <summary>One line as printed: <c>name.id | line</c>, in the program's colour when colour is on.</summary>
+    internal string Format(string program, long instance, OutputKind kind, string line)
     {
-        var prefix = $"{sink.Program}.{sink.Instance}";
+        var prefix = $"{program}.{instance}";
         if (!_colour)
         {
             return $"{prefix} | {line}";
         }
 
-        var colour = _colours.GetValueOrDefault(sink.Program, Palette[0]);
-        var stderr = sink.Kind == OutputKind.Stderr ? "\u001b[2m" : string.Empty;
+        var colour = ColourOf(program);
+        var stderr = kind == OutputKind.Stderr ? "\u001b[2m" : string.Empty;
         return $"{colour}{prefix} |\u001b[0m {stderr}{line}\u001b[0m";
+    }
+
+    /// <summary>
+    /// The program's colour: by its place in the file krust-pm started with, and for a program a reload added, the
+    /// next colour on its first line.
+    /// </summary>
+    private string ColourOf(string program)
+    {
+        lock (_coloursLock)
+        {
+            if (!_colours.TryGetValue(program, out var colour))
+            {
+                colour = Palette[_colours.Count % Palette.Length];
+                _colours[program] = colour;
+            }
+
+            return colour;
+        }
     }
 
     private async Task PrintAsync()

@@ -25,7 +25,7 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
             }
             else if (information)
             {
-                Log(@event);
+                Log(@event, applied.Message);
             }
         }
     }
@@ -62,7 +62,7 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     public void OnLogWriteFailed(OutputSink sink, Exception error) => LogWriteFailed(sink.Path, error.Message);
 
-    private void Log(EngineEvent @event)
+    private void Log(EngineEvent @event, Message message)
     {
         switch (@event)
         {
@@ -106,8 +106,14 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
             case EngineEvent.ProgramRestored e:
                 LogRestored(e.Program, e.Instances, e.Stopped);
                 break;
+            case EngineEvent.ProgramRemoved e when message is Message.Restore:
+                LogProgramDropped(e.Program, e.Reason);
+                break;
             case EngineEvent.ProgramRemoved e:
                 LogProgramRemoved(e.Program, e.Reason);
+                break;
+            case EngineEvent.ConfigReloaded e:
+                LogReloaded(e.Plan);
                 break;
             case EngineEvent.InstanceWaiting e:
                 var waitingFor = Lifecycle.WaitingFor(e.WaitingFor);
@@ -165,7 +171,7 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
     private partial void LogRestored(string program, int instances, int stopped);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}: dropped from the journal's state: {Reason}")]
-    private partial void LogProgramRemoved(string program, string reason);
+    private partial void LogProgramDropped(string program, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} waiting for {WaitingFor}")]
     private partial void LogWaiting(string program, long instance, string waitingFor);

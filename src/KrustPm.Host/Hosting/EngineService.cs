@@ -45,6 +45,7 @@ internal sealed class EngineService(
         engine.Applied += eventLog.OnApplied;
         engine.Applied += events.OnApplied;
         engine.Applied += retiredLogs.OnApplied;
+        engine.Applied += FollowLogSizes;
         engine.Start();
         _ = WatchAsync();
         return Task.CompletedTask;
@@ -64,6 +65,8 @@ internal sealed class EngineService(
         {
             throw new StartRefusedException($"the engine refused the configuration: {result.Reason}");
         }
+
+        services.GetRequiredService<ConfigReload>().ProgramsLoaded();
     }
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -71,6 +74,22 @@ internal sealed class EngineService(
     public Task StopAsync(CancellationToken cancellationToken) => engine.StopAsync(cancellationToken);
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// A reload that changes a program's log sizes in place (no restart): its running instances' log files rotate by
+    /// the new sizes from their next write.
+    /// </summary>
+    private void FollowLogSizes(AppliedMessage applied)
+    {
+        foreach (var @event in applied.Events)
+        {
+            if (@event is EngineEvent.ProgramChanged { Restart: false } changed
+                && (changed.Changed.Contains("log_max_bytes") || changed.Changed.Contains("log_backups")))
+            {
+                output.ApplyPolicy(changed.Program, changed.Spec.Log);
+            }
+        }
+    }
 
     /// <summary>If the engine loop ever fails, krust-pm stops rather than serving a frozen state.</summary>
     private async Task WatchAsync()

@@ -19,10 +19,7 @@ internal static class KrustPmApp
     /// <summary>What Kestrel may hold of one response before its writer waits for the client.</summary>
     public const int ResponseBufferBytes = 64 * 1024;
 
-    /// <summary>Extra time the host gives the engine's shutdown beyond the longest stop timeout.</summary>
-    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(5);
-
-    public static WebApplication Build(KrustConfig config, string[] hostArgs, JournalSetup journal)
+    public static WebApplication Build(KrustConfig config, ConfigSource source, string[] hostArgs, JournalSetup journal)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -36,7 +33,7 @@ internal static class KrustPmApp
             Limit(kestrel.Limits);
         });
         ConfigureLogging(builder.Logging, config.LogFormat);
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout(config));
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownBudget.HostTimeout(config.Programs));
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             ApiJson.Configure(json.SerializerOptions);
@@ -46,6 +43,8 @@ internal static class KrustPmApp
         builder.Services.AddExceptionHandler<BadRequestAnswers>();
 
         builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(source);
+        builder.Services.AddSingleton<ConfigReload>();
         builder.Services.AddSingleton(journal);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new OutputStore(config.LogDirectory));
@@ -71,6 +70,7 @@ internal static class KrustPmApp
         builder.Services.AddSingleton<RetiredLogFiles>();
         builder.Services.AddSingleton<Events.EventFeed>();
         builder.Services.AddHostedService<EngineService>();
+        builder.Services.AddHostedService<ConfigWatcher>(); // after the engine service: watches once the programs are loaded
 
         builder.Services.AddApiModules();
         builder.Services.AddSingleton<ApiGuard>();
@@ -163,6 +163,4 @@ internal static class KrustPmApp
             }
         }
     }
-
-    private static TimeSpan ShutdownTimeout(KrustConfig config) => ShutdownBudget.Of(config.Programs) + ShutdownMargin;
 }

@@ -5,8 +5,8 @@ namespace KrustPm.Host.Hosting;
 
 /// <summary>
 /// What krust-pm does with each signal whose default action would end it, so that only SIGTERM, SIGINT and SIGQUIT
-/// (a graceful stop, by .NET's host) and SIGKILL end it: SIGHUP would reload the configuration (<see cref="Reload"/>;
-/// until that exists, it is logged and ignored), SIGUSR1 reopens the log files, and the others (SIGUSR2, SIGALRM,
+/// (a graceful stop, by .NET's host) and SIGKILL end it: SIGHUP reloads the configuration (<see cref="ConfigReload"/>),
+/// SIGUSR1 reopens the log files, and the others (SIGUSR2, SIGALRM,
 /// SIGSTKFLT, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO, SIGPWR, the real-time signals) are logged and ignored.
 /// Signals are caught with handlers, never set to SIG_IGN: a handled signal goes back to its default in a program
 /// krust-pm starts (exec resets handlers), an ignored one would stay ignored there. Signals the runtime already
@@ -60,8 +60,11 @@ internal sealed partial class ProcessSignals : IDisposable
         return signals;
     }
 
-    /// <summary>From now on, signals are logged through krust-pm's log and SIGUSR1 reopens the store's files.</summary>
-    public void Attach(ILogger logger, LogFileReopener reopener) => _target = new Target(logger, reopener);
+    /// <summary>
+    /// From now on, signals are logged through krust-pm's log, SIGHUP reloads the configuration and SIGUSR1 reopens
+    /// the store's files.
+    /// </summary>
+    public void Attach(ILogger logger, LogFileReopener reopener, ConfigReload reload) => _target = new Target(logger, reopener, reload);
 
     public void Dispose()
     {
@@ -72,10 +75,32 @@ internal sealed partial class ProcessSignals : IDisposable
     }
 
     /// <summary>
-    /// SIGHUP: where a configuration reload goes once krust-pm has one. Until then, the signal is only logged, and
-    /// krust-pm keeps running as it is.
+    /// SIGHUP: reloads the configuration, as <c>krust-pm reload</c> does (the reload logs "SIGHUP received: reloading
+    /// FILE", then the plan or why nothing changed). Before krust-pm's log is set up, it reads the file as it is anyway.
     /// </summary>
-    private void Reload() => Log(LogLevel.Warning, "SIGHUP", "reload is not available yet; ignoring");
+    private void Reload()
+    {
+        if (_target is not { } target)
+        {
+            Log(LogLevel.Information, "SIGHUP", "krust-pm is starting; it reads the configuration file as it is now");
+            return;
+        }
+
+        _ = ReloadAsync(target);
+    }
+
+    private async Task ReloadAsync(Target target)
+    {
+        try
+        {
+            await target.Reload.ReloadAsync("SIGHUP received", dryRun: false, CancellationToken.None);
+        }
+        catch (Exception error)
+        {
+            // Nothing waits for this task: a failure is logged (krust-pm keeps its configuration), never lost.
+            Log(LogLevel.Warning, "SIGHUP", $"the reload failed: {error.Message}; krust-pm keeps its configuration");
+        }
+    }
 
     private void On(PosixSignalContext context)
     {
@@ -146,5 +171,5 @@ internal sealed partial class ProcessSignals : IDisposable
         return signals;
     }
 
-    private sealed record Target(ILogger Logger, LogFileReopener Reopener);
+    private sealed record Target(ILogger Logger, LogFileReopener Reopener, ConfigReload Reload);
 }

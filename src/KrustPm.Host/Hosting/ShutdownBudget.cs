@@ -9,6 +9,18 @@ namespace KrustPm.Host.Hosting;
 /// </summary>
 internal static class ShutdownBudget
 {
+    /// <summary>Extra time the host gives the engine's shutdown beyond the longest chain of stop timeouts.</summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the host waits for the engine's shutdown with these programs: <see cref="Of"/> plus <see cref="Margin"/>.</summary>
+    public static TimeSpan HostTimeout(IReadOnlyList<ProgramSpec> programs) => Of(programs) + Margin;
+
+    /// <summary>
+    /// The same for the programs the engine supervises now (after a reload too, and with the programs a reload
+    /// dropped that are still stopping).
+    /// </summary>
+    public static TimeSpan HostTimeout(EngineState state) => HostTimeout([.. state.Programs.Select(p => p.Spec)]);
+
     /// <param name="programs">The programs, with a dependency graph already checked to have no cycle.</param>
     /// <returns>The largest sum of <see cref="ProgramSpec.StopTimeout"/> along a dependency chain (zero without programs).</returns>
     public static TimeSpan Of(IReadOnlyList<ProgramSpec> programs)

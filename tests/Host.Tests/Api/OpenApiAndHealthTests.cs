@@ -37,7 +37,7 @@ public sealed class OpenApiAndHealthTests : ApiTestBase
                 "GET /api/v1/programs/{name}/logs", "POST /api/v1/programs/{name}/start", "POST /api/v1/programs/{name}/stop",
                 "POST /api/v1/programs/{name}/restart", "POST /api/v1/programs/{name}/scale", "POST /api/v1/programs/{name}/signal",
                 "POST /api/v1/programs/{name}/instances/{id}/start", "POST /api/v1/programs/{name}/instances/{id}/stop",
-                "POST /api/v1/programs/{name}/instances/{id}/restart", "DELETE /api/v1/programs/{name}/instances/{id}",
+                "POST /api/v1/programs/{name}/instances/{id}/restart", "DELETE /api/v1/programs/{name}/instances/{id}", "POST /api/v1/reload",
             },
             MappedRoutes().Select(r => $"{r.Method} {r.Path}").ToHashSet());
     }
@@ -67,6 +67,7 @@ public sealed class OpenApiAndHealthTests : ApiTestBase
     [InlineData("/api/v1/programs/{name}/restart", "post", "rolling,wait,timeout")]
     [InlineData("/api/v1/programs/{name}/logs", "get", "instance,stream,tail,follow")]
     [InlineData("/api/v1/events", "get", "since")]
+    [InlineData("/api/v1/reload", "post", "dryRun")]
     public async Task The_query_parameters_the_handlers_read_are_documented(string path, string method, string names)
     {
         await StartAsync();

@@ -27,6 +27,8 @@ public sealed class ReadOnlyTests : ApiTestBase
         { "POST", "/api/v1/programs/web/instances/0/restart", null },
         { "POST", "/api/v1/logs/reopen", null },
         { "DELETE", "/api/v1/programs/web/instances/0", null },
+        { "POST", "/api/v1/reload", null },
+        { "POST", "/api/v1/reload?dryRun=true", null },
         { "GET", "/ps?name=web&to=3", null },
         { "GET", "/PS?name=web&to=3", null },
         { "GET", "/ps/?name=web&to=0", null },

@@ -130,9 +130,9 @@ public sealed class UnixSocketSafetyTests(PublishedKrustPm krustPm) : IDisposabl
                 {
                     return StatusAsync(client).GetAwaiter().GetResult() == "Running";
                 }
-                catch (HttpRequestException)
+                catch (Exception error) when (error is HttpRequestException or IndexOutOfRangeException)
                 {
-                    return false;
+                    return false; // not listening yet, or listening with its programs not loaded yet (GET / is [])
                 }
             },
             TimeSpan.FromSeconds(20));
