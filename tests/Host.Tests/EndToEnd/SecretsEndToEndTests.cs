@@ -69,12 +69,19 @@ public sealed class SecretsEndToEndTests(PublishedKrustPm krustPm) : IDisposable
     private static bool AllDone(JsonElement program) =>
         program.GetProperty("instances").EnumerateArray().All(i => i.GetProperty("status").GetString() == "Done");
 
-    /// <summary>The variables a program printed with <c>env -0</c>, after krust-pm's marker line.</summary>
+    /// <summary>
+    /// The variables a program printed with <c>env -0</c>: after krust-pm's start marker line, up to the NUL that ends
+    /// the last of them (krust-pm's exit marker line may follow).
+    /// </summary>
     private async Task<Dictionary<string, string>> PrintedAsync(string program)
     {
         var text = Encoding.UTF8.GetString(await File.ReadAllBytesAsync(Path.Combine(_folder, "logs", $"{program}.0.stdout.log"), Token));
-        Assert.StartsWith("--- krust-pm: ", text, StringComparison.Ordinal);
-        var variables = text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..].Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith($"--- krust-pm: {program}.0 try 1 started", text, StringComparison.Ordinal);
+        var start = text.IndexOf('\n', StringComparison.Ordinal) + 1;
+        var end = text.LastIndexOf('\0');
+        Assert.True(end >= start, text);
+        Assert.DoesNotContain("--- krust-pm: ", text[start..end], StringComparison.Ordinal);
+        var variables = text[start..end].Split('\0');
         return variables.Select(v => v.Split('=', 2)).ToDictionary(v => v[0], v => v[1], StringComparer.Ordinal);
     }
 
