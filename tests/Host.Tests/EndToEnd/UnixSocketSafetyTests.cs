@@ -115,10 +115,14 @@ public sealed class UnixSocketSafetyTests(PublishedKrustPm krustPm) : IDisposabl
         },
     }) { BaseAddress = new Uri("http://krust-pm"), Timeout = TimeSpan.FromSeconds(10) };
 
+    /// <summary>The status of the one instance; <see langword="null"/> before the programs are loaded (GET / is [] until then).</summary>
     private static async Task<string?> StatusAsync(HttpClient client)
     {
         var programs = JsonDocument.Parse(await client.GetStringAsync("/", Token)).RootElement;
-        return programs[0].GetProperty("instances")[0].GetProperty("status").GetString();
+        return programs.EnumerateArray().SingleOrDefault() is { ValueKind: JsonValueKind.Object } program
+            && program.GetProperty("instances").EnumerateArray().SingleOrDefault() is { ValueKind: JsonValueKind.Object } instance
+            ? instance.GetProperty("status").GetString()
+            : null;
     }
 
     private static async Task WaitRunningAsync(HttpClient client)
