@@ -41,10 +41,12 @@ public sealed class UnixSocketEndToEndTests(PublishedKrustPm krustPm) : IDisposa
                 },
             }) { BaseAddress = new Uri("http://krust-pm") };
 
-            // HttpRequestException: not listening yet.
+            // HttpRequestException: not listening yet. Programs are loaded once krust-pm listens: until then, GET / is [].
             await Eventually.Value<JsonElement, HttpRequestException>(
                 async () => JsonDocument.Parse(await client.GetStringAsync("/", token)).RootElement.Clone(),
-                programs => programs.GetArrayLength() > 0 && programs[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running",
+                programs => programs.EnumerateArray().SingleOrDefault() is { ValueKind: JsonValueKind.Object } program
+                    && program.GetProperty("instances").EnumerateArray().SingleOrDefault() is { ValueKind: JsonValueKind.Object } instance
+                    && instance.GetProperty("status").GetString() == "Running",
                 "the instance is Running, seen through the Unix socket");
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
         }
