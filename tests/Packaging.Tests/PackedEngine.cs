@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Xml.Linq;
 using KrustPm.Packaging.Tests;
 
 [assembly: AssemblyFixture(typeof(PackedEngine))]
@@ -36,6 +38,35 @@ public sealed class PackedEngine : IAsyncLifetime
         }
 
         Version = Path.GetFileNameWithoutExtension(packages[0])["KrustPm.Engine.".Length..];
+        CopyDependencies(packages[0]);
+    }
+
+    /// <summary>
+    /// Puts the packages the engine depends on (its nuspec's dependencies) into the feed beside it, from the packages
+    /// folder the pack restored them to: a consumer restoring from this feed alone then finds everything, as it would
+    /// on nuget.org, and nothing else.
+    /// </summary>
+    private void CopyDependencies(string package)
+    {
+        using var archive = ZipFile.OpenRead(package);
+        var nuspec = archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspec.Open();
+        var dependencies = XDocument.Load(stream).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (Id: e.Attribute("id")!.Value.ToLowerInvariant(), Version: e.Attribute("version")!.Value.Trim('[', ']', '(', ')').Split(',')[0]))
+            .Distinct();
+        var packagesFolder = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder
+            ? folder
+            : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var (id, version) in dependencies)
+        {
+            var nupkg = Path.Combine(packagesFolder, id, version, $"{id}.{version}.nupkg");
+            if (!File.Exists(nupkg))
+            {
+                throw new InvalidOperationException($"the engine depends on {id} {version}, which the pack did not leave in {packagesFolder}");
+            }
+
+            File.Copy(nupkg, Path.Combine(Work.Feed, Path.GetFileName(nupkg)));
+        }
     }
 
     public ValueTask DisposeAsync()
