@@ -117,6 +117,9 @@ public sealed class FollowerFloodTests : ApiTestBase
     /// </summary>
     private long HeldByResponse(OpenStream stream)
     {
+        // Read before the kernel's queues: a write that lands in between then counts as queued, not held (errs low),
+        // where the other order would count it as held by the response and fail a bound that holds.
+        var written = stream.BytesWritten;
         long queued = 0;
         foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
         {
@@ -134,7 +137,7 @@ public sealed class FollowerFloodTests : ApiTestBase
             }
         }
 
-        return stream.BytesWritten - queued;
+        return written - queued;
     }
 
     private static int Port(string address) => int.Parse(address[(address.IndexOf(':', StringComparison.Ordinal) + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
