@@ -118,10 +118,15 @@ public sealed class OutputStore : IDisposable
     /// <returns>How many sinks were forgotten.</returns>
     public int Forget(string program, long? instance = null)
     {
+        // One instance is two lookups (it is called on the engine loop, once per removed instance, however many sinks
+        // there are); a whole program, rarer, is a pass over them.
+        var keys = instance is { } id
+            ? [(program, id, OutputKind.Stdout), (program, id, OutputKind.Stderr)]
+            : _sinks.Keys.Where(key => key.Program == program).ToList();
         var forgotten = 0;
-        foreach (var key in _sinks.Keys)
+        foreach (var key in keys)
         {
-            if (key.Program == program && (instance is null || key.Instance == instance) && _sinks.TryRemove(key, out var sink))
+            if (_sinks.TryRemove(key, out var sink))
             {
                 forgotten++;
                 _ = sink.LastCopy.ContinueWith(_ => sink.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
