@@ -102,6 +102,39 @@ public sealed record ProgramSpec(string Name, string Command, ImmutableArray<str
     /// </summary>
     public string? ReadyLogLine { get; init; }
 
+    /// <summary>
+    /// Whether the program's instances start when it is loaded (at start-up or by a reload). With
+    /// <see langword="false"/> they are loaded as <see cref="InstanceStatus.Stopped"/> and started by a start command.
+    /// Defaults to <see langword="true"/>.
+    /// </summary>
+    public bool Autostart { get; init; } = true;
+
+    /// <summary>
+    /// The exit codes that count as a clean exit (supervisord's <c>exitcodes</c>): for <see cref="RestartPolicy.OnFailure"/>
+    /// and for <see cref="InstanceStatus.Done"/>. Defaults to <c>[0]</c>.
+    /// </summary>
+    public ImmutableArray<int> SuccessExitCodes { get; init; } = [0];
+
+    /// <summary>
+    /// Who receives the stop signal and signals sent by a signal command: the instance's whole process group (the
+    /// default) or only its main process (supervisord's <c>stopasgroup = false</c>, for masters such as gunicorn or
+    /// nginx that manage their own workers). SIGKILL at the end of the stop timeout always reaches the whole group.
+    /// </summary>
+    public SignalTarget StopSignalTarget { get; init; } = SignalTarget.Group;
+
+    /// <summary>
+    /// The first port of the program's instances: instance index <c>i</c> gets <c>PortBase + i</c> as its
+    /// <c>{port}</c> placeholder and its <c>PORT</c> variable (unless <see cref="Environment"/> sets <c>PORT</c>).
+    /// <see langword="null"/> for none.
+    /// </summary>
+    public int? PortBase { get; init; }
+
+    /// <summary>The groups the program belongs to; commands accept <c>@group</c> to address all of a group's programs.</summary>
+    public ImmutableArray<string> Groups { get; init; } = [];
+
+    /// <summary>The process settings applied to the program's processes before exec: umask, nice, resource limits.</summary>
+    public ProcessSettings Process { get; init; } = ProcessSettings.Default;
+
     /// <summary>Whether retries never run out (<see cref="MaxRetries"/> is 0).</summary>
     [JsonIgnore]
     public bool RetriesForever => MaxRetries == 0;

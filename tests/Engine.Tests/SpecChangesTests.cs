@@ -52,7 +52,8 @@ public sealed class SpecChangesTests
     public void The_launch_relevant_settings_need_a_restart_and_the_others_apply_in_place()
     {
         Assert.Equal(
-            ["command", "workdir", "env", "clear_env", "user", "stop_signal", "log", "ready_log_line"],
+            ["command", "workdir", "env", "clear_env", "user", "stop_signal", "log", "ready_log_line", "port_base", "umask", "nice", "rlimits",
+                "stdout_log", "stderr_log", "merge_stderr", "log_timestamps"],
             SpecChanges.Settings.Where(s => s.Effect is ChangeEffect.Restart).Select(s => s.Key));
     }
 
@@ -61,7 +62,8 @@ public sealed class SpecChangesTests
     {
         var property = typeof(ProgramSpec).GetProperty(name)!;
         var copy = (ProgramSpec)typeof(ProgramSpec).GetMethod("<Clone>$")!.Invoke(spec, null)!;
-        property.SetValue(copy, Other(property.GetValue(spec)));
+        var value = property.GetValue(spec);
+        property.SetValue(copy, value is null && property.PropertyType == typeof(int?) ? 1 : Other(value));
         return copy;
     }
 
@@ -76,6 +78,9 @@ public sealed class SpecChangesTests
         ImmutableSortedDictionary<string, string> table => table.Add("OTHER", "1"),
         ImmutableSortedDictionary<string, DependencyCondition> table => table.Add("other", DependencyCondition.Started),
         LogPolicy log => log with { Enabled = !log.Enabled },
+        ImmutableArray<int> codes => codes.Add(2),
+        SignalTarget target => target == SignalTarget.Group ? SignalTarget.Main : SignalTarget.Group,
+        ProcessSettings process => process with { Nice = (process.Nice ?? 0) + 1 },
         ProbeSpec probe => probe with { Period = probe.Period + TimeSpan.FromSeconds(1) },
         null => "other",
         _ => throw new InvalidOperationException($"No other value for a {value.GetType().Name}: teach this test, and SpecChanges, the new setting."),

@@ -14,4 +14,25 @@ public sealed record LogPolicy
 
     /// <summary>How many rotated files (<c>.log.1</c> ... <c>.log.N</c>) are kept; 0 keeps none. Defaults to 5.</summary>
     public int Backups { get; init; } = 5;
+
+    /// <summary>
+    /// Whether the output bypasses capture and goes straight to krust-pm's own stdout and stderr (the child inherits
+    /// them; <c>log = "inherit"</c>). Files, ready-line matching and log follow then see nothing.
+    /// </summary>
+    public bool Inherit { get; init; }
+
+    /// <summary>
+    /// The stdout log file's path, with <c>{program}</c> and <c>{id}</c> placeholders; <see langword="null"/> for the
+    /// default name in the log folder.
+    /// </summary>
+    public string? StdoutPath { get; init; }
+
+    /// <summary>The stderr log file's path, as <see cref="StdoutPath"/>.</summary>
+    public string? StderrPath { get; init; }
+
+    /// <summary>Whether stderr is written into the stdout stream (supervisord's <c>redirect_stderr</c>).</summary>
+    public bool MergeStderr { get; init; }
+
+    /// <summary>Whether each captured line is written to its file after an ISO 8601 time stamp.</summary>
+    public bool Timestamps { get; init; }
 }

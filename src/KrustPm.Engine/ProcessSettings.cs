@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+
+namespace KrustPm.Engine;
+
+/// <summary>
+/// Settings applied to a program's processes before exec: file mode creation mask, scheduling priority and resource
+/// limits. Immutable; <see cref="Default"/> changes nothing (the processes inherit krust-pm's).
+/// </summary>
+public sealed record ProcessSettings
+{
+    /// <summary>Inherit everything from krust-pm.</summary>
+    public static ProcessSettings Default { get; } = new();
+
+    /// <summary>The file mode creation mask (e.g. <c>0o022</c>); <see langword="null"/> inherits krust-pm's.</summary>
+    public int? Umask { get; init; }
+
+    /// <summary>The nice value, -20 (most favoured) to 19; <see langword="null"/> inherits krust-pm's.</summary>
+    public int? Nice { get; init; }
+
+    /// <summary>
+    /// Resource limits by their <c>prlimit</c> name (<c>nofile</c>, <c>core</c>, <c>nproc</c>, <c>stack</c>,
+    /// <c>memlock</c>, <c>as</c>, <c>fsize</c>, <c>cpu</c>...), each setting the soft and the hard limit.
+    /// </summary>
+    public ImmutableSortedDictionary<string, ResourceLimit> Limits { get; init; } =
+        ImmutableSortedDictionary<string, ResourceLimit>.Empty.WithComparers(StringComparer.Ordinal);
+}
+
+/// <summary>One resource limit: the soft and the hard value (<see cref="Unlimited"/> for no limit).</summary>
+/// <param name="Soft">The soft limit, which the process may raise up to <paramref name="Hard"/>.</param>
+/// <param name="Hard">The hard limit.</param>
+public readonly record struct ResourceLimit(ulong Soft, ulong Hard)
+{
+    /// <summary>The value that means no limit (<c>RLIM_INFINITY</c>).</summary>
+    public const ulong Unlimited = ulong.MaxValue;
+}
