@@ -10,7 +10,7 @@ namespace KrustPm.Host.Api;
 /// <item>without a token, a request for a <c>Host</c> that is not krust-pm's own (DNS rebinding) is refused (421,
 /// see <see cref="HostCheck"/>), reads as well as changes; with a token, the token decides, but <c>/healthz</c>, which
 /// needs none, still refuses foreign hosts;</item>
-/// <item>with a token, every request but <c>GET /healthz</c> needs <c>Authorization: Bearer TOKEN</c> (401; compared in constant time);</item>
+/// <item>with a token, every request but <c>GET /healthz</c> and the dashboard's static files needs <c>Authorization: Bearer TOKEN</c> (401; compared in constant time);</item>
 /// <item>a request that changes something (POST, PUT, PATCH, DELETE, and the seed's <c>GET /ps</c>) is refused (403)
 /// when a browser says it comes from another site (<c>Sec-Fetch-Site: cross-site</c>, or an <c>Origin</c> that is not
 /// this server), and when krust-pm is read-only. A client that sends neither header (curl, scripts) is not affected.</item>
@@ -25,7 +25,7 @@ internal sealed class ApiGuard(KrustConfig config) : IMiddleware
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        var refusal = (_tokenHash is null || IsHealth(request) ? _hosts.Refusal(context) : null)
+        var refusal = (_tokenHash is null || IsPublic(request) ? _hosts.Refusal(context) : null)
             ?? Authenticate(request)
             ?? (Changes(request) ? ForbiddenChange(request) : null);
         if (refusal is not null)
@@ -48,7 +48,7 @@ internal sealed class ApiGuard(KrustConfig config) : IMiddleware
 
     private IResult? Authenticate(HttpRequest request)
     {
-        if (_tokenHash is null || IsHealth(request))
+        if (_tokenHash is null || IsPublic(request))
         {
             return null;
         }
@@ -69,7 +69,13 @@ internal sealed class ApiGuard(KrustConfig config) : IMiddleware
             detail: "This krust-pm needs 'Authorization: Bearer TOKEN' (auth_token in its config, or KRUST_PM_TOKEN).");
     }
 
-    private static bool IsHealth(HttpRequest request) => request.Path.Equals("/healthz", StringComparison.Ordinal);
+    /// <summary>
+    /// <c>/healthz</c>, and the endpoints marked <see cref="NoTokenNeeded"/> (the dashboard's static files, which a
+    /// browser fetches without a bearer header): they need no token, but answer only for krust-pm's own host names.
+    /// </summary>
+    private static bool IsPublic(HttpRequest request) =>
+        request.Path.Equals("/healthz", StringComparison.Ordinal)
+        || request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<NoTokenNeeded>() is not null;
 
     private IResult? ForbiddenChange(HttpRequest request)
     {
@@ -100,6 +106,19 @@ internal sealed class ChangesState
     public static ChangesState Instance { get; } = new();
 
     private ChangesState()
+    {
+    }
+}
+
+/// <summary>
+/// Marks an endpoint that needs no token: the dashboard's static files (<c>/ui/</c>), which hold no data. Like
+/// <c>/healthz</c> they still answer only for krust-pm's own host names.
+/// </summary>
+internal sealed class NoTokenNeeded
+{
+    public static NoTokenNeeded Instance { get; } = new();
+
+    private NoTokenNeeded()
     {
     }
 }

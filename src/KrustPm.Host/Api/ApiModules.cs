@@ -24,7 +24,9 @@ internal static class ApiModules
         .AddSingleton<ICarterModule, HealthModule>()
         .AddSingleton<ICarterModule, EventsModule>()
         .AddSingleton<ICarterModule, ReloadModule>()
-        .AddSingleton<ICarterModule, OpenApiModule>();
+        .AddSingleton<ICarterModule, OpenApiModule>()
+        .AddSingleton<Dashboard.DashboardAssets>()
+        .AddSingleton<ICarterModule, Dashboard.DashboardModule>();
 
     public static void MapApiModules(this WebApplication app)
     {

@@ -71,6 +71,7 @@ internal static class KrustPmApp
         builder.Services.AddSingleton<Events.EventFeed>();
         builder.Services.AddHostedService<EngineService>();
         builder.Services.AddHostedService<ConfigWatcher>(); // after the engine service: watches once the programs are loaded
+        builder.Services.AddHostedService<Dashboard.DashboardLink>();
 
         builder.Services.AddApiModules();
         builder.Services.AddSingleton<ApiGuard>();

@@ -128,12 +128,15 @@ public sealed class OpenApiAndHealthTests : ApiTestBase
         Assert.True((await GetJsonAsync("/healthz")).GetProperty("version").GetInt64() > before);
     }
 
-    /// <summary>Every (method, route, name) the app maps, from its endpoint data source, but the document's own.</summary>
+    /// <summary>
+    /// Every (method, route, name) the app maps, from its endpoint data source, but the document's own and the
+    /// dashboard's (<c>/ui/</c>: web pages, not API).
+    /// </summary>
     private List<(string Method, string Path, string? Name)> MappedRoutes() =>
     [
         .. Host.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText != DocumentRoute)
+            .Where(e => e.RoutePattern.RawText != DocumentRoute && !e.RoutePattern.RawText!.StartsWith("/ui", StringComparison.Ordinal))
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
                 .Select(m => (m, Normalize(e.RoutePattern.RawText!), e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName))),
     ];
