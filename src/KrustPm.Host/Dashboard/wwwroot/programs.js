@@ -5,6 +5,8 @@ import * as format from './format.js';
 // Programs with more instances than this start collapsed, so a thousand instances do not make a thousand rows.
 const collapseAbove = 20;
 const columns = ['id', 'status', 'pid', 'try', 'restarts', 'uptime', 'last exit', 'ready', 'reason', 'more', 'actions'];
+// Shown only when an instance of the program has something in them, so that the table fits.
+const optional = ['last exit', 'ready', 'reason', 'more'];
 
 export class ProgramsView {
   constructor(root, { readOnly, onOutput, onUnauthorized }) {
@@ -77,7 +79,7 @@ export class ProgramsView {
     const body = el('tbody');
     const table = el('table', { class: 'instances' },
       el('caption', { class: 'visually-hidden', text: `instances of ${name}` }),
-      el('thead', {}, el('tr', {}, columns.map(c => el('th', { scope: 'col', text: c })))), body);
+      el('thead', {}, el('tr', {}, columns.map(c => el('th', { scope: 'col', text: c, 'data-column': c })))), body);
     const collapsed = el('p', { class: 'collapsed muted' });
     const root = el('section', { class: 'program', 'data-program': name },
       el('header', {}, el('h3', {}, toggle), state, counts), controls, config, el('div', { class: 'table-wrap' }, table), collapsed);
@@ -117,6 +119,11 @@ export class ProgramsView {
       previous = row.tr;
       this.fillRow(row, instance);
     }
+    for (const column of optional) {
+      const empty = [...section.rows.values()].every(row => row.cells[column].textContent === '');
+      section.table.querySelector(`th[data-column='${column}']`).hidden = empty;
+      for (const row of section.rows.values()) row.cells[column].hidden = empty;
+    }
   }
 
   createRow(name, instance) {
@@ -127,8 +134,9 @@ export class ProgramsView {
       tr.append(cells[column]);
     }
     cells.statusIcon = el('span', { class: 'icon', 'aria-hidden': 'true' });
-    cells.statusText = el('span');
-    cells.status.append(cells.statusIcon, cells.statusText);
+    cells.statusText = el('span', { class: 'text' });
+    cells.statusPill = el('span', { class: 'status' }, cells.statusIcon, cells.statusText);
+    cells.status.append(cells.statusPill);
     const id = instance.id;
     const label = `${name}.${id}`;
     tr.append(el('td', { 'data-label': 'actions', class: 'actions' },
@@ -147,7 +155,7 @@ export class ProgramsView {
     setText(cells.id, String(instance.id));
     setText(cells.statusIcon, format.statusIcons[instance.status] ?? '•');
     setText(cells.statusText, instance.status);
-    cells.status.className = `status status-${instance.status}`;
+    cells.statusPill.className = `status status-${instance.status}`;
     setText(cells.pid, instance.pid ? String(instance.pid) : '');
     setText(cells.try, String(instance.currentTry ?? ''));
     setText(cells.restarts, String(instance.restarts ?? ''));
