@@ -85,6 +85,12 @@ public sealed class DashboardBrowserTests(PublishedKrustPm krustPm, Chromium chr
             await ProcFs.WaitUntilAsync(() => ProcFs.ChildrenOf(session.Krust.Pid, "sleep").Count == 4, TimeSpan.FromSeconds(10)),
             $"{ProcFs.ChildrenOf(session.Krust.Pid, "sleep").Count} sleep processes");
         await Assertions.Expect(session.Page.Locator("#messages")).ToContainTextAsync("now 4 instance(s), 3 added");
+
+        // The API's problem, shown as it says it.
+        await session.Page.GetByLabel("instances of sleepy", new() { Exact = true }).FillAsync("1001");
+        await session.Page.GetByRole(AriaRole.Button, new() { Name = "Scale sleepy" }).ClickAsync();
+        await Assertions.Expect(session.Page.Locator("#messages .message.error")).ToContainTextAsync("max_instances of 'sleepy'");
+        Assert.Equal(4, ProcFs.ChildrenOf(session.Krust.Pid, "sleep").Count);
     }
 
     [Fact]
