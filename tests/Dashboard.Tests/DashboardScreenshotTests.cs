@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace KrustPm.Dashboard.Tests;
 
 /// <summary>
-/// Screenshots of the main views, light and dark, wide and narrow (phone, 360 px), on the bundled example plus a
+/// Screenshots of the main views, light and dark, wide (1440 and 1920 px) and narrow (phone, 360 px), on the bundled example plus a
 /// program with coloured output, written to <c>screenshots/</c> in the test output (docs/images/ has chosen ones).
 /// Each also checks that nothing is wider than the screen.
 /// </summary>
@@ -46,6 +46,17 @@ public sealed class DashboardScreenshotTests(PublishedKrustPm krustPm, Chromium 
 
         await AssertFitsAsync(session.Page);
         await session.ScreenshotAsync($"wide-{name}");
+
+        // The timeline's filter keeps one program's events (and krust-pm's own).
+        await session.Page.GetByLabel("Program").SelectOptionAsync("web");
+        var shown = await session.Page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('#timeline li:not([hidden])')].map(li => li.dataset.program)");
+        Assert.Contains("web", shown);
+        Assert.All(shown, program => Assert.True(program is "web" or "", program));
+
+        await session.Page.SetViewportSizeAsync(1920, 1080);
+        await AssertFitsAsync(session.Page);
+        await session.ScreenshotAsync($"full-hd-{name}");
 
         // A phone: 360 px wide, instances as cards.
         await session.Page.SetViewportSizeAsync(360, 780);

@@ -19,6 +19,9 @@ public sealed class PublishedKrustPm : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // Host.Tests and Dashboard.Tests both publish the host, and dotnet test runs them at the same time: one
+        // publish at a time, or they race on src/KrustPm.Host/obj/Release.
+        await using var publishing = await PublishLock.TakeAsync(RepositoryRoot);
         var publish = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { "publish", Path.Combine(RepositoryRoot, "src", "KrustPm.Host"), "-c", "Release", "-o", _output, "--nologo" },
@@ -53,5 +56,28 @@ public sealed class PublishedKrustPm : IAsyncLifetime
         }
 
         throw new InvalidOperationException("KrustPm.slnx not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>An exclusive lock on a file beside the host's project (flock, through <see cref="FileShare.None"/>).</summary>
+    private static class PublishLock
+    {
+        public static async Task<FileStream> TakeAsync(string repositoryRoot)
+        {
+            var path = Path.Combine(repositoryRoot, "src", "KrustPm.Host", "obj", "publish.lock");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+            while (true)
+            {
+                try
+                {
+                    return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                }
+                catch (IOException) when (!limit.IsCancellationRequested)
+                {
+                    // The other test project publishes; it holds the lock for as long as that takes.
+                    await Task.Delay(250, limit.Token);
+                }
+            }
+        }
     }
 }
