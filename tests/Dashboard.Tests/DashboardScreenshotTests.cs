@@ -42,7 +42,7 @@ public sealed class DashboardScreenshotTests(PublishedKrustPm krustPm, Chromium 
             restart.EnsureSuccessStatusCode();
         }
 
-        await Assertions.Expect(session.Page.Locator("#timeline li.event-instance-started")).ToHaveCountAsync(1);
+        await Assertions.Expect(session.Page.Locator("#timeline li.event-instance-started[data-program='web']").First).ToBeVisibleAsync();
 
         await AssertFitsAsync(session.Page);
         await session.ScreenshotAsync($"wide-{name}");
