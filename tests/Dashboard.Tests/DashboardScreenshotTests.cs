@@ -48,7 +48,7 @@ public sealed class DashboardScreenshotTests(PublishedKrustPm krustPm, Chromium 
         await session.ScreenshotAsync($"wide-{name}");
 
         // The timeline's filter keeps one program's events (and krust-pm's own).
-        await session.Page.GetByLabel("Program").SelectOptionAsync("web");
+        await session.Page.Locator("#timeline-filter").SelectOptionAsync("web");
         var shown = await session.Page.EvaluateAsync<string[]>(
             "() => [...document.querySelectorAll('#timeline li:not([hidden])')].map(li => li.dataset.program)");
         Assert.Contains("web", shown);
