@@ -75,6 +75,13 @@ internal static class EnvironmentReader
             return null;
         }
 
+        // {port} depends on port_base, which may come later in the table: the launch keeps an undefined one as written.
+        foreach (var problem in Placeholders.Check(text, hasPortBase: true))
+        {
+            problems.AddKey(line, program, "env", $"variable {name}: {problem}");
+            return null;
+        }
+
         return environment.SetItem(name, text);
     }
 

@@ -27,6 +27,12 @@ internal sealed class ProgramBuilder(string name)
     /// <summary>The line of a valid <c>instances</c> key, or <see langword="null"/> when it is absent.</summary>
     public int? InstancesLine { get; set; }
 
+    /// <summary>
+    /// The texts that may hold placeholders (<c>command</c>'s words, <c>args</c>, log paths), with their key and line:
+    /// checked once the whole table is read, since <c>{port}</c> depends on <c>port_base</c>.
+    /// </summary>
+    public List<(string Key, int? Line, string Text)> Templates { get; } = [];
+
     /// <summary>The line of a valid <c>port_base</c> key.</summary>
     public int? PortBaseLine { get; set; }
 

@@ -238,6 +238,7 @@ internal sealed partial class ProgramTableReader
         program.Spec = context.Key == "stdout_log"
             ? program.Spec with { Log = program.Spec.Log with { StdoutPath = full } }
             : program.Spec with { Log = program.Spec.Log with { StderrPath = full } };
+        program.Templates.Add((context.Key, context.Line, text));
         if (context.Key == "stderr_log")
         {
             program.StderrLogLine = context.Line;
@@ -248,6 +249,14 @@ internal sealed partial class ProgramTableReader
     private void CheckSettings(ProgramBuilder program)
     {
         var spec = program.Spec;
+        foreach (var (key, line, text) in program.Templates)
+        {
+            foreach (var problem in Placeholders.Check(text, spec.PortBase is not null))
+            {
+                problems.AddKey(line, spec.Name, key, problem);
+            }
+        }
+
         if (program.PortBaseLine is { } portLine && spec.PortBase is { } portBase && (long)portBase + spec.MaxInstances - 1 > MaxPort)
         {
             problems.AddKey(

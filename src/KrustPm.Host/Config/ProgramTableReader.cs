@@ -275,6 +275,7 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         {
             program.Spec = program.Spec with { Command = command };
             program.Words = words;
+            program.Templates.AddRange(words.Select(word => (context.Key, context.Line, word)));
         }
     }
 
@@ -307,6 +308,7 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
             else
             {
                 args.Add(expanded);
+                program.Templates.Add((context.Key, at.Line, expanded));
             }
         }
 

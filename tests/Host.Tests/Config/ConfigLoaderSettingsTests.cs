@@ -150,6 +150,39 @@ public sealed class ConfigLoaderSettingsTests
         Assert.StartsWith($"{ConfigPath}:{line}: program 'web': {message}", problem.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("command = \"app --port {prot}\"", 2, "key 'command': unknown placeholder {prot}")]
+    [InlineData("args = [\"ok\", \"{index\"]", 4, "key 'args': placeholder {index is not closed")]
+    [InlineData("args = [\"--port={port}\"]", 4, "key 'args': placeholder {port} needs port_base")]
+    [InlineData("stdout_log = \"logs/{nope}.log\"", 4, "key 'stdout_log': unknown placeholder {nope}")]
+    [InlineData("env = { NAME = \"web-{idx}\" }", 4, "key 'env': variable NAME: unknown placeholder {idx}")]
+    public void Bad_placeholders_are_located_errors(string line, int lineNumber, string message)
+    {
+        var text = line.StartsWith("command", StringComparison.Ordinal)
+            ? $"[web]\n{line}\nmax_instances = 2\n"
+            : $"[web]\ncommand = \"x\"\nmax_instances = 2\n{line}\n";
+
+        var problem = Assert.Single(ConfigLoader.Parse(text, ConfigPath).Problems);
+
+        Assert.StartsWith($"{ConfigPath}:{lineNumber}: program 'web': {message}", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Placeholders_and_text_in_braces_that_is_no_placeholder_are_accepted()
+    {
+        var spec = Valid("""
+            [web]
+            command = "gunicorn -b 127.0.0.1:{port} --name {program}-{index}"
+            args = ["{print $1}", "{{literal}}"]
+            port_base = 8000
+            stdout_log = "logs/{program}.{id}.log"
+            env = { WORKER = "w{index}" }
+            """).Programs[0];
+
+        Assert.Equal(["gunicorn", "-b", "127.0.0.1:{port}", "--name", "{program}-{index}", "{print $1}", "{{literal}}"], spec.Argv);
+        Assert.Equal("w{index}", spec.Environment["WORKER"]);
+    }
+
     [Fact]
     public void A_misspelt_setting_gets_a_suggestion()
     {
