@@ -69,7 +69,22 @@ internal static class StateProjection
         Readiness = Probe(spec.Readiness),
         Liveness = Probe(spec.Liveness),
         ReadyLogLine = spec.ReadyLogLine,
+        Autostart = spec.Autostart,
+        SuccessExitCodes = spec.SuccessExitCodes,
+        StopSignalTarget = ProgramTableReader.SignalTargets.First(t => t.Target == spec.StopSignalTarget).Name,
+        PortBase = spec.PortBase,
+        Groups = spec.Groups,
+        Umask = spec.Process.Umask is { } umask ? Convert.ToString(umask, 8).PadLeft(3, '0') : null,
+        Nice = spec.Process.Nice,
+        Rlimits = spec.Process.Limits.ToDictionary(l => l.Key, l => new ResourceLimitView(Limit(l.Value.Soft), Limit(l.Value.Hard)), StringComparer.Ordinal),
+        LogInherit = spec.Log.Inherit,
+        StdoutLog = spec.Log.StdoutPath,
+        StderrLog = spec.Log.StderrPath,
+        MergeStderr = spec.Log.MergeStderr,
+        LogTimestamps = spec.Log.Timestamps,
     };
+
+    private static ulong? Limit(ulong value) => value == ResourceLimit.Unlimited ? null : value;
 
     private static ProbeView? Probe(ProbeSpec? probe) => probe is null ? null : new(
         !probe.Exec.IsDefaultOrEmpty ? "exec" : probe.Http is not null ? "http" : "tcp",

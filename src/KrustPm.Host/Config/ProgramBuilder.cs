@@ -28,7 +28,25 @@ internal sealed class ProgramBuilder(string name)
     public int? InstancesLine { get; set; }
 
     /// <summary>
-    /// The keys that are tables (<c>depends_on</c>, <c>readiness</c>, <c>liveness</c>), gathered from every form
+    /// The texts that may hold placeholders (<c>command</c>'s words, <c>args</c>, log paths), with their key and line:
+    /// checked once the whole table is read, since <c>{port}</c> depends on <c>port_base</c>.
+    /// </summary>
+    public List<(string Key, int? Line, string Text)> Templates { get; } = [];
+
+    /// <summary>The line of a valid <c>port_base</c> key.</summary>
+    public int? PortBaseLine { get; set; }
+
+    /// <summary>The line of a valid <c>merge_stderr</c> key.</summary>
+    public int? MergeStderrLine { get; set; }
+
+    /// <summary>The line of a valid <c>stderr_log</c> key.</summary>
+    public int? StderrLogLine { get; set; }
+
+    /// <summary>The line of a valid <c>ready_log_line</c> key.</summary>
+    public int? ReadyLogLineLine { get; set; }
+
+    /// <summary>
+    /// The keys that are tables (<c>depends_on</c>, <c>readiness</c>, <c>liveness</c>, <c>rlimits</c>), gathered from every form
     /// they may take (inline table, dotted keys, <c>[name.key]</c> table) and read once the whole program is known.
     /// </summary>
     public Dictionary<string, TableKey> Tables { get; } = new(StringComparer.Ordinal);
