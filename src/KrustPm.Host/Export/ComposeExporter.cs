@@ -39,7 +39,8 @@ internal static class ComposeExporter
             text.AppendLine(CultureInfo.InvariantCulture, $"# Not carried over: {note}");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"name: {Quote(app)}");
+        // No top-level `name:`: docker-compose 1.x rejects it; the project name is given when it runs.
+        text.AppendLine(CultureInfo.InvariantCulture, $"# Project name: docker compose -p {app} up");
         text.AppendLine("services:");
         text.Append(services);
         return new ExportResult([new ExportFile("compose.yaml", text.ToString())], unmapped.ToImmutable());
@@ -104,7 +105,7 @@ internal static class ComposeExporter
                 Line(text, 3, "start_period", Quote(ExportNames.Duration(probe.InitialDelay)));
             }
 
-            notes.Add($"readiness ({probe.Describe()}) is the healthcheck; the image needs {ProbeCommands.Needs(probe)}");
+            text.Append(' ', 6).AppendLine(CultureInfo.InvariantCulture, $"# readiness ({probe.Describe()}); the image needs {ProbeCommands.Needs(probe)}");
         }
 
         if (program.Liveness is { } liveness)
