@@ -1,6 +1,11 @@
 using KrustPm.Host.Cli;
 using KrustPm.Host.Hosting;
 
+if (ContainerInit.IsNeeded)
+{
+    return ContainerInit.Run(); // as PID 1: a small init in front of krust-pm (see ContainerInit for why)
+}
+
 using var startup = StartupStop.Catch(); // first of all: a stop while krust-pm starts is a clean stop
 ChildSignals.RestoreDefault();
 DescriptorLimit.RaiseSoftToHard();

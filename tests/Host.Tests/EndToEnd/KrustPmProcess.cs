@@ -54,17 +54,31 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
     /// Starts krust-pm as <see cref="Start(string, string, string[])"/> does, with environment variables set (or, for a
     /// <see langword="null"/> value, removed).
     /// </summary>
-    public static KrustPmProcess Start(string executable, string configPath, IReadOnlyDictionary<string, string?> environment, params string[] extraArgs)
+    public static KrustPmProcess Start(string executable, string configPath, IReadOnlyDictionary<string, string?> environment, params string[] extraArgs) =>
+        StartUnder([], executable, configPath, environment, extraArgs);
+
+    /// <summary>
+    /// Starts krust-pm as <see cref="Start(string, string, string[])"/> does, through a launcher command (e.g.
+    /// <c>unshare --pid --fork</c>): the process this object watches is then the launcher's.
+    /// </summary>
+    public static KrustPmProcess StartUnder(
+        string[] launcher, string executable, string configPath, IReadOnlyDictionary<string, string?> environment, params string[] extraArgs)
     {
         var port = FreePort();
         File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
-        var info = new ProcessStartInfo(executable)
+        var info = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : executable)
         {
-            ArgumentList = { "--config", configPath },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(configPath)!,
         };
+        foreach (var arg in launcher.Length > 0 ? [.. launcher[1..], executable] : Array.Empty<string>())
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(configPath);
         foreach (var arg in extraArgs)
         {
             info.ArgumentList.Add(arg);
@@ -180,6 +194,14 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
     public async Task<int> TerminateAsync(int signal = 15, TimeSpan? timeout = null)
     {
         Assert.Equal(0, Kill(_process.Id, signal));
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        await _process.WaitForExitAsync(limit.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits (bounded) for krust-pm to exit by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
         using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         await _process.WaitForExitAsync(limit.Token);
         return _process.ExitCode;
