@@ -74,6 +74,23 @@ public sealed record ProbeOutcomeView(bool Passed, string Detail, DateTimeOffset
 /// <param name="Affected">How many instances it affected.</param>
 public sealed record CommandView(string Program, long? Instance, string Action, int Affected);
 
+/// <summary>
+/// The answer to a command on a group (<c>@web</c>) or on <c>all</c>: the same command on each program, answered
+/// per program.
+/// </summary>
+/// <param name="Target">The target as given: <c>@group</c> or <c>all</c>.</param>
+/// <param name="Action">What was done: start, stop, restart, signal.</param>
+/// <param name="Affected">How many instances it affected, over every program.</param>
+/// <param name="Programs">Each program's answer, in configuration order.</param>
+public sealed record TargetCommandView(string Target, string Action, int Affected, IReadOnlyList<ProgramOutcomeView> Programs);
+
+/// <summary>One program's part of a <see cref="TargetCommandView"/>.</summary>
+/// <param name="Program">The program.</param>
+/// <param name="Status">The HTTP status the command on this program alone would have answered (200, 202, 404, 409, ...).</param>
+/// <param name="Affected">How many of its instances the command affected.</param>
+/// <param name="Detail">When it failed: why (the problem's detail).</param>
+public sealed record ProgramOutcomeView(string Program, int Status, int Affected, string? Detail);
+
 /// <summary>The answer to a scale command: the new count and what changed.</summary>
 public sealed record ScaleView(string Program, int Instances, int Added, int Removed);
 
@@ -192,6 +209,8 @@ internal static class ApiJson
 [JsonSerializable(typeof(LogsReopenedView))]
 [JsonSerializable(typeof(ProgramView))]
 [JsonSerializable(typeof(CommandView))]
+[JsonSerializable(typeof(TargetCommandView))]
+[JsonSerializable(typeof(ProgramOutcomeView[]))]
 [JsonSerializable(typeof(ScaleView))]
 [JsonSerializable(typeof(ScaleRequest))]
 [JsonSerializable(typeof(SignalRequest))]
