@@ -97,6 +97,7 @@ internal static class KrustPmCommandLine
         ReloadCommand.Add(root, configOption, urlOption, jsonOption);
         StreamCommands.Add(root, configOption, urlOption);
         JournalCommands.Add(root, configOption);
+        ImportCommand.Add(root);
 
         var version = new Command("version", "Print krust-pm's version.");
         version.SetAction(_ => Console.Out.WriteLine($"krust-pm {Version()}"));
