@@ -104,7 +104,7 @@ public sealed class SupervisordImportTests : IDisposable
         Assert.Equal("example.com,www.example.com", ingest.Environment["ALLOWED_HOSTS"]);
         Assert.Equal("$%.2f", ingest.Environment["PRICE_FORMAT"]);
         Assert.Equal(_fixtures.PathOf("supervisord/logs-env/data"), ingest.Environment["DATA_DIR"]);
-        Assert.Equal(["/bin/sh", "-c", Sleeper, "ingest", "--shard", "{index}", "--of", "2", "--name", "ingest"], ingest.Argv);
+        Assert.Equal(["/bin/sh", "-c", Sleeper, "ingest", "--shards", "2", "--name", "ingest", "--spool", _fixtures.PathOf("supervisord/logs-env/spool dir")], ingest.Argv);
         Assert.Equal(Convert.ToInt32("022", 8), ingest.Process.Umask);
         Assert.Equal((10L * 1024 * 1024, 3), (ingest.Log.MaxBytes, ingest.Log.Backups));
         Assert.Equal(_fixtures.PathOf("supervisord/logs-env/logs/ingest-{index}.err.log"), ingest.Log.StderrPath);
