@@ -167,6 +167,19 @@ public sealed record InstanceView(long Id, int CurrentTry, string Status)
 /// <summary>The last lines of one stream of one instance (<c>GET /api/v1/programs/{name}/logs</c>).</summary>
 public sealed record LogLinesView(string Program, long Instance, string Stream, IReadOnlyList<string> Lines);
 
+/// <summary>
+/// The answer of <c>GET /api/v1/logs</c>: the lines of several instances (a program's, a group's, every program's),
+/// each with its program and instance.
+/// </summary>
+/// <param name="Target">What was asked: a program, <c>@group</c> or <c>all</c>.</param>
+/// <param name="Stream">stdout or stderr.</param>
+/// <param name="Instances">The instances read, as <c>name.id</c>.</param>
+/// <param name="Lines">The lines: each instance's last <c>tail</c> lines (at or after <c>since</c>), ordered by their time when the lines carry one, else instance after instance.</param>
+public sealed record TargetLogLinesView(string Target, string Stream, IReadOnlyList<string> Instances, IReadOnlyList<LogEntryView> Lines);
+
+/// <summary>One line of an instance's output.</summary>
+public sealed record LogEntryView(string Program, long Instance, string Line);
+
 /// <summary>The answer to <c>POST /api/v1/logs/reopen</c>: how many log files were open, and are now reopened.</summary>
 public sealed record LogsReopenedView(int Reopened);
 
@@ -206,6 +219,8 @@ internal static class ApiJson
 /// <summary>Source-generated JSON for everything the API writes: no reflection, ready for Native AOT.</summary>
 [JsonSerializable(typeof(IReadOnlyList<ProgramView>))]
 [JsonSerializable(typeof(LogLinesView))]
+[JsonSerializable(typeof(TargetLogLinesView))]
+[JsonSerializable(typeof(LogEntryView))]
 [JsonSerializable(typeof(LogsReopenedView))]
 [JsonSerializable(typeof(ProgramView))]
 [JsonSerializable(typeof(CommandView))]
