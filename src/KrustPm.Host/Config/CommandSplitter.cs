@@ -17,7 +17,9 @@ namespace KrustPm.Host.Config;
 /// <item>Outside quotes a backslash escapes the next character (an escaped newline is removed).</item>
 /// <item>Adjacent quoted and unquoted parts join into one word; <c>''</c> is an empty word.</item>
 /// </list>
-/// Nothing is expanded: <c>$VAR</c>, globs, <c>~</c>, <c>#</c> and operators such as <c>|</c> are plain characters.
+/// Globs, <c>~</c>, <c>#</c> and operators such as <c>|</c> are plain characters. <c>$VAR</c>, <c>${VAR}</c>,
+/// <c>${VAR:-default}</c> and <c>$$</c> expand (outside single quotes, and not after a backslash) only when an
+/// environment is given, and a value is never split into words (as if written <c>"$VAR"</c>).
 /// </remarks>
 public static class CommandSplitter
 {
@@ -26,7 +28,17 @@ public static class CommandSplitter
     /// <param name="argv">The words, when the split succeeds; empty otherwise.</param>
     /// <param name="error">Why the split failed (unterminated quote, trailing backslash, no words).</param>
     /// <returns>Whether the command split into at least one word.</returns>
-    public static bool TrySplit(string command, out ImmutableArray<string> argv, [NotNullWhen(false)] out string? error)
+    public static bool TrySplit(string command, out ImmutableArray<string> argv, [NotNullWhen(false)] out string? error) =>
+        TrySplit(command, null, out argv, out error);
+
+    /// <summary>Splits <paramref name="command"/> into words, expanding environment variables.</summary>
+    /// <param name="command">The command line.</param>
+    /// <param name="environment">The environment to expand <c>$VAR</c> against; <see langword="null"/> expands nothing.</param>
+    /// <param name="argv">The words, when the split succeeds; empty otherwise.</param>
+    /// <param name="error">Why the split failed (unterminated quote, trailing backslash, no words, undefined variable).</param>
+    /// <returns>Whether the command split into at least one word.</returns>
+    public static bool TrySplit(
+        string command, Func<string, string?>? environment, out ImmutableArray<string> argv, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(command);
         var words = ImmutableArray.CreateBuilder<string>();
@@ -62,9 +74,26 @@ public static class CommandSplitter
                 inWord = true;
                 i = close + 1;
             }
+            else if (c == '$' && environment is not null)
+            {
+                i = EnvironmentExpander.ExpandAt(command, i, environment, word, out var problem);
+                if (problem is not null)
+                {
+                    error = problem;
+                    return false;
+                }
+
+                inWord = true;
+            }
             else if (c == '"')
             {
-                var end = ReadDoubleQuoted(command, i, word);
+                var end = ReadDoubleQuoted(command, i, word, environment, out var problem);
+                if (problem is not null)
+                {
+                    error = problem;
+                    return false;
+                }
+
                 if (end < 0)
                 {
                     error = $"unterminated double quote starting at character {i + 1}";
@@ -119,8 +148,10 @@ public static class CommandSplitter
 
     /// <summary>Reads a double-quoted part starting at the opening quote.</summary>
     /// <returns>The index after the closing quote, or -1 when the quote is not closed.</returns>
-    private static int ReadDoubleQuoted(string command, int open, StringBuilder word)
+    private static int ReadDoubleQuoted(
+        string command, int open, StringBuilder word, Func<string, string?>? environment, out string? problem)
     {
+        problem = null;
         var i = open + 1;
         while (i < command.Length)
         {
@@ -138,6 +169,17 @@ public static class CommandSplitter
                 }
 
                 i += 2;
+                continue;
+            }
+
+            if (c == '$' && environment is not null)
+            {
+                i = EnvironmentExpander.ExpandAt(command, i, environment, word, out problem);
+                if (problem is not null)
+                {
+                    return -1;
+                }
+
                 continue;
             }
 

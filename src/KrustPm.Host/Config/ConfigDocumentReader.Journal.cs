@@ -28,6 +28,19 @@ internal static partial class ConfigDocumentReader
 
             case ("journal_max_bytes", IntegerValueSyntax { Value: >= MinJournalBytes } bytes):
                 return journal with { Options = journal.Options with { MaxSegmentBytes = bytes.Value } };
+            case ("journal_max_bytes", StringValueSyntax { Value: { } size }):
+                if (Units.TryParseSize(size, out var sizeBytes) is { } sizeProblem)
+                {
+                    problems.AddKey(line, null, key, sizeProblem);
+                    return journal;
+                }
+
+                if (sizeBytes >= MinJournalBytes)
+                {
+                    return journal with { Options = journal.Options with { MaxSegmentBytes = sizeBytes } };
+                }
+
+                break;
             case ("journal_max_segments", IntegerValueSyntax { Value: >= 2 and <= 10_000 } count):
                 return journal with { Options = journal.Options with { MaxSegments = (int)count.Value } };
             case ("journal_fsync", StringValueSyntax { Value: "never" or "batch" } sync):
@@ -38,7 +51,7 @@ internal static partial class ConfigDocumentReader
         {
             "journal" => "true or false",
             "journal_dir" => "a directory path string",
-            "journal_max_bytes" => $"an integer number of bytes, at least {MinJournalBytes}",
+            "journal_max_bytes" => $"a size of at least {MinJournalBytes} bytes (a number of bytes or a string such as \"64M\")",
             "journal_max_segments" => "an integer from 2 to 10000",
             _ => "\"never\" or \"batch\"",
         };

@@ -7,7 +7,8 @@ namespace KrustPm.Host.Config;
 
 /// <summary>
 /// Reads a program's environment variables, written <c>env = { KEY = "value" }</c>, <c>env.KEY = "value"</c> or as
-/// an <c>[program.env]</c> table. Values may be strings, integers or booleans (given to the program as written).
+/// an <c>[program.env]</c> table. Values may be strings, integers or booleans (given to the program as written);
+/// <c>$VAR</c> in strings expands against krust-pm's environment (<see cref="EnvironmentExpander"/>).
 /// </summary>
 internal static class EnvironmentReader
 {
@@ -64,6 +65,13 @@ internal static class EnvironmentReader
         if (ProgramRules.OsStringProblem(text) is { } nul)
         {
             problems.AddKey(line, program, "env", $"variable {name}: the value {nul}");
+            return null;
+        }
+
+        // Only strings expand: an integer or boolean has no '$' to expand.
+        if (value is StringValueSyntax && EnvironmentExpander.TryExpand(text, null, out text) is { } undefined)
+        {
+            problems.AddKey(line, program, "env", $"variable {name}: {undefined}");
             return null;
         }
 

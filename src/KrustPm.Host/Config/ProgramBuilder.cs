@@ -27,8 +27,20 @@ internal sealed class ProgramBuilder(string name)
     /// <summary>The line of a valid <c>instances</c> key, or <see langword="null"/> when it is absent.</summary>
     public int? InstancesLine { get; set; }
 
+    /// <summary>The line of a valid <c>port_base</c> key.</summary>
+    public int? PortBaseLine { get; set; }
+
+    /// <summary>The line of a valid <c>merge_stderr</c> key.</summary>
+    public int? MergeStderrLine { get; set; }
+
+    /// <summary>The line of a valid <c>stderr_log</c> key.</summary>
+    public int? StderrLogLine { get; set; }
+
+    /// <summary>The line of a valid <c>ready_log_line</c> key.</summary>
+    public int? ReadyLogLineLine { get; set; }
+
     /// <summary>
-    /// The keys that are tables (<c>depends_on</c>, <c>readiness</c>, <c>liveness</c>), gathered from every form
+    /// The keys that are tables (<c>depends_on</c>, <c>readiness</c>, <c>liveness</c>, <c>rlimits</c>), gathered from every form
     /// they may take (inline table, dotted keys, <c>[name.key]</c> table) and read once the whole program is known.
     /// </summary>
     public Dictionary<string, TableKey> Tables { get; } = new(StringComparer.Ordinal);

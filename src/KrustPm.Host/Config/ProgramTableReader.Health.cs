@@ -12,7 +12,7 @@ namespace KrustPm.Host.Config;
 internal sealed partial class ProgramTableReader
 {
     /// <summary>The program keys whose value is a table, also written as <c>[name.key]</c> or with dotted keys.</summary>
-    public static readonly ImmutableArray<string> TableKeys = ["depends_on", "readiness", "liveness"];
+    public static readonly ImmutableArray<string> TableKeys = ["depends_on", "readiness", "liveness", "rlimits"];
 
     /// <summary>The conditions of <c>depends_on</c>, as written in the file.</summary>
     public static readonly ImmutableArray<(string Name, DependencyCondition Condition)> Conditions =
@@ -82,6 +82,11 @@ internal sealed partial class ProgramTableReader
         if (program.Tables.TryGetValue("liveness", out var liveness))
         {
             program.Spec = program.Spec with { Liveness = ReadProbe(program.Name, "liveness", liveness) };
+        }
+
+        if (program.Tables.TryGetValue("rlimits", out var limits))
+        {
+            ReadLimits(program, limits);
         }
 
         Declared.Add(new DeclaredDependencies(program.Name, program.Spec.DependsOn, dependsOnLine));
@@ -167,6 +172,7 @@ internal sealed partial class ProgramTableReader
         }
 
         program.Spec = program.Spec with { ReadyLogLine = pattern };
+        program.ReadyLogLineLine = context.Line;
     }
 }
 

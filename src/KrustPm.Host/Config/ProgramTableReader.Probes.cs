@@ -45,16 +45,16 @@ internal sealed partial class ProgramTableReader
                     probe = ReadTcp(at, entry.Value) is { } address ? probe with { Tcp = address } : probe;
                     break;
                 case "period_ms":
-                    probe = TryReadInt(at, entry.Value, minimum: 1, out var period) ? probe with { Period = TimeSpan.FromMilliseconds(period) } : probe;
+                    probe = TryReadDuration(at, entry.Value, minimumMilliseconds: 1, out var period) ? probe with { Period = period } : probe;
                     break;
                 case "timeout_ms":
-                    probe = TryReadInt(at, entry.Value, minimum: 1, out var timeout) ? probe with { Timeout = TimeSpan.FromMilliseconds(timeout) } : probe;
+                    probe = TryReadDuration(at, entry.Value, minimumMilliseconds: 1, out var timeout) ? probe with { Timeout = timeout } : probe;
                     break;
                 case "failure_threshold":
                     probe = TryReadInt(at, entry.Value, minimum: 1, out var threshold) ? probe with { FailureThreshold = threshold } : probe;
                     break;
                 case "initial_delay_ms":
-                    probe = TryReadInt(at, entry.Value, minimum: 0, out var delay) ? probe with { InitialDelay = TimeSpan.FromMilliseconds(delay) } : probe;
+                    probe = TryReadDuration(at, entry.Value, minimumMilliseconds: 0, out var delay) ? probe with { InitialDelay = delay } : probe;
                     break;
                 default:
                     var suggestion = KeySuggester.Suggest(entry.Key, ProbeKeys) is { } known ? $" (did you mean '{key}.{known}'?)" : string.Empty;

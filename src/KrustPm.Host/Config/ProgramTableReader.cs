@@ -16,6 +16,8 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         "command", "args", "instances", "max_instances", "max_retries", "restart", "restart_delay_ms",
         "restart_delay_max_ms", "min_uptime_ms", "stop_timeout_ms", "stop_signal", "workdir", "env", "clear_env", "user", "log", "log_max_bytes", "log_backups",
         "depends_on", "restart_with", "readiness", "liveness", "ready_log_line",
+        "autostart", "success_exit_codes", "stop_signal_target", "port_base", "groups", "umask", "nice", "rlimits",
+        "stdout_log", "stderr_log", "merge_stderr", "log_timestamps",
     ];
 
     private static readonly ImmutableArray<(string Name, RestartPolicy Policy)> RestartPolicies =
@@ -60,6 +62,7 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
                 $"{Format(program.Spec.Instances)} is more than max_instances ({Format(program.Spec.MaxInstances)})");
         }
 
+        CheckSettings(program);
         if (problems.Count != problemsBefore)
         {
             return null;
@@ -177,18 +180,10 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
 
                 break;
             case "log":
-                if (value is BooleanValueSyntax keep)
-                {
-                    program.Spec = program.Spec with { Log = program.Spec.Log with { Enabled = keep.Value } };
-                }
-                else
-                {
-                    Report(context, $"expected true or false, got {TomlSyntax.Describe(value)}");
-                }
-
+                ReadLog(program, context, value);
                 break;
             case "log_max_bytes":
-                if (TryReadInt(context, value, minimum: 0, out var maxBytes))
+                if (TryReadSize(context, value, out var maxBytes))
                 {
                     program.Spec = program.Spec with { Log = program.Spec.Log with { MaxBytes = maxBytes } };
                 }
@@ -228,7 +223,7 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
                 }
 
                 break;
-            case "depends_on" or "readiness" or "liveness":
+            case "depends_on" or "readiness" or "liveness" or "rlimits":
                 AddTableKey(program, key, line, value);
                 break;
             case "restart_with":
@@ -244,6 +239,8 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
                 break;
             case "ready_log_line":
                 ReadReadyLogLine(program, context, value);
+                break;
+            case var _ when ReadSetting(program, context, value):
                 break;
             default:
                 problems.AddAboutKey(
@@ -266,7 +263,7 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         {
             Report(context, nul);
         }
-        else if (!CommandSplitter.TrySplit(command, out var words, out var error))
+        else if (!CommandSplitter.TrySplit(command, Environment.GetEnvironmentVariable, out var words, out var error))
         {
             Report(context, error);
         }
@@ -303,9 +300,13 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
             {
                 Report(at, $"item {Format(index)}: {nul}");
             }
+            else if (EnvironmentExpander.TryExpand(text, null, out var expanded) is { } undefined)
+            {
+                Report(at, $"item {Format(index)}: {undefined}");
+            }
             else
             {
-                args.Add(text);
+                args.Add(expanded);
             }
         }
 
@@ -390,12 +391,8 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         program.Spec = program.Spec with { Restart = match.Policy };
     }
 
-    private bool TryReadMilliseconds(KeyContext context, ValueSyntax? value, out TimeSpan result)
-    {
-        var ok = TryReadInt(context, value, minimum: 0, out var milliseconds);
-        result = TimeSpan.FromMilliseconds(milliseconds);
-        return ok;
-    }
+    private bool TryReadMilliseconds(KeyContext context, ValueSyntax? value, out TimeSpan result) =>
+        TryReadDuration(context, value, minimumMilliseconds: 0, out result);
 
     /// <summary>Reads an integer from <paramref name="minimum"/> to <see cref="int.MaxValue"/>.</summary>
     private bool TryReadInt(KeyContext context, ValueSyntax? value, int minimum, out int result)

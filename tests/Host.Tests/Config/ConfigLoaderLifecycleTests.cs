@@ -70,7 +70,7 @@ public sealed class ConfigLoaderLifecycleTests
     [InlineData("restart = \"sometimes\"", 3, "key 'restart': expected one of \"on-failure\", \"always\", \"never\", got string \"sometimes\"")]
     [InlineData("restart = true", 3, "key 'restart': expected one of \"on-failure\", \"always\", \"never\", got boolean true")]
     [InlineData("min_uptime_ms = -1", 3, "key 'min_uptime_ms': expected a non-negative integer, got integer -1")]
-    [InlineData("restart_delay_max_ms = \"30s\"", 3, "key 'restart_delay_max_ms': expected a non-negative integer, got string \"30s\"")]
+    [InlineData("restart_delay_max_ms = true", 3, "key 'restart_delay_max_ms': expected a number of milliseconds or a string such as \"500ms\", \"10s\", \"2m\", \"1h\" or \"1m30s\", got boolean true")]
     [InlineData("clear_env = \"yes\"", 3, "key 'clear_env': expected true or false, got string \"yes\"")]
     [InlineData("user = \"\"", 3, "key 'user': expected a user name, got string \"\"")]
     [InlineData("user = 0", 3, "key 'user': expected a user name, got integer 0")]

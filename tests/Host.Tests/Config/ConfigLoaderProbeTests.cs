@@ -103,7 +103,7 @@ public sealed class ConfigLoaderProbeTests
     [InlineData("readiness = { tcp = \"a:1\", timeout_ms = 0 }", 3, "key 'readiness.timeout_ms': expected a positive integer, got integer 0")]
     [InlineData("readiness = { tcp = \"a:1\", failure_threshold = 0 }", 3, "key 'readiness.failure_threshold': expected a positive integer, got integer 0")]
     [InlineData("readiness = { tcp = \"a:1\", initial_delay_ms = -1 }", 3, "key 'readiness.initial_delay_ms': expected a non-negative integer, got integer -1")]
-    [InlineData("liveness = { tcp = \"a:1\", period_ms = \"1s\" }", 3, "key 'liveness.period_ms': expected a positive integer, got string \"1s\"")]
+    [InlineData("liveness = { tcp = \"a:1\", period_ms = \"1x\" }", 3, "key 'liveness.period_ms': invalid duration \"1x\": unknown unit \"x\" (use ms, s, m, h or d); expected a number of milliseconds or a string such as \"500ms\", \"10s\", \"2m\", \"1h\" or \"1m30s\"")]
     [InlineData("readiness = { tcp = \"a:1\", perod_ms = 10 }", 3, "unknown key 'readiness.perod_ms' (did you mean 'readiness.period_ms'?)")]
     [InlineData("readiness = { exec = \"true\", url = \"http://a/\" }", 3, "unknown key 'readiness.url' (did you mean 'readiness.http'?)")]
     [InlineData("ready_log_line = 5", 3, "key 'ready_log_line': expected a regular expression string, got integer 5")]
