@@ -44,7 +44,7 @@ internal static partial class Pm2Import
             program.Notes.Add($"named '{program.Name}': '{wanted}' is not a krust-pm program name (letters, digits, _ - .)");
         }
 
-        program.Set("command", TomlText.String(TomlText.LiteralForCommand(Command(app, script))));
+        program.Set("command", TomlText.String(CommandEscaper.Escape(Command(app, script))));
         var instances = Instances(file, wanted, app["instances"], out var instancesComment);
         if (instances != 1)
         {

@@ -36,7 +36,7 @@ internal static partial class Pm2Import
 
             program.SetEnv(variable, variable == increment
                 ? TomlText.String("{port}")
-                : TomlText.String(TomlText.LiteralForCommand(Scalar(value) ?? Text(value))));
+                : TomlText.String(TomlText.LiteralForValue(Scalar(value) ?? Text(value))));
         }
 
         var instanceVariable = Scalar(settings["instance_var"]) ?? "NODE_APP_INSTANCE";

@@ -7,8 +7,11 @@ namespace KrustPm.Host.Import;
 /// <summary>Where a supervisord value goes in krust-pm, which decides how its <c>%(...)s</c> expressions translate.</summary>
 internal enum FieldKind
 {
-    /// <summary><c>command</c> and <c>env</c> values: krust-pm expands <c>${X}</c> and placeholders there.</summary>
+    /// <summary><c>command</c>: split like a shell line, then <c>${X}</c> and placeholders expand (see <see cref="CommandEscaper"/>).</summary>
     Command,
+
+    /// <summary><c>env</c> values: <c>${X}</c> and placeholders expand in the whole value.</summary>
+    Value,
 
     /// <summary><c>workdir</c> and log paths: placeholders, no <c>$</c> expansion (<c>%(ENV_X)s</c> is resolved now).</summary>
     Path,
@@ -35,7 +38,7 @@ internal sealed partial class SupervisordExpansion(
 
     public string Expand(string value, FieldKind kind, int line)
     {
-        var text = new StringBuilder();
+        var output = new Output(kind);
         var literal = new StringBuilder();
         var position = 0;
         foreach (Match match in Expression().Matches(value))
@@ -52,14 +55,14 @@ internal sealed partial class SupervisordExpansion(
             var format = match.Groups["format"].Value;
             if (name == "process_num" && kind != FieldKind.Plain)
             {
-                ProcessNumber(text, literal, format, kind);
+                ProcessNumber(output, literal, format, kind);
                 continue;
             }
 
-            if (name.StartsWith("ENV_", StringComparison.Ordinal) && kind == FieldKind.Command)
+            if (name.StartsWith("ENV_", StringComparison.Ordinal) && kind is FieldKind.Command or FieldKind.Value)
             {
-                Flush(text, literal, kind);
-                text.Append("${").Append(name["ENV_".Length..]).Append('}');
+                output.Literal(literal);
+                output.Variable(name["ENV_".Length..]);
                 continue;
             }
 
@@ -67,11 +70,11 @@ internal sealed partial class SupervisordExpansion(
         }
 
         literal.Append(value, position, value.Length - position);
-        Flush(text, literal, kind);
-        return text.ToString();
+        output.Literal(literal);
+        return output.ToString();
     }
 
-    private void ProcessNumber(StringBuilder text, StringBuilder literal, string format, FieldKind kind)
+    private void ProcessNumber(Output output, StringBuilder literal, string format, FieldKind kind)
     {
         var width = format.Length > 1 && int.TryParse(format.AsSpan(0, format.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var w) ? w : 1;
         var digits = 0;
@@ -89,8 +92,8 @@ internal sealed partial class SupervisordExpansion(
             {
                 PortBase = first;
                 literal.Length -= digits;
-                Flush(text, literal, kind);
-                text.Append("{port}");
+                output.Literal(literal);
+                output.Placeholder("{port}");
                 return;
             }
         }
@@ -105,20 +108,63 @@ internal sealed partial class SupervisordExpansion(
             Losses.Add(($"%(process_num){format}", "zero-padded", "{index} is written without padding"));
         }
 
-        Flush(text, literal, kind);
-        text.Append("{index}");
+        output.Literal(literal);
+        output.Placeholder("{index}");
     }
 
-    private static void Flush(StringBuilder text, StringBuilder literal, FieldKind kind)
+    /// <summary>The translated value being built, escaped as its field needs.</summary>
+    private sealed class Output(FieldKind kind)
     {
-        var part = literal.ToString();
-        text.Append(kind switch
+        private readonly CommandEscaper _command = new();
+        private readonly StringBuilder _text = new();
+
+        /// <summary>Adds the literal text gathered so far, and empties it.</summary>
+        public void Literal(StringBuilder literal)
         {
-            FieldKind.Command => TomlText.LiteralForCommand(part),
-            FieldKind.Path => TomlText.LiteralForPath(part),
-            _ => part,
-        });
-        literal.Clear();
+            var part = literal.ToString();
+            literal.Clear();
+            switch (kind)
+            {
+                case FieldKind.Command:
+                    _command.Literal(part);
+                    break;
+                case FieldKind.Value:
+                    _text.Append(TomlText.LiteralForValue(part));
+                    break;
+                case FieldKind.Path:
+                    _text.Append(TomlText.LiteralForPath(part));
+                    break;
+                default:
+                    _text.Append(part);
+                    break;
+            }
+        }
+
+        public void Variable(string name)
+        {
+            if (kind == FieldKind.Command)
+            {
+                _command.Variable(name);
+            }
+            else
+            {
+                _text.Append("${").Append(name).Append('}');
+            }
+        }
+
+        public void Placeholder(string placeholder)
+        {
+            if (kind == FieldKind.Command)
+            {
+                _command.Placeholder(placeholder);
+            }
+            else
+            {
+                _text.Append(placeholder);
+            }
+        }
+
+        public override string ToString() => kind == FieldKind.Command ? _command.ToString() : _text.ToString();
     }
 
     private string Value(string name, int line) => name switch

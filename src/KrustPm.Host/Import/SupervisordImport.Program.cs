@@ -133,7 +133,7 @@ internal static partial class SupervisordImport
             case "environment":
                 foreach (var (variable, text) in EnvironmentPairs(section, entry))
                 {
-                    program.SetEnv(variable, TomlText.String(expansion.Expand(text, FieldKind.Command, entry.Line)));
+                    program.SetEnv(variable, TomlText.String(expansion.Expand(text, FieldKind.Value, entry.Line)));
                 }
 
                 break;

@@ -38,10 +38,11 @@ internal static partial class TomlText
     public static string Key(string key) => BareKey().IsMatch(key) ? key : String(key);
 
     /// <summary>
-    /// Literal text for a krust-pm field that expands <c>$VAR</c> and placeholders (<c>command</c>, <c>args</c>,
-    /// <c>env</c> values): <c>$</c> becomes <c>$$</c> and braces are doubled, so the program gets it as written.
+    /// Literal text for an <c>env</c> value (expanded whole: <c>$VAR</c> and placeholders): <c>$</c> becomes
+    /// <c>$$</c> and braces are doubled, so the program gets it as written. A <c>command</c> goes through
+    /// <see cref="CommandEscaper"/>, which knows its quotes.
     /// </summary>
-    public static string LiteralForCommand(string text) => LiteralForPath(text).Replace("$", "$$", StringComparison.Ordinal);
+    public static string LiteralForValue(string text) => LiteralForPath(text).Replace("$", "$$", StringComparison.Ordinal);
 
     /// <summary>Literal text for a field that expands placeholders only (<c>workdir</c>, <c>stdout_log</c>, <c>stderr_log</c>).</summary>
     public static string LiteralForPath(string text) =>

@@ -79,7 +79,7 @@ public sealed class Pm2ImportTests : IDisposable
 
         Assert.Equal(["node", "node_modules/.bin/next", "start", "-p", "3100"], storefront.Argv);
         Assert.Equal("1", storefront.Environment["NEXT_TELEMETRY_DISABLED"]);
-        Assert.Equal("${amount} {currency}", storefront.Environment["PRICE_TEMPLATE"]);
+        Assert.Equal("${{amount}} {{currency}}", storefront.Environment["PRICE_TEMPLATE"]); // the placeholder escapes go at launch: "${amount} {currency}"
         Assert.True(storefront.Log.MergeStderr); // out_file and error_file are one file
         Assert.Equal(["python3", "-m", "http.server", "8080", "--bind", "127.0.0.1"], files.Argv);
         Assert.Equal(TimeSpan.FromSeconds(2), files.StopTimeout);
@@ -98,6 +98,16 @@ public sealed class Pm2ImportTests : IDisposable
         Assert.Equal("root", billing.User);
         Assert.Equal(["bash", "jobs/report.sh", "--since", "yesterday", "--format", "csv"], report.Argv);
         Assert.Equal(_fixtures.PathOf("pm2"), report.WorkingDirectory);
+    }
+
+    [Fact]
+    public void Arguments_with_dollars_and_spaces_reach_the_program_as_listed()
+    {
+        var path = Write("quoting.json", """{"apps": [{"name": "fmt", "script": "fmt.py", "interpreter": "python3", "args": ["--format", "$%.2f", "two words", "it's"]}]}""");
+
+        var fmt = Program(_fixtures.Load(Pm2Import.Translate(path).ToToml("PM2"), "quoting.json"), "fmt");
+
+        Assert.Equal(["python3", "fmt.py", "--format", "$%.2f", "two words", "it's"], fmt.Argv);
     }
 
     [Fact]

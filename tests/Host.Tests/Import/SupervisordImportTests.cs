@@ -112,6 +112,17 @@ public sealed class SupervisordImportTests : IDisposable
     }
 
     [Fact]
+    public void Dollars_and_variables_in_a_command_reach_the_program_as_supervisord_passes_them_inside_and_outside_quotes()
+    {
+        var path = Write("quotes.conf", "[program:job]\ncommand=sh -c 'echo $HOME in %(ENV_HOME)s' price=$5 \"at %(ENV_HOME)s\" {x}\n");
+
+        var job = Program(_fixtures.Load(SupervisordImport.Translate(path).ToToml("supervisord"), "quotes.conf"), "job");
+
+        var home = Environment.GetEnvironmentVariable("HOME");
+        Assert.Equal(["sh", "-c", $"echo $HOME in {home}", "price=$5", $"at {home}", "{{x}}"], job.Argv); // braces are undoubled at launch
+    }
+
+    [Fact]
     public void A_line_that_is_not_a_key_or_a_section_is_an_error_at_its_line()
     {
         var path = Write("broken.conf", "[program:web]\ncommand=sleep 1\nthis is not ini\n");
