@@ -126,6 +126,9 @@ public sealed record HealthView(string Status, long Version, int Programs)
 /// <summary>One instance in <c>GET /</c>: <c>id</c>, <c>currentTry</c> and <c>status</c> are the seed contract.</summary>
 public sealed record InstanceView(long Id, int CurrentTry, string Status)
 {
+    /// <summary>The instance's index, 0 to instances-1 (its <c>KRUST_PM_INDEX</c> and <c>{index}</c>).</summary>
+    public int Index { get; init; }
+
     /// <summary>Failed tries in a row since the last stable run; drives the backoff and the retry budget.</summary>
     public int ConsecutiveFailures { get; init; }
 
