@@ -142,6 +142,6 @@ public sealed partial class SupervisordParityTests(PublishedKrustPm krustPm) : I
         Assert.True(await ProcFs.WaitUntilAsync(() => !groups.Any(g => ProcFs.All().Any(p => p.Group == g && p.IsLive)), Bound), "supervisord left processes running");
     }
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }
