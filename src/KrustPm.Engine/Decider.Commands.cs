@@ -148,8 +148,9 @@ public static partial class Decider
     {
         for (var n = 0; n < count; n++)
         {
-            var id = t.State.Find(spec.Name)!.NextInstanceId;
-            t.Emit(new EngineEvent.InstanceAdded(spec.Name, id, t.At));
+            var program = t.State.Find(spec.Name)!;
+            var id = program.NextInstanceId;
+            t.Emit(new EngineEvent.InstanceAdded(spec.Name, id, FreeIndex(program.Instances), t.At));
             t.Launch(spec, t.State.Find(spec.Name)!.Find(id)!, 1);
         }
     }

@@ -16,7 +16,7 @@ public static partial class Decider
         switch (@event)
         {
             case EngineEvent.InstanceLaunched e when before.Find(e.Program) is { } program:
-                yield return new Effect.Launch(new LaunchRequest(e.RunId, program.Spec, e.Instance, e.Try));
+                yield return new Effect.Launch(new LaunchRequest(e.RunId, program.Spec, e.Instance, e.Try) { Index = program.Find(e.Instance)?.Index ?? 0 });
                 break;
             case EngineEvent.InstanceStarted e when before.Find(e.Program) is { } program
                 && program.Find(e.Instance) is { Status: InstanceStatus.Started } starting:

@@ -44,7 +44,7 @@ public static partial class Decider
         EngineEvent.Scaled or EngineEvent.ConfigReloaded or EngineEvent.ProgramRestored or EngineEvent.CommandAccepted or EngineEvent.Killed or EngineEvent.Signalled => state,
         EngineEvent.InstanceAdded e => WithProgram(state, e.Program, p => p with
         {
-            Instances = p.Instances.Add(new InstanceState(e.Instance, 1, InstanceStatus.Started)),
+            Instances = p.Instances.Add(new InstanceState(e.Instance, 1, InstanceStatus.Started) { Index = e.Index ?? FreeIndex(p.Instances) }),
             NextInstanceId = Math.Max(p.NextInstanceId, e.Instance + 1),
         }),
         EngineEvent.InstanceLaunched e => WithInstance(state, e, (spec, i) => Launched(spec, i, e)) with
@@ -129,7 +129,7 @@ public static partial class Decider
             Retiring = [],
             Rolling = null,
             Removing = false,
-            Instances = [.. p.Instances.Select(i => i with
+            Instances = [.. UniqueIndexes(p.Instances).Select(i => i with
             {
                 Status = i.Status is InstanceStatus.Done or InstanceStatus.Failed or InstanceStatus.RetriesExceeded ? i.Status : InstanceStatus.Stopped,
                 RunId = null,

@@ -38,4 +38,14 @@ public abstract record Effect
 /// <param name="Program">The program's specification.</param>
 /// <param name="InstanceId">The instance.</param>
 /// <param name="Try">The try, counted from 1.</param>
-public sealed record LaunchRequest(long RunId, ProgramSpec Program, long InstanceId, int Try);
+public sealed record LaunchRequest(long RunId, ProgramSpec Program, long InstanceId, int Try)
+{
+    /// <summary>The instance's index (<see cref="InstanceState.Index"/>).</summary>
+    public int Index { get; init; }
+
+    /// <summary>
+    /// The program as this instance runs it: placeholders expanded and instance variables set
+    /// (<see cref="InstanceVariables.For"/>); what a launcher starts.
+    /// </summary>
+    public ProgramSpec InstanceProgram() => InstanceVariables.For(Program, InstanceId, Index);
+}

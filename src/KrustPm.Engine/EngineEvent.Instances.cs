@@ -33,8 +33,12 @@ public abstract partial record EngineEvent
     /// <summary>A program got a new instance (it is launched, or waits, next).</summary>
     /// <param name="Program">The program.</param>
     /// <param name="Instance">The new instance's id.</param>
+    /// <param name="Index">
+    /// Its index (<see cref="InstanceState.Index"/>): the smallest free among the program's instances.
+    /// <see langword="null"/> in journals written before instances had indexes; the same rule then gives it one.
+    /// </param>
     /// <param name="At">When.</param>
-    public sealed record InstanceAdded(string Program, long Instance, DateTimeOffset At) : InstanceEvent;
+    public sealed record InstanceAdded(string Program, long Instance, int? Index, DateTimeOffset At) : InstanceEvent;
 
     /// <summary>
     /// A try of an instance was launched: the OS process is being started (<see cref="InstanceStarted"/> or an

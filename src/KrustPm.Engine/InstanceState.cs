@@ -8,6 +8,13 @@ namespace KrustPm.Engine;
 /// <param name="Status">Where the instance is in its life.</param>
 public sealed record InstanceState(long Id, int CurrentTry, InstanceStatus Status)
 {
+    /// <summary>
+    /// The instance's index among its program's instances, 0 to instances-1: the smallest index free when the
+    /// instance was added, kept for its life and given to the next instance once it is removed. Its
+    /// <c>KRUST_PM_INDEX</c>, its <c>{index}</c> placeholder and, with <see cref="ProgramSpec.PortBase"/>, its port.
+    /// </summary>
+    public int Index { get; init; }
+
     /// <summary>The engine's id of the current OS launch while one is in flight or alive; <see langword="null"/> otherwise.</summary>
     public long? RunId { get; init; }
 

@@ -89,8 +89,8 @@ internal static partial class Given
     /// <summary>The pid the tests give a run: easy to tell apart from run ids in failure messages.</summary>
     public static int Pid(long run) => 4000 + (int)run;
 
-    public static Effect.Launch Launch(long run, ProgramSpec spec, long instance, int attempt) =>
-        new(new LaunchRequest(run, spec, instance, attempt));
+    public static Effect.Launch Launch(long run, ProgramSpec spec, long instance, int attempt, int? index = null) =>
+        new(new LaunchRequest(run, spec, instance, attempt) { Index = index ?? (int)instance });
 
     public static Effect.Reply Ok(long request, int affected) => new(request, CommandResult.Ok(affected));
 

@@ -17,7 +17,7 @@ public class ReducerLifecycleTests
         Assert.Equal(4, then.State.NextRunId);
         Assert.Equal(2, then.Program("web").NextInstanceId);
         Assert.Equal(
-            [new InstanceState(0, 1, InstanceStatus.Started) { RunId = 1 }, new InstanceState(1, 1, InstanceStatus.Started) { RunId = 2 }],
+            [new InstanceState(0, 1, InstanceStatus.Started) { RunId = 1 }, new InstanceState(1, 1, InstanceStatus.Started) { RunId = 2, Index = 1 }],
             then.Program("web").Instances);
         Assert.Equal([new InstanceState(0, 1, InstanceStatus.Started) { RunId = 3 }], then.Program("worker").Instances);
     }

@@ -49,7 +49,7 @@ public class ReducerRemoveSignalTests
 
         var then = given.When(Scale("web", 2, request: 3, at: 30));
 
-        Assert.Equal<Effect>([Launch(3, web, 2, 1), Ok(3, 1)], then.Effects);
+        Assert.Equal<Effect>([Launch(3, web, 2, 1, index: 1), Ok(3, 1)], then.Effects);
         Assert.Equal([0L, 2L], then.Program().Instances.Select(i => i.Id));
         Assert.Equal(3, then.Program().NextInstanceId);
 

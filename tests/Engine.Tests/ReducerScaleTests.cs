@@ -28,7 +28,7 @@ public class ReducerScaleTests
 
         var then = given.When(Scale("web", 2, request: 3, at: 20));
 
-        Assert.Equal<Effect>([Launch(3, web, 2, 1), Launch(4, web, 3, 1), Ok(3, 2)], then.Effects);
+        Assert.Equal<Effect>([Launch(3, web, 2, 1, index: 0), Launch(4, web, 3, 1, index: 1), Ok(3, 2)], then.Effects);
         Assert.Equal([2L, 3L], then.Program().Instances.Select(i => i.Id));
         Assert.Equal(4, then.Program().NextInstanceId);
     }

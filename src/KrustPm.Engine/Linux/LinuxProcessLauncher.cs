@@ -96,6 +96,9 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
 
     private void LaunchNow(LaunchRequest request, IProcessEvents events)
     {
+        // From here on the run sees its instance's values (argv, environment, folders, log paths).
+        request = request with { Program = request.InstanceProgram() };
+
         // First: short of descriptors, even looking up the program's user could fail and be blamed on the program.
         var needed = _reaper is null ? DescriptorBudget.PerProcessRun : _output is null ? DescriptorBudget.PerRun : DescriptorBudget.PerCapturedRun;
         if (!DescriptorBudget.HasRoom(needed, out var shortage))

@@ -17,6 +17,7 @@ internal static class ApiModules
         .AddSingleton<ICarterModule, RootModule>()
         .AddSingleton<ICarterModule, ScaleModule>()
         .AddSingleton<ICarterModule, LogsModule>()
+        .AddSingleton<ICarterModule, TargetLogsModule>()
         .AddSingleton<ICarterModule, LogFilesModule>()
         .AddSingleton<ICarterModule, ProgramsModule>()
         .AddSingleton<ICarterModule, ProgramCommandsModule>()

@@ -116,6 +116,23 @@ public sealed record ProbeOutcomeView(bool Passed, string Detail, DateTimeOffset
 /// <param name="Affected">How many instances it affected.</param>
 public sealed record CommandView(string Program, long? Instance, string Action, int Affected);
 
+/// <summary>
+/// The answer to a command on a group (<c>@web</c>) or on <c>all</c>: the same command on each program, answered
+/// per program.
+/// </summary>
+/// <param name="Target">The target as given: <c>@group</c> or <c>all</c>.</param>
+/// <param name="Action">What was done: start, stop, restart, signal.</param>
+/// <param name="Affected">How many instances it affected, over every program.</param>
+/// <param name="Programs">Each program's answer, in configuration order.</param>
+public sealed record TargetCommandView(string Target, string Action, int Affected, IReadOnlyList<ProgramOutcomeView> Programs);
+
+/// <summary>One program's part of a <see cref="TargetCommandView"/>.</summary>
+/// <param name="Program">The program.</param>
+/// <param name="Status">The HTTP status the command on this program alone would have answered (200, 202, 404, 409, ...).</param>
+/// <param name="Affected">How many of its instances the command affected.</param>
+/// <param name="Detail">When it failed: why (the problem's detail).</param>
+public sealed record ProgramOutcomeView(string Program, int Status, int Affected, string? Detail);
+
 /// <summary>The answer to a scale command: the new count and what changed.</summary>
 public sealed record ScaleView(string Program, int Instances, int Added, int Removed);
 
@@ -151,6 +168,9 @@ public sealed record HealthView(string Status, long Version, int Programs)
 /// <summary>One instance in <c>GET /</c>: <c>id</c>, <c>currentTry</c> and <c>status</c> are the seed contract.</summary>
 public sealed record InstanceView(long Id, int CurrentTry, string Status)
 {
+    /// <summary>The instance's index, 0 to instances-1 (its <c>KRUST_PM_INDEX</c> and <c>{index}</c>).</summary>
+    public int Index { get; init; }
+
     /// <summary>Failed tries in a row since the last stable run; drives the backoff and the retry budget.</summary>
     public int ConsecutiveFailures { get; init; }
 
@@ -192,6 +212,19 @@ public sealed record InstanceView(long Id, int CurrentTry, string Status)
 /// <summary>The last lines of one stream of one instance (<c>GET /api/v1/programs/{name}/logs</c>).</summary>
 public sealed record LogLinesView(string Program, long Instance, string Stream, IReadOnlyList<string> Lines);
 
+/// <summary>
+/// The answer of <c>GET /api/v1/logs</c>: the lines of several instances (a program's, a group's, every program's),
+/// each with its program and instance.
+/// </summary>
+/// <param name="Target">What was asked: a program, <c>@group</c> or <c>all</c>.</param>
+/// <param name="Stream">stdout or stderr.</param>
+/// <param name="Instances">The instances read, as <c>name.id</c>.</param>
+/// <param name="Lines">The lines: each instance's last <c>tail</c> lines (at or after <c>since</c>), ordered by their time when the lines carry one, else instance after instance.</param>
+public sealed record TargetLogLinesView(string Target, string Stream, IReadOnlyList<string> Instances, IReadOnlyList<LogEntryView> Lines);
+
+/// <summary>One line of an instance's output.</summary>
+public sealed record LogEntryView(string Program, long Instance, string Line);
+
 /// <summary>The answer to <c>POST /api/v1/logs/reopen</c>: how many log files were open, and are now reopened.</summary>
 public sealed record LogsReopenedView(int Reopened);
 
@@ -231,9 +264,13 @@ internal static class ApiJson
 /// <summary>Source-generated JSON for everything the API writes: no reflection, ready for Native AOT.</summary>
 [JsonSerializable(typeof(IReadOnlyList<ProgramView>))]
 [JsonSerializable(typeof(LogLinesView))]
+[JsonSerializable(typeof(TargetLogLinesView))]
+[JsonSerializable(typeof(LogEntryView))]
 [JsonSerializable(typeof(LogsReopenedView))]
 [JsonSerializable(typeof(ProgramView))]
 [JsonSerializable(typeof(CommandView))]
+[JsonSerializable(typeof(TargetCommandView))]
+[JsonSerializable(typeof(ProgramOutcomeView[]))]
 [JsonSerializable(typeof(ScaleView))]
 [JsonSerializable(typeof(ScaleRequest))]
 [JsonSerializable(typeof(SignalRequest))]

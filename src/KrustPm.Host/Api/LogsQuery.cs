@@ -48,6 +48,18 @@ internal sealed record LogsQuery(ProgramState Program, long Instance, OutputKind
             return (null, Problems.NotFound("instance", $"Program '{name}' has no instance {instance} and no logs of one."));
         }
 
+        var (kind, tail, follow, problem) = Options(request);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        return (new LogsQuery(program, instance, kind, tail, follow), null);
+    }
+
+    /// <summary>The options every logs request takes: <c>stream</c>, <c>tail</c>, <c>follow</c>, each checked with an answer naming it.</summary>
+    public static (OutputKind Kind, int Tail, bool Follow, IResult? Problem) Options(HttpRequest request)
+    {
         var kind = request.Query["stream"].ToString() switch
         {
             "" or "stdout" => OutputKind.Stdout,
@@ -56,20 +68,20 @@ internal sealed record LogsQuery(ProgramState Program, long Instance, OutputKind
         };
         if (Single(request, "stream") is { } badStream || kind is null)
         {
-            return (null, Problems.BadParameter("stream", $"'{request.Query["stream"]}' is not a stream: use stdout or stderr."));
+            return (default, 0, false, Problems.BadParameter("stream", $"'{request.Query["stream"]}' is not a stream: use stdout or stderr."));
         }
 
         var tailText = request.Query["tail"].ToString();
         var tail = DefaultTail;
         if (Single(request, "tail") is { } badTail)
         {
-            return (null, badTail);
+            return (default, 0, false, badTail);
         }
 
         if (tailText.Length > 0
             && (!int.TryParse(tailText, NumberStyles.None, CultureInfo.InvariantCulture, out tail) || tail > MaxTail))
         {
-            return (null, Problems.BadParameter("tail", $"'{tailText}' is not a number of lines from 0 to {MaxTail}."));
+            return (default, 0, false, Problems.BadParameter("tail", $"'{tailText}' is not a number of lines from 0 to {MaxTail}."));
         }
 
         var follow = request.Query["follow"].ToString() switch
@@ -80,13 +92,13 @@ internal sealed record LogsQuery(ProgramState Program, long Instance, OutputKind
         };
         if (Single(request, "follow") is { } badFollow || follow is null)
         {
-            return (null, Problems.BadParameter("follow", $"'{request.Query["follow"]}' is not true or false."));
+            return (default, 0, false, Problems.BadParameter("follow", $"'{request.Query["follow"]}' is not true or false."));
         }
 
-        return (new LogsQuery(program, instance, kind.Value, tail, follow.Value), null);
+        return (kind.Value, tail, follow.Value, null);
     }
 
     /// <summary>A parameter given more than once is refused.</summary>
-    private static IResult? Single(HttpRequest request, string parameter) =>
+    internal static IResult? Single(HttpRequest request, string parameter) =>
         request.Query[parameter].Count > 1 ? Problems.BadParameter(parameter, $"Give '{parameter}' once.") : null;
 }

@@ -6,17 +6,18 @@ namespace KrustPm.Host.Api;
 /// <summary>
 /// Commands on a whole program: <c>POST /api/v1/programs/{name}/start|stop|restart|scale|signal</c>. Each is
 /// checked before it enters the engine, and answers once the engine has done it (a stop, once the processes exited).
+/// start, stop, restart and signal also take <c>@group</c> or <c>all</c> as the name (<see cref="TargetCommands"/>).
 /// </summary>
 public sealed class ProgramCommandsModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var programs = app.MapGroup("/api/v1/programs/{name}");
-        programs.MapPost("/start", (string name, HttpContext context, ProcessEngine engine) =>
-                Run(name, "start", context, engine, p => engine.StartInstancesAsync(p, null, context.RequestAborted)))
+        programs.MapPost("/start", (string name, HttpContext context, ProcessEngine engine) => TargetCommands.RunAsync(
+                engine.State, name, "start", one => Run(one, "start", context, engine, p => engine.StartInstancesAsync(p, null, context.RequestAborted))))
             .WithName("StartProgram").WithSummary("Start the program's instances that are not running.");
-        programs.MapPost("/stop", (string name, HttpContext context, ProcessEngine engine) =>
-                Run(name, "stop", context, engine, p => engine.StopInstancesAsync(p, null, context.RequestAborted)))
+        programs.MapPost("/stop", (string name, HttpContext context, ProcessEngine engine) => TargetCommands.RunAsync(
+                engine.State, name, "stop", one => Run(one, "stop", context, engine, p => engine.StopInstancesAsync(p, null, context.RequestAborted))))
             .WithName("StopProgram").WithSummary("Stop every instance; they stay listed as Stopped.");
         programs.MapPost("/restart", (string name, HttpContext context, ProcessEngine engine, TimeProvider time) =>
                 RestartAsync(name, context, engine, time))
@@ -40,7 +41,7 @@ public sealed class ProgramCommandsModule : ICarterModule
         return CommandAnswers.From(await command(name), new CommandView(name, null, action, 0), context, "name");
     }
 
-    private static async Task<IResult> RestartAsync(string name, HttpContext context, ProcessEngine engine, TimeProvider time)
+    private static async Task<IResult> RestartAsync(string target, HttpContext context, ProcessEngine engine, TimeProvider time)
     {
         var (rolling, wait, timeout, problem) = RestartWait.Read(context.Request);
         if (problem is not null)
@@ -48,6 +49,14 @@ public sealed class ProgramCommandsModule : ICarterModule
             return problem;
         }
 
+        // A rolling restart of several programs restarts them one program after another (each rolling).
+        return await TargetCommands.RunAsync(
+            engine.State, target, "restart", name => RestartOneAsync(name, rolling, wait, timeout, context, engine, time), oneAtATime: rolling && wait);
+    }
+
+    private static async Task<IResult> RestartOneAsync(
+        string name, bool rolling, bool wait, TimeSpan? timeout, HttpContext context, ProcessEngine engine, TimeProvider time)
+    {
         if (RequestChecks.Program(engine.State, name, out var program) is { } unknown)
         {
             return unknown;
@@ -113,19 +122,38 @@ public sealed class ProgramCommandsModule : ICarterModule
         return TypedResults.Json(new ScaleView(name, wanted, added, result.Affected - added), ApiJson.Context.ScaleView);
     }
 
-    private static async Task<IResult> SignalAsync(string name, HttpContext context, ProcessEngine engine)
+    private static async Task<IResult> SignalAsync(string target, HttpContext context, ProcessEngine engine)
     {
-        var (program, body, problem) = await RequestChecks.ProgramAndBodyAsync(
-            engine.State, name, context.Request, ApiJson.Requests.SignalRequest, "{\"signal\": \"HUP\"}");
-        if (problem is not null)
+        if (ProgramTargets.Resolve(engine.State, target, out _) is { } unknown)
         {
-            return problem;
+            return unknown;
+        }
+
+        var (body, problem) = await RequestChecks.BodyAsync(context.Request, ApiJson.Requests.SignalRequest, "{\"signal\": \"HUP\"}");
+        if (problem is not null || body is null)
+        {
+            return problem!;
         }
 
         if (body.Signal is not { } signalName || !Signals.TryParse(signalName, out var signal))
         {
             return Problems.BadBodyField(
                 "signal", $"'{body.Signal}' is not a signal; use one of {string.Join(", ", Signals.Names)} (a SIG prefix is fine).");
+        }
+
+        if (body.Instance is not null && ProgramTargets.IsMany(engine.State, target))
+        {
+            return Problems.BadBodyField("instance", $"'{target}' names several programs: an instance id names one instance of one program.");
+        }
+
+        return await TargetCommands.RunAsync(engine.State, target, "signal", name => SignalOneAsync(name, signal, body, context, engine));
+    }
+
+    private static async Task<IResult> SignalOneAsync(string name, int signal, SignalRequest body, HttpContext context, ProcessEngine engine)
+    {
+        if (RequestChecks.Program(engine.State, name, out var program) is { } unknown)
+        {
+            return unknown;
         }
 
         if (body.Instance is { } instance && program.Instances.All(i => i.Id != instance))

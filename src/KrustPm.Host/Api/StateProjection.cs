@@ -99,6 +99,7 @@ internal static class StateProjection
 
     private static InstanceView Instance(InstanceState instance) => new(instance.Id, instance.CurrentTry, instance.Status.ToString())
     {
+        Index = instance.Index,
         ConsecutiveFailures = instance.ConsecutiveFailures,
         Pid = instance.Pid,
         StartedAt = instance.StartedAt,

@@ -6,7 +6,8 @@ namespace KrustPm.Host.Cli;
 
 /// <summary>
 /// The commands that change the running krust-pm: <c>scale NAME N</c>, <c>start|stop|restart NAME[:ID]</c>,
-/// <c>signal NAME[:ID] SIG</c>, <c>rm NAME:ID</c>. Each prints what the API answered, in one line.
+/// <c>signal NAME[:ID] SIG</c>, <c>rm NAME:ID</c>. Each prints what the API answered, in one line (one per program for
+/// a group, <c>@web</c>, or <c>all</c>, which start, stop, restart and signal take as NAME).
 /// </summary>
 internal static class ControlCommands
 {
@@ -25,7 +26,7 @@ internal static class ControlCommands
 
         foreach (var action in new[] { "start", "stop", "restart" })
         {
-            var target = new Argument<string>("NAME[:ID]") { Description = "The program, or one instance of it." };
+            var target = new Argument<string>("NAME[:ID]") { Description = "The program, or one instance of it; @GROUP for a group's programs, all for every program." };
             var restart = new RestartOptions();
             var command = new Command(action, $"{char.ToUpperInvariant(action[0])}{action[1..]} a program's instances, or one (NAME:ID).") { target, urlOption, jsonOption };
             if (action == "restart")
@@ -41,7 +42,7 @@ internal static class ControlCommands
             root.Subcommands.Add(command);
         }
 
-        var signalTarget = new Argument<string>("NAME[:ID]") { Description = "The program, or one instance of it." };
+        var signalTarget = new Argument<string>("NAME[:ID]") { Description = "The program, or one instance of it; @GROUP for a group's programs, all for every program." };
         var signalName = new Argument<string>("SIG") { Description = "HUP, INT, QUIT, KILL, USR1, USR2, TERM (SIG prefix allowed)." };
         var signal = new Command("signal", "Send a signal to a program's running instances, or one (NAME:ID).") { signalTarget, signalName, urlOption, jsonOption };
         signal.SetAction((parse, _) => RunAsync(parse, configOption, urlOption, connection =>
@@ -90,6 +91,17 @@ internal static class ControlCommands
 
     private static string Summary(JsonElement answer)
     {
+        if (answer.TryGetProperty("programs", out var programs))
+        {
+            // A group or all: one line per program, then the total.
+            var action = answer.GetProperty("action").GetString();
+            return string.Join(
+                Environment.NewLine,
+                programs.EnumerateArray()
+                    .Select(p => $"{p.GetProperty("program").GetString()}: {action}, {p.GetProperty("affected").GetInt32()} instance(s) affected")
+                    .Append($"{answer.GetProperty("target").GetString()}: {action}, {answer.GetProperty("affected").GetInt32()} instance(s) affected in {programs.GetArrayLength()} program(s)"));
+        }
+
         var who = answer.TryGetProperty("instance", out var instance)
             ? $"{answer.GetProperty("program").GetString()}.{instance.GetInt64()}"
             : answer.GetProperty("program").GetString();
@@ -121,7 +133,7 @@ internal static class ControlCommands
             }
 
             id = parsed;
-            return name.Length > 0;
+            return name.Length > 0 && name[0] != Api.ProgramTargets.GroupPrefix; // an instance id names one program's instance
         }
     }
 }

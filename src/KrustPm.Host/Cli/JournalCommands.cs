@@ -32,7 +32,7 @@ internal static class JournalCommands
         replay.SetAction(async (parse, _) =>
         {
             if (await FolderAsync(parse.GetValue(journalOption), parse.GetValue(configOption)) is not { } folder
-                || !TryMoment(parse.GetValue(at), "--at", out var when))
+                || !Moment.TryParse(parse.GetValue(at), "--at", out var when))
             {
                 return KrustPmCommandLine.ExitUsage;
             }
@@ -50,7 +50,7 @@ internal static class JournalCommands
         history.SetAction(async (parse, _) =>
         {
             if (await FolderAsync(parse.GetValue(journalOption), parse.GetValue(configOption)) is not { } folder
-                || !TryMoment(parse.GetValue(since), "--since", out var from))
+                || !Moment.TryParse(parse.GetValue(since), "--since", out var from))
             {
                 return KrustPmCommandLine.ExitUsage;
             }
@@ -135,30 +135,5 @@ internal static class JournalCommands
     }
 
     /// <summary>Reads a time: ISO 8601, or a duration ago (<c>90s</c>, <c>15m</c>, <c>2h</c>, <c>1d</c>).</summary>
-    private static bool TryMoment(string? text, string option, out DateTimeOffset? moment)
-    {
-        moment = null;
-        if (text is null)
-        {
-            return true;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var absolute))
-        {
-            moment = absolute;
-            return true;
-        }
-
-        if (text.Length > 1 && double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
-            && text[^1] switch { 's' => TimeSpan.FromSeconds(amount), 'm' => TimeSpan.FromMinutes(amount), 'h' => TimeSpan.FromHours(amount), 'd' => TimeSpan.FromDays(amount), _ => (TimeSpan?)null } is { } ago)
-        {
-            moment = DateTimeOffset.Now - ago;
-            return true;
-        }
-
-        Console.Error.WriteLine($"krust-pm: {option} {text}: expected an ISO 8601 time (2026-12-04T14:03:00Z) or how long ago (90s, 15m, 2h, 1d).");
-        return false;
-    }
-
     private static void Warn(string warning) => Console.Error.WriteLine($"krust-pm: {warning}");
 }

@@ -98,6 +98,7 @@ internal static class KrustPmCommandLine
         StreamCommands.Add(root, configOption, urlOption);
         JournalCommands.Add(root, configOption);
         ExportCommand.Add(root, configOption);
+        ImportCommand.Add(root);
 
         var version = new Command("version", "Print krust-pm's version.");
         version.SetAction(_ => Console.Out.WriteLine($"krust-pm {Version()}"));

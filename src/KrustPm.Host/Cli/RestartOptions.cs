@@ -69,7 +69,7 @@ internal sealed class RestartOptions
 
     /// <summary>The line printed for an answer: a restart that goes on says so.</summary>
     public string Describe(ParseResult parse, JsonElement answer, Func<JsonElement, string> summary) => parse.GetValue(_noWait)
-        ? $"{answer.GetProperty("program").GetString()}: {(parse.GetValue(_rolling) ? "rolling restart" : "restart")} of "
+        ? $"{(answer.TryGetProperty("target", out var target) ? target : answer.GetProperty("program")).GetString()}: {(parse.GetValue(_rolling) ? "rolling restart" : "restart")} of "
             + $"{answer.GetProperty("affected").GetInt32()} instance(s) under way (krust-pm status shows how it goes)"
         : summary(answer);
 }

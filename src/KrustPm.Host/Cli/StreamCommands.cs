@@ -6,46 +6,50 @@ using System.Text.Json;
 namespace KrustPm.Host.Cli;
 
 /// <summary>
-/// <c>krust-pm logs NAME[:ID] [-n N] [-f] [--stderr]</c> and <c>krust-pm events</c>: read (and follow) what the
+/// <c>krust-pm logs [NAME[:ID]|@GROUP|all] [-n N] [-f] [--stderr] [--since T]</c> and <c>krust-pm events</c>: read (and follow) what the
 /// running krust-pm serves. Ctrl-C (or SIGTERM) ends a follow cleanly, with exit code 0.
 /// </summary>
 internal static class StreamCommands
 {
     public static void Add(RootCommand root, Option<string?> configOption, Option<string?> urlOption)
     {
-        var target = new Argument<string>("NAME[:ID]") { Description = "The program, and the instance when it has several." };
-        var lines = new Option<int>("--lines", "-n") { Description = "How many of the last lines (default 100).", DefaultValueFactory = _ => 100 };
+        var target = new Argument<string?>("TARGET")
+        {
+            Description = "NAME, NAME:ID, @GROUP or all (the default): several instances are interleaved, each line prefixed 'name.id | '.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var lines = new Option<int>("--lines", "-n") { Description = "How many of the last lines of each instance (default 100).", DefaultValueFactory = _ => 100 };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until Ctrl-C." };
         var stderr = new Option<bool>("--stderr") { Description = "Standard error instead of standard output." };
-        var logs = new Command("logs", "Print the last lines of an instance's output, and follow it with -f.") { target, lines, follow, stderr, urlOption };
+        var logsSince = new Option<string?>("--since")
+        {
+            Description = "Only lines written since then: how long ago (90s, 10m, 2h, 1d) or an ISO 8601 time (needs log_timestamps = true).",
+            HelpName = "TIME",
+        };
+        var logs = new Command("logs", "Print the last lines of the output of an instance, a program, a group or every program, and follow it with -f.")
+        {
+            target, lines, follow, stderr, logsSince, urlOption,
+        };
         logs.SetAction((parse, _) => WithConnection(parse, configOption, urlOption, async connection =>
         {
-            var text = parse.GetValue(target)!;
+            if (!Moment.TryParse(parse.GetValue(logsSince), "--since", out var from))
+            {
+                return KrustPmCommandLine.ExitUsage;
+            }
+
+            var query = $"tail={parse.GetValue(lines).ToString(CultureInfo.InvariantCulture)}&stream={(parse.GetValue(stderr) ? "stderr" : "stdout")}";
+            var text = parse.GetValue(target) ?? Api.ProgramTargets.All;
             var colon = text.LastIndexOf(':');
-            var name = colon < 0 ? text : text[..colon];
-            var query = $"?tail={parse.GetValue(lines).ToString(CultureInfo.InvariantCulture)}&stream={(parse.GetValue(stderr) ? "stderr" : "stdout")}";
-            if (colon >= 0)
+            if (colon > 0 && from is null)
             {
-                query += $"&instance={Uri.EscapeDataString(text[(colon + 1)..])}";
+                // One instance, read as before (also the logs an instance removed since left behind).
+                var path = $"api/v1/programs/{Uri.EscapeDataString(text[..colon])}/logs?{query}&instance={Uri.EscapeDataString(text[(colon + 1)..])}";
+                return parse.GetValue(follow) ? await FollowAsync(connection, path + "&follow=true", data => data) : await InstanceTailAsync(connection, path);
             }
 
-            var path = $"api/v1/programs/{Uri.EscapeDataString(name)}/logs{query}";
-            if (parse.GetValue(follow))
-            {
-                return await FollowAsync(connection, path + "&follow=true", data => data);
-            }
-
-            var (body, exit) = await ApiCall.SendAsync(connection, HttpMethod.Get, path);
-            if (body is not null)
-            {
-                using var document = JsonDocument.Parse(body);
-                foreach (var line in document.RootElement.GetProperty("lines").EnumerateArray())
-                {
-                    await Console.Out.WriteLineAsync(line.GetString());
-                }
-            }
-
-            return exit;
+            return parse.GetValue(follow)
+                ? await LogsFollowAsync(connection, text, query, from)
+                : await LogsTailAsync(connection, text, query, from);
         }));
         root.Subcommands.Add(logs);
 
@@ -59,13 +63,76 @@ internal static class StreamCommands
         root.Subcommands.Add(events);
     }
 
+    /// <summary>The query of <c>GET /api/v1/logs</c> for a target, with <c>since</c> as an RFC 3339 time.</summary>
+    private static string LogsPath(string target, string query, DateTimeOffset? since) =>
+        $"api/v1/logs?target={Uri.EscapeDataString(target)}&{query}"
+        + (since is { } from ? $"&since={Uri.EscapeDataString(from.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture))}" : string.Empty);
+
+    private static async Task<int> InstanceTailAsync(ApiConnection connection, string path)
+    {
+        var (body, exit) = await ApiCall.SendAsync(connection, HttpMethod.Get, path);
+        if (body is not null)
+        {
+            using var document = JsonDocument.Parse(body);
+            foreach (var line in document.RootElement.GetProperty("lines").EnumerateArray())
+            {
+                await Console.Out.WriteLineAsync(line.GetString());
+            }
+        }
+
+        return exit;
+    }
+
+    private static async Task<int> LogsTailAsync(ApiConnection connection, string target, string query, DateTimeOffset? since)
+    {
+        var (body, exit) = await ApiCall.SendAsync(connection, HttpMethod.Get, LogsPath(target, query, since));
+        if (body is null)
+        {
+            return exit;
+        }
+
+        using var document = JsonDocument.Parse(body);
+        var several = document.RootElement.GetProperty("instances").GetArrayLength() > 1;
+        foreach (var entry in document.RootElement.GetProperty("lines").EnumerateArray())
+        {
+            await Console.Out.WriteLineAsync(LogLine(entry, several));
+        }
+
+        return exit;
+    }
+
+    private static Task<int> LogsFollowAsync(ApiConnection connection, string target, string query, DateTimeOffset? since)
+    {
+        var several = false;
+        return FollowAsync(connection, LogsPath(target, query, since) + "&follow=true", (name, data) =>
+        {
+            using var document = JsonDocument.Parse(data);
+            if (name == "instances")
+            {
+                several = document.RootElement.GetArrayLength() > 1;
+                return null;
+            }
+
+            return LogLine(document.RootElement, several);
+        });
+    }
+
+    /// <summary>A line as <c>logs</c> prints it: as written for one instance, <c>name.id | line</c> among several (as <c>--attach</c> does).</summary>
+    private static string LogLine(JsonElement entry, bool several) => several
+        ? Hosting.AttachPrinter.Plain(entry.GetProperty("program").GetString()!, entry.GetProperty("instance").GetInt64(), entry.GetProperty("line").GetString()!)
+        : entry.GetProperty("line").GetString()!;
+
     private static async Task<int> WithConnection(ParseResult parse, Option<string?> configOption, Option<string?> urlOption, Func<ApiConnection, Task<int>> run) =>
         await ApiConnection.ResolveAsync(parse.GetValue(urlOption), parse.GetValue(configOption)) is { } connection
             ? await run(connection)
             : KrustPmCommandLine.ExitUsage;
 
     /// <summary>Prints each Server-Sent Event's data, formatted, until the stream ends or Ctrl-C.</summary>
-    private static async Task<int> FollowAsync(ApiConnection connection, string path, Func<string, string> format)
+    private static Task<int> FollowAsync(ApiConnection connection, string path, Func<string, string> format) =>
+        FollowAsync(connection, path, (_, data) => format(data));
+
+    /// <summary>Prints each Server-Sent Event, formatted from its name and data (nothing for <see langword="null"/>), until the stream ends or Ctrl-C.</summary>
+    private static async Task<int> FollowAsync(ApiConnection connection, string path, Func<string?, string, string?> format)
     {
         using var stop = new CancellationTokenSource();
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -82,11 +149,20 @@ internal static class StreamCommands
             }
 
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+            string? name = null;
             while (await reader.ReadLineAsync(stop.Token) is { } line)
             {
-                if (line.StartsWith("data: ", StringComparison.Ordinal))
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
                 {
-                    await Console.Out.WriteLineAsync(format(line["data: ".Length..]));
+                    name = line["event: ".Length..];
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal) && format(name, line["data: ".Length..]) is { } text)
+                {
+                    await Console.Out.WriteLineAsync(text);
+                }
+                else if (line.Length == 0)
+                {
+                    name = null;
                 }
             }
 

@@ -90,13 +90,16 @@ internal sealed class AttachPrinter : IDisposable
         var prefix = $"{program}.{instance}";
         if (!_colour)
         {
-            return $"{prefix} | {line}";
+            return Plain(program, instance, line);
         }
 
         var colour = ColourOf(program);
         var stderr = kind == OutputKind.Stderr ? "\u001b[2m" : string.Empty;
         return $"{colour}{prefix} |\u001b[0m {stderr}{line}\u001b[0m";
     }
+
+    /// <summary>One line as printed without colour: <c>name.id | line</c> (also how <c>krust-pm logs</c> interleaves instances).</summary>
+    internal static string Plain(string program, long instance, string line) => $"{program}.{instance} | {line}";
 
     /// <summary>
     /// The program's colour: by its place in the file krust-pm started with, and for a program a reload added, the

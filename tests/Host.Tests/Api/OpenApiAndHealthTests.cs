@@ -66,6 +66,7 @@ public sealed class OpenApiAndHealthTests : ApiTestBase
     [InlineData("/ps", "get", "name,to")]
     [InlineData("/api/v1/programs/{name}/restart", "post", "rolling,wait,timeout")]
     [InlineData("/api/v1/programs/{name}/logs", "get", "instance,stream,tail,follow")]
+    [InlineData("/api/v1/logs", "get", "target,stream,tail,since,follow")]
     [InlineData("/api/v1/events", "get", "since")]
     [InlineData("/api/v1/reload", "post", "dryRun")]
     public async Task The_query_parameters_the_handlers_read_are_documented(string path, string method, string names)
