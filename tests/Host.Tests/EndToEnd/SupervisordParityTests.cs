@@ -47,8 +47,11 @@ public sealed partial class SupervisordParityTests(PublishedKrustPm krustPm) : I
 
     private static async Task<List<string>> SupervisordTreesAsync(string conf, int expected, HashSet<string> variables)
     {
+        // supervisord runs a program without `directory` in its own working directory, krust-pm in the config file's
+        // folder: started from that folder, both mean the same one.
         using var supervisord = Process.Start(new ProcessStartInfo("/usr/bin/supervisord", ["-n", "-c", conf])
         {
+            WorkingDirectory = Path.GetDirectoryName(conf)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
@@ -91,11 +94,15 @@ public sealed partial class SupervisordParityTests(PublishedKrustPm krustPm) : I
             // stop timeout: once krust-pm has signalled every instance, the sleeps recorded here are killed.
             var sleeps = roots.SelectMany(root => ProcFs.ChildrenOf(root)).Select(c => c.Pid).ToList();
             process.Send(15);
-            Assert.True(await ProcFs.WaitUntilAsync(() => !roots.Any(ProcFs.IsAlive), Bound), "an instance's main process outlived its stop signal");
+            Assert.True(
+                await ProcFs.WaitUntilAsync(() => process.Output.Split(" stopping: SIG").Length - 1 >= roots.Count, Bound),
+                "krust-pm did not signal every instance after SIGTERM");
             foreach (var sleep in sleeps)
             {
-                Kill(sleep, 9);
+                Kill(sleep, 9); // a shell stand-in asked to stop with SIGINT ends only once its sleep has
             }
+
+            Assert.True(await ProcFs.WaitUntilAsync(() => !roots.Any(ProcFs.IsAlive), Bound), "an instance's main process outlived its stop signal");
 
             Assert.True(await ProcFs.WaitUntilAsync(() => process.HasExited, Bound), "krust-pm did not exit after SIGTERM");
             await process.AssertNothingLeftAsync();
@@ -132,12 +139,15 @@ public sealed partial class SupervisordParityTests(PublishedKrustPm krustPm) : I
             Assert.Equal(0, Kill(supervisord.Id, 15));
         }
 
-        using var limit = new CancellationTokenSource(Bound);
-        await supervisord.WaitForExitAsync(limit.Token);
+        // A shell stand-in asked to stop with SIGINT waits for its sleep first (and supervisord for it, up to
+        // stopwaitsecs): once supervisord has signalled, the stand-ins' groups are killed so nobody waits on a sleep.
         foreach (var group in groups)
         {
             Kill(-group, 9); // each supervisord instance leads its process group: nothing of it may stay
         }
+
+        using var limit = new CancellationTokenSource(Bound);
+        await supervisord.WaitForExitAsync(limit.Token);
 
         Assert.True(await ProcFs.WaitUntilAsync(() => !groups.Any(g => ProcFs.All().Any(p => p.Group == g && p.IsLive)), Bound), "supervisord left processes running");
     }
