@@ -43,7 +43,7 @@ public sealed class HealthViewTests : ApiTestBase
                     "id": 1,
                     "currentTry": 2,
                     "status": "Backoff",
-                    "index": 1,
+                    "index": 0,
                     "consecutiveFailures": 1,
                     "nextTryAt": "2026-11-26T12:00:00+00:00",
                     "restarts": 1
