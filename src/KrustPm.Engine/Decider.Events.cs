@@ -58,11 +58,11 @@ public static partial class Decider
         {
             t.Emit(ended.As(ExitOutcome.Stopped, error, streak));
         }
-        else if (exitCode == 0 && spec.Restart is RestartPolicy.Always)
+        else if (exitCode is { } code && spec.IsSuccessExit(code) && spec.Restart is RestartPolicy.Always)
         {
             Relaunch(t, spec, before, ended, error, failures: 0, spec.RestartDelay);
         }
-        else if (exitCode == 0)
+        else if (exitCode is { } clean && spec.IsSuccessExit(clean))
         {
             t.Emit(ended.As(ExitOutcome.Done, error, 0));
         }

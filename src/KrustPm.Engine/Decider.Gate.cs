@@ -62,7 +62,7 @@ public static partial class Decider
                 var status = instance.Status;
                 running += status is InstanceStatus.Running ? 1 : 0;
                 ready += status is InstanceStatus.Running && instance.Ready is not false ? 1 : 0;
-                doneCleanly += status is InstanceStatus.Done && instance.LastExitCode == 0 ? 1 : 0;
+                doneCleanly += status is InstanceStatus.Done && Clean(program.Spec, instance) ? 1 : 0;
                 ended += status is InstanceStatus.Done or InstanceStatus.Failed or InstanceStatus.RetriesExceeded ? 1 : 0;
                 if (status is InstanceStatus.Done or InstanceStatus.Failed or InstanceStatus.RetriesExceeded or InstanceStatus.Blocked)
                 {
@@ -71,7 +71,7 @@ public static partial class Decider
                 }
 
                 if (status is InstanceStatus.Failed or InstanceStatus.RetriesExceeded or InstanceStatus.Blocked
-                    || (status is InstanceStatus.Done && instance.LastExitCode != 0))
+                    || (status is InstanceStatus.Done && !Clean(program.Spec, instance)))
                 {
                     broken++;
                     firstBroken ??= instance;
@@ -102,6 +102,9 @@ public static partial class Decider
             DependencyCondition.Completed => (Count > 0 && Ended == Count, null),
             _ => throw new ArgumentOutOfRangeException(nameof(condition), condition, "Unknown dependency condition."),
         };
+
+        /// <summary>Done with one of its program's success exit codes.</summary>
+        private static bool Clean(ProgramSpec spec, InstanceState instance) => instance.LastExitCode is { } code && spec.IsSuccessExit(code);
 
         private string? Describe(InstanceState? instance) => instance switch
         {

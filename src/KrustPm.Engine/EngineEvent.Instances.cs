@@ -253,7 +253,7 @@ public enum ExitOutcome
     /// <summary>It was stopped on purpose (a command, the shutdown) and stays stopped.</summary>
     Stopped,
 
-    /// <summary>It exited with code 0 and is not started again.</summary>
+    /// <summary>It exited with a success code (<see cref="ProgramSpec.SuccessExitCodes"/>) and is not started again.</summary>
     Done,
 
     /// <summary>It is started again: after a delay (<see cref="EngineEvent.InstanceExited.NextTryAt"/>) or now.</summary>

@@ -135,6 +135,11 @@ public sealed record ProgramSpec(string Name, string Command, ImmutableArray<str
     /// <summary>The process settings applied to the program's processes before exec: umask, nice, resource limits.</summary>
     public ProcessSettings Process { get; init; } = ProcessSettings.Default;
 
+    /// <summary>Whether an exit code counts as a clean exit: it is one of <see cref="SuccessExitCodes"/> (0 when none is set).</summary>
+    /// <param name="exitCode">The exit code (128 + N when killed by signal N).</param>
+    public bool IsSuccessExit(int exitCode) =>
+        SuccessExitCodes.IsDefaultOrEmpty ? exitCode == 0 : SuccessExitCodes.Contains(exitCode);
+
     /// <summary>Whether retries never run out (<see cref="MaxRetries"/> is 0).</summary>
     [JsonIgnore]
     public bool RetriesForever => MaxRetries == 0;

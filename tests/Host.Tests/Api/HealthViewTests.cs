@@ -33,6 +33,7 @@ public sealed class HealthViewTests : ApiTestBase
                     "id": 0,
                     "currentTry": 1,
                     "status": "Running",
+                    "index": 0,
                     "consecutiveFailures": 0,
                     "pid": 4001,
                     "startedAt": "2026-11-26T12:00:00+00:00",
@@ -42,6 +43,7 @@ public sealed class HealthViewTests : ApiTestBase
                     "id": 1,
                     "currentTry": 2,
                     "status": "Backoff",
+                    "index": 0,
                     "consecutiveFailures": 1,
                     "nextTryAt": "2026-11-26T12:00:00+00:00",
                     "restarts": 1
