@@ -23,7 +23,7 @@ public static partial class Decider
         foreach (var spec in m.Programs)
         {
             t.Emit(new EngineEvent.ProgramLoaded(spec, m.At));
-            AddInstances(t, spec, spec.Instances);
+            AddLoadedInstances(t, spec);
             added += spec.Instances;
         }
 
@@ -152,6 +152,28 @@ public static partial class Decider
             var id = program.NextInstanceId;
             t.Emit(new EngineEvent.InstanceAdded(spec.Name, id, FreeIndex(program.Instances), t.At));
             t.Launch(spec, t.State.Find(spec.Name)!.Find(id)!, 1);
+        }
+    }
+
+    /// <summary>
+    /// Adds the instances of a program that is loaded (at start-up, by a reload, or new in a restored journal): launched,
+    /// or with <see cref="ProgramSpec.Autostart"/> off, listed as stopped by intent, so that only a start command starts
+    /// them and a restart of krust-pm keeps them stopped.
+    /// </summary>
+    private static void AddLoadedInstances(Transition t, ProgramSpec spec)
+    {
+        if (spec.Autostart)
+        {
+            AddInstances(t, spec, spec.Instances);
+            return;
+        }
+
+        for (var n = 0; n < spec.Instances; n++)
+        {
+            var program = t.State.Find(spec.Name)!;
+            var id = program.NextInstanceId;
+            t.Emit(new EngineEvent.InstanceAdded(spec.Name, id, FreeIndex(program.Instances), t.At));
+            t.Emit(new EngineEvent.InstanceStopped(spec.Name, id, ByCommand: true, t.At));
         }
     }
 

@@ -35,7 +35,7 @@ public static partial class Decider
                     break;
                 case ReloadAction.Added:
                     t.Emit(new EngineEvent.ProgramLoaded(specs[entry.Program], m.At));
-                    AddInstances(t, specs[entry.Program], specs[entry.Program].Instances);
+                    AddLoadedInstances(t, specs[entry.Program]);
                     break;
                 case ReloadAction.Restarted or ReloadAction.ChangedInPlace:
                     Change(t, t.State.IndexOf(entry.Program), specs[entry.Program], entry);

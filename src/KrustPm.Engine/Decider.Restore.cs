@@ -45,7 +45,7 @@ public static partial class Decider
             else
             {
                 t.Emit(new EngineEvent.ProgramLoaded(spec, m.At));
-                AddInstances(t, spec, spec.Instances);
+                AddLoadedInstances(t, spec);
                 added += spec.Instances;
             }
         }
