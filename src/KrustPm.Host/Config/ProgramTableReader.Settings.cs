@@ -31,6 +31,11 @@ internal sealed partial class ProgramTableReader
                 return true;
             case "stop_signal_target":
                 ReadSignalTarget(program, context, value);
+                if (program.Spec.StopSignalTarget is SignalTarget.Main)
+                {
+                    WarnNotApplied(context, "the stop signal still goes to the instance's whole process group");
+                }
+
                 return true;
             case "port_base":
                 if (value is IntegerValueSyntax { Value: >= 1 and <= MaxPort } port)
@@ -49,11 +54,13 @@ internal sealed partial class ProgramTableReader
                 return true;
             case "umask":
                 ReadUmask(program, context, value);
+                WarnNotApplied(context, "the program inherits krust-pm's umask");
                 return true;
             case "nice":
                 if (value is IntegerValueSyntax { Value: >= -20 and <= 19 } nice)
                 {
                     program.Spec = program.Spec with { Process = program.Spec.Process with { Nice = (int)nice.Value } };
+                    WarnNotApplied(context, "the program inherits krust-pm's nice value");
                 }
                 else
                 {
@@ -63,12 +70,17 @@ internal sealed partial class ProgramTableReader
                 return true;
             case "stdout_log" or "stderr_log":
                 ReadLogPath(program, context, value);
+                WarnNotApplied(context, "the output still goes to the default log files in log_dir");
                 return true;
             case "merge_stderr":
                 if (TryReadBoolean(context, value, out var merge))
                 {
                     program.Spec = program.Spec with { Log = program.Spec.Log with { MergeStderr = merge } };
                     program.MergeStderrLine = context.Line;
+                    if (merge)
+                    {
+                        WarnNotApplied(context, "stderr is still captured apart, in its own log file");
+                    }
                 }
 
                 return true;
@@ -76,11 +88,23 @@ internal sealed partial class ProgramTableReader
                 program.Spec = TryReadBoolean(context, value, out var timestamps)
                     ? program.Spec with { Log = program.Spec.Log with { Timestamps = timestamps } }
                     : program.Spec;
+                if (program.Spec.Log.Timestamps)
+                {
+                    WarnNotApplied(context, "lines are still written without a time stamp");
+                }
+
                 return true;
             default:
                 return false;
         }
     }
+
+    /// <summary>
+    /// Warns that a key is read (and checked) but this version does not act on it yet, saying what happens instead, so
+    /// that nobody relies on it silently.
+    /// </summary>
+    private void WarnNotApplied(KeyContext context, string instead) =>
+        problems.AddWarning(context.Line, context.Program, context.Key, $"is not applied by this version of krust-pm yet: {instead}");
 
     /// <summary>Reads <c>log</c>: <see langword="true"/>, <see langword="false"/> or <c>"inherit"</c>.</summary>
     private void ReadLog(ProgramBuilder program, KeyContext context, ValueSyntax? value)
@@ -92,6 +116,7 @@ internal sealed partial class ProgramTableReader
         else if (value is StringValueSyntax { Value: "inherit" })
         {
             program.Spec = program.Spec with { Log = program.Spec.Log with { Inherit = true } };
+            WarnNotApplied(context, "the output is still captured to the log files");
         }
         else
         {

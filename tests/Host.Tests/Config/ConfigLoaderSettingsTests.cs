@@ -191,6 +191,26 @@ public sealed class ConfigLoaderSettingsTests
         Assert.Equal($"{ConfigPath}:3: program 'web': unknown key 'auto_start' (did you mean 'autostart'?)", problem.ToString());
     }
 
+    [Theory]
+    [InlineData("stdout_log = \"out.log\"", "stdout_log")]
+    [InlineData("stderr_log = \"err.log\"", "stderr_log")]
+    [InlineData("merge_stderr = true", "merge_stderr")]
+    [InlineData("log_timestamps = true", "log_timestamps")]
+    [InlineData("log = \"inherit\"", "log")]
+    [InlineData("stop_signal_target = \"main\"", "stop_signal_target")]
+    [InlineData("umask = \"027\"", "umask")]
+    [InlineData("nice = 5", "nice")]
+    [InlineData("rlimits = { nofile = 4096 }", "rlimits")]
+    public void A_setting_this_version_does_not_apply_yet_is_a_located_warning_not_silence(string line, string key)
+    {
+        var result = ConfigLoader.Parse($"[web]\ncommand = \"x\"\n{line}\n", ConfigPath);
+
+        Assert.Empty(result.Problems);
+        var warning = Assert.Single(result.Warnings, w => w.ToString().Contains($"key '{key}'", StringComparison.Ordinal));
+        Assert.Contains("/cfg/krust-pm.toml:3:", warning.ToString(), StringComparison.Ordinal);
+        Assert.Contains("not applied by this version of krust-pm yet", warning.ToString(), StringComparison.Ordinal);
+    }
+
     private static KrustConfig Valid(string text)
     {
         var result = ConfigLoader.Parse(text, ConfigPath);

@@ -51,6 +51,10 @@ public sealed class SecretsEndToEndTests(PublishedKrustPm krustPm) : IDisposable
         started["KRUST_PM_TOKEN"] = EnvironmentToken;
         started[ConfigVariable] = ConfigToken;
         var expected = started.Where(e => e.Key is not ("KRUST_PM_TOKEN" or ConfigVariable)).ToDictionary(StringComparer.Ordinal);
+        // ... and the instance's own variables, which krust-pm gives every instance.
+        expected["KRUST_PM_PROGRAM"] = "plain";
+        expected["KRUST_PM_INSTANCE"] = "0";
+        expected["KRUST_PM_INDEX"] = "0";
 
         Assert.Equal(expected.OrderBy(e => e.Key), (await PrintedAsync("plain")).OrderBy(e => e.Key));
         var explicitly = await PrintedAsync("explicit");
