@@ -9,8 +9,9 @@ namespace KrustPm.Engine.Linux;
 /// working directory. <see cref="Argv"/>[0] is the file to exec: the program itself, or <c>setpriv</c> in front of it
 /// when the program must die with krust-pm (<c>--pdeathsig KILL</c>) or run as another user (<c>--reuid --regid
 /// --groups</c>), both in the one wrapper; in front of that, <see cref="ProcessSettingsWrapper"/>'s execs when the
-/// program has a umask, a nice value or resource limits. The reasons a program cannot be started (missing working directory,
-/// executable or user; not allowed to switch users) are found here, as readable start failures.
+/// program has a umask, a nice value or resource limits. The reasons a program cannot be started (missing working
+/// directory, executable or user; not allowed to switch users or to apply the program's settings) are found here, as
+/// readable start failures.
 /// </summary>
 /// <param name="Program">The program's executable, resolved (what the user's messages name).</param>
 /// <param name="Argv">What to exec: the file first, as an absolute path.</param>
@@ -50,6 +51,11 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
 
         var credentials = new List<string>();
         if (spec.User is { } user && (error = RunAs(user, environment, credentials)) is not null)
+        {
+            return false;
+        }
+
+        if ((error = ProcessSettingsCheck.Problem(spec.Process)) is not null)
         {
             return false;
         }
