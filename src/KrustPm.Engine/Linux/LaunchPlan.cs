@@ -8,8 +8,10 @@ namespace KrustPm.Engine.Linux;
 /// What one try of a program executes, worked out before anything is started: the argv to exec, its environment and
 /// working directory. <see cref="Argv"/>[0] is the file to exec: the program itself, or <c>setpriv</c> in front of it
 /// when the program must die with krust-pm (<c>--pdeathsig KILL</c>) or run as another user (<c>--reuid --regid
-/// --groups</c>), both in the one wrapper. The reasons a program cannot be started (missing working directory,
-/// executable or user; not allowed to switch users) are found here, as readable start failures.
+/// --groups</c>), both in the one wrapper; in front of that, <see cref="ProcessSettingsWrapper"/>'s execs when the
+/// program has a umask, a nice value or resource limits. The reasons a program cannot be started (missing working
+/// directory, executable or user; not allowed to switch users or to apply the program's settings) are found here, as
+/// readable start failures.
 /// </summary>
 /// <param name="Program">The program's executable, resolved (what the user's messages name).</param>
 /// <param name="Argv">What to exec: the file first, as an absolute path.</param>
@@ -53,6 +55,11 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
             return false;
         }
 
+        if ((error = ProcessSettingsCheck.Problem(spec.Process)) is not null)
+        {
+            return false;
+        }
+
         foreach (var (name, value) in spec.Environment)
         {
             environment[name] = value;
@@ -64,7 +71,8 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
             return false;
         }
 
-        var argv = new List<string>(spec.Argv.Length + credentials.Count + 4);
+        // Before setpriv: raising a hard limit or lowering the nice value needs root, before the switch of user.
+        var argv = new List<string>(ProcessSettingsWrapper.Prefix(spec.Process));
         if (options.KillWithParent || credentials.Count > 0)
         {
             argv.Add(SetprivPath);

@@ -80,7 +80,7 @@ internal static unsafe partial class UserAccounts
     private static partial int GetGroupList(string user, uint group, uint* groups, ref int count);
 
     /// <summary>CapEff from /proc/self/status (none when it cannot be read).</summary>
-    private static ulong EffectiveCapabilities()
+    internal static ulong EffectiveCapabilities()
     {
         try
         {

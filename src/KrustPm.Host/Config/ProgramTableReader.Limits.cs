@@ -27,7 +27,6 @@ internal sealed partial class ProgramTableReader
             return;
         }
 
-        problems.AddWarning(context.Line, context.Program, context.Key, "is not applied by this version of krust-pm yet: the program inherits krust-pm's limits");
         var limits = program.Spec.Process.Limits;
         foreach (var entry in table.Entries)
         {

@@ -54,13 +54,11 @@ internal sealed partial class ProgramTableReader
                 return true;
             case "umask":
                 ReadUmask(program, context, value);
-                WarnNotApplied(context, "the program inherits krust-pm's umask");
                 return true;
             case "nice":
                 if (value is IntegerValueSyntax { Value: >= -20 and <= 19 } nice)
                 {
                     program.Spec = program.Spec with { Process = program.Spec.Process with { Nice = (int)nice.Value } };
-                    WarnNotApplied(context, "the program inherits krust-pm's nice value");
                 }
                 else
                 {
