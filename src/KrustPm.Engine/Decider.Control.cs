@@ -140,7 +140,10 @@ public static partial class Decider
         t.Emit(new EngineEvent.CommandAccepted($"signal {Signals.NameOf(m.Signal)}", m.Program, m.Instance, m.At));
         foreach (var instance in live)
         {
-            t.Emit(new EngineEvent.Signalled(program.Name, instance.Id, instance.RunId!.Value, m.Signal, m.At));
+            t.Emit(new EngineEvent.Signalled(program.Name, instance.Id, instance.RunId!.Value, m.Signal, m.At)
+            {
+                Target = m.Target ?? program.Spec.StopSignalTarget,
+            });
         }
 
         t.Reply(m.RequestId, CommandResult.Ok(live.Count));

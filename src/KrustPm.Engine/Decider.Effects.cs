@@ -43,14 +43,15 @@ public static partial class Decider
                 yield return new Effect.Schedule(new Message.RetryDue(e.Program, e.Instance, instance.CurrentTry + 1, due));
                 break;
             case EngineEvent.StopRequested { Signal: { } signal } e:
-                yield return new Effect.SendSignal(e.RunId, signal);
+                yield return new Effect.SendSignal(e.RunId, signal) { Target = e.Target };
                 yield return new Effect.Schedule(new Message.StopTimeoutElapsed(e.RunId, e.At + e.Timeout));
                 break;
             case EngineEvent.Killed e:
+                // Always the whole group, whatever the stop signal's target: nothing may outlive the stop timeout.
                 yield return new Effect.SendSignal(e.RunId, Signals.Kill);
                 break;
             case EngineEvent.Signalled e:
-                yield return new Effect.SendSignal(e.RunId, e.Signal);
+                yield return new Effect.SendSignal(e.RunId, e.Signal) { Target = e.Target };
                 break;
             case EngineEvent.ProbeStarted e when before.Find(e.Program) is { } program && Probe(program.Spec, e.Kind) is { } probe:
                 var epoch = program.Find(e.Instance)?.ProbeEpoch ?? 0;

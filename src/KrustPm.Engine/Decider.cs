@@ -126,7 +126,10 @@ public static partial class Decider
         public void Stop(ProgramSpec spec, InstanceState instance, StopReason reason, string? detail = null)
         {
             var runId = instance.RunId ?? throw new InvalidOperationException("Only a live instance can be stopped.");
-            Emit(new EngineEvent.StopRequested(spec.Name, instance.Id, runId, spec.StopSignal, spec.StopTimeout, reason, detail, At));
+            Emit(new EngineEvent.StopRequested(spec.Name, instance.Id, runId, spec.StopSignal, spec.StopTimeout, reason, detail, At)
+            {
+                Target = spec.StopSignalTarget,
+            });
         }
 
         /// <summary>

@@ -14,10 +14,14 @@ public abstract record Effect
     /// <param name="Request">What to start.</param>
     public sealed record Launch(LaunchRequest Request) : Effect;
 
-    /// <summary>Send a signal to a run's process group.</summary>
+    /// <summary>Send a signal to a run's process group, or to its main process alone (<see cref="Target"/>).</summary>
     /// <param name="RunId">The run.</param>
     /// <param name="Signal">The signal number.</param>
-    public sealed record SendSignal(long RunId, int Signal) : Effect;
+    public sealed record SendSignal(long RunId, int Signal) : Effect
+    {
+        /// <summary>Who receives it: the run's whole process group (the default) or its main process only.</summary>
+        public SignalTarget Target { get; init; } = SignalTarget.Group;
+    }
 
     /// <summary>Deliver a message back to the engine at a given time.</summary>
     /// <param name="Message">The message; its <see cref="Message.At"/> is when it is due.</param>

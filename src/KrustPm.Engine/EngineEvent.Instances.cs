@@ -111,7 +111,14 @@ public abstract partial record EngineEvent
         TimeSpan Timeout,
         StopReason Reason,
         string? Detail,
-        DateTimeOffset At) : RunEvent;
+        DateTimeOffset At) : RunEvent
+    {
+        /// <summary>
+        /// Who got <see cref="Signal"/>: the run's whole process group, or its main process only (the program's
+        /// <see cref="ProgramSpec.StopSignalTarget"/>). The SIGKILL after the timeout always reaches the whole group.
+        /// </summary>
+        public SignalTarget Target { get; init; } = SignalTarget.Group;
+    }
 
     /// <summary>A stopping run outlived its stop timeout and was sent SIGKILL.</summary>
     /// <param name="Program">The program.</param>
@@ -121,13 +128,17 @@ public abstract partial record EngineEvent
     /// <param name="At">When.</param>
     public sealed record Killed(string Program, long Instance, long RunId, TimeSpan Timeout, DateTimeOffset At) : RunEvent;
 
-    /// <summary>A signal was sent to a run's process group on command.</summary>
+    /// <summary>A signal was sent to a run's process group, or its main process, on command.</summary>
     /// <param name="Program">The program.</param>
     /// <param name="Instance">The instance.</param>
     /// <param name="RunId">The run.</param>
     /// <param name="Signal">The signal.</param>
     /// <param name="At">When.</param>
-    public sealed record Signalled(string Program, long Instance, long RunId, int Signal, DateTimeOffset At) : RunEvent;
+    public sealed record Signalled(string Program, long Instance, long RunId, int Signal, DateTimeOffset At) : RunEvent
+    {
+        /// <summary>Who got it: the run's whole process group, or its main process only.</summary>
+        public SignalTarget Target { get; init; } = SignalTarget.Group;
+    }
 
     /// <summary>
     /// A run was not started because krust-pm itself was short of a resource to start it (file descriptors,

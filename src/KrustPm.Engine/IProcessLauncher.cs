@@ -14,10 +14,14 @@ public interface IProcessLauncher
     /// <param name="events">Where to report the start and the exit of this run.</param>
     void Launch(LaunchRequest request, IProcessEvents events);
 
-    /// <summary>Sends a signal to the run's whole process group. A run that already ended is not an error.</summary>
+    /// <summary>
+    /// Sends a signal to the run's whole process group, or to its main process alone. A run that already ended is
+    /// not an error.
+    /// </summary>
     /// <param name="runId">The run.</param>
     /// <param name="signal">The signal number.</param>
-    void Signal(long runId, int signal);
+    /// <param name="target">Who receives it: the whole group (the default) or the run's main process only.</param>
+    void Signal(long runId, int signal, SignalTarget target = SignalTarget.Group);
 }
 
 /// <summary>Where a launcher reports what happened to a run. Safe to call from any thread.</summary>

@@ -98,13 +98,20 @@ public abstract record Message
     /// <param name="At">When the command was given.</param>
     public sealed record RemoveInstance(string Program, long Instance, long RequestId, DateTimeOffset At) : Message;
 
-    /// <summary>Command: send a signal to the process groups of a program's running instances (or one).</summary>
+    /// <summary>
+    /// Command: send a signal to a program's running instances (or one): to their process groups or main processes,
+    /// as <see cref="Target"/> or else the program's <see cref="ProgramSpec.StopSignalTarget"/> says.
+    /// </summary>
     /// <param name="Program">The program's name.</param>
     /// <param name="Instance">One instance, or <see langword="null"/> for all running ones.</param>
     /// <param name="Signal">The signal number.</param>
     /// <param name="RequestId">The request to answer.</param>
     /// <param name="At">When the command was given.</param>
-    public sealed record SignalInstances(string Program, long? Instance, int Signal, long RequestId, DateTimeOffset At) : Message;
+    public sealed record SignalInstances(string Program, long? Instance, int Signal, long RequestId, DateTimeOffset At) : Message
+    {
+        /// <summary>Who receives it; <see langword="null"/> for the program's <see cref="ProgramSpec.StopSignalTarget"/>.</summary>
+        public SignalTarget? Target { get; init; }
+    }
 
     /// <summary>Command: stop every instance and start nothing again.</summary>
     /// <param name="RequestId">The request to answer once every process has exited.</param>

@@ -159,7 +159,7 @@ public sealed partial class ProcessEngine
 
                 break;
             case Effect.SendSignal signal:
-                _launcher.Signal(signal.RunId, signal.Signal);
+                _launcher.Signal(signal.RunId, signal.Signal, signal.Target);
                 break;
             case Effect.Schedule schedule:
                 Schedule(schedule.Message);

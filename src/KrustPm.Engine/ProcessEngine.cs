@@ -189,14 +189,19 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     public Task<CommandResult> RemoveInstanceAsync(string program, long instance, CancellationToken cancellationToken = default) =>
         SendAsync((id, at) => new Message.RemoveInstance(program, instance, id, at), cancellationToken);
 
-    /// <summary>Sends a signal to the process groups of a program's running instances, or one.</summary>
+    /// <summary>Sends a signal to the process groups (or main processes) of a program's running instances, or one.</summary>
     /// <param name="program">The program's name.</param>
     /// <param name="signal">The signal number.</param>
     /// <param name="instance">One instance, or <see langword="null"/> for all running ones.</param>
+    /// <param name="target">
+    /// Who receives it: each instance's whole process group or its main process; <see langword="null"/> for the
+    /// program's <see cref="ProgramSpec.StopSignalTarget"/>.
+    /// </param>
     /// <param name="cancellationToken">Stops waiting for the answer (the command still applies).</param>
     /// <returns>The answer: how many instances were signalled.</returns>
-    public Task<CommandResult> SignalAsync(string program, int signal, long? instance = null, CancellationToken cancellationToken = default) =>
-        SendAsync((id, at) => new Message.SignalInstances(program, instance, signal, id, at), cancellationToken);
+    public Task<CommandResult> SignalAsync(
+        string program, int signal, long? instance = null, SignalTarget? target = null, CancellationToken cancellationToken = default) =>
+        SendAsync((id, at) => new Message.SignalInstances(program, instance, signal, id, at) { Target = target }, cancellationToken);
 
     /// <summary>
     /// Stops every instance (stop signal, then SIGKILL after the program's stop timeout), waits until every

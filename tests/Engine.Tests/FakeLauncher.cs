@@ -10,6 +10,7 @@ internal sealed class FakeLauncher : IProcessLauncher
     private readonly Dictionary<long, (LaunchRequest Request, IProcessEvents Events)> _alive = [];
     private readonly List<LaunchRequest> _launches = [];
     private readonly List<(long RunId, int Signal)> _signals = [];
+    private readonly List<SignalTarget> _signalTargets = [];
     private readonly Dictionary<(long RunId, int Signal), TaskCompletionSource> _signalWaiters = [];
     private readonly TaskCompletionSource _launchHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _hold;
@@ -38,6 +39,18 @@ internal sealed class FakeLauncher : IProcessLauncher
             lock (_lock)
             {
                 return [.. _signals];
+            }
+        }
+    }
+
+    /// <summary>Who each of <see cref="Signals"/> was sent to, in the same order.</summary>
+    public IReadOnlyList<SignalTarget> SignalTargets
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _signalTargets];
             }
         }
     }
@@ -103,12 +116,13 @@ internal sealed class FakeLauncher : IProcessLauncher
     /// <summary>Completes once a launch is held (the run is already launched, so it can be reported).</summary>
     public Task LaunchHeldAsync(CancellationToken cancellationToken) => _launchHeld.Task.WaitAsync(cancellationToken);
 
-    public void Signal(long runId, int signal)
+    public void Signal(long runId, int signal, SignalTarget target = SignalTarget.Group)
     {
         bool alive;
         lock (_lock)
         {
             _signals.Add((runId, signal));
+            _signalTargets.Add(target);
             alive = _alive.ContainsKey(runId);
             Waiter(runId, signal).TrySetResult();
         }

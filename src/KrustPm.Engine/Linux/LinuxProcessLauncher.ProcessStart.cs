@@ -134,12 +134,16 @@ public sealed partial class LinuxProcessLauncher
         public Task Output => output;
 
         /// <summary>
-        /// Signals the group. Right after the start, before <c>setsid</c> ran, the group does not exist yet: then the
-        /// process itself is signalled.
+        /// Signals the group, or the process alone. Right after the start, before <c>setsid</c> ran, the group does
+        /// not exist yet: then the process itself is signalled.
         /// </summary>
-        public override void Signal(int signal)
+        public override void Signal(int signal, SignalTarget target)
         {
-            if (NativeMethods.Kill(-process.Id, signal) != 0 && Marshal.GetLastPInvokeError() == NativeMethods.Esrch)
+            if (target == SignalTarget.Main)
+            {
+                NativeMethods.Kill(process.Id, signal);
+            }
+            else if (NativeMethods.Kill(-process.Id, signal) != 0 && Marshal.GetLastPInvokeError() == NativeMethods.Esrch)
             {
                 NativeMethods.Kill(process.Id, signal);
             }

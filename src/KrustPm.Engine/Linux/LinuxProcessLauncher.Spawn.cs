@@ -98,7 +98,7 @@ public sealed partial class LinuxProcessLauncher
     {
         private readonly SpawnedChild _child = new(pid);
 
-        public override void Signal(int signal) => _child.Signal(signal);
+        public override void Signal(int signal, SignalTarget target) => _child.Signal(signal, target);
 
         /// <inheritdoc cref="SpawnedChild.Reap"/>
         public int Reap() => _child.Reap();

@@ -83,11 +83,11 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     });
 
     /// <inheritdoc />
-    public void Signal(long runId, int signal) => _thread.Post(() =>
+    public void Signal(long runId, int signal, SignalTarget target = SignalTarget.Group) => _thread.Post(() =>
     {
         if (_runs.TryGetValue(runId, out var run))
         {
-            run.Signal(signal);
+            run.Signal(signal, target);
         }
     });
 
@@ -170,8 +170,8 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     /// <summary>A run that has been started and has not been reported exited.</summary>
     private abstract class Run
     {
-        /// <summary>Sends a signal to the run's process group; nothing once the run has ended.</summary>
-        public abstract void Signal(int signal);
+        /// <summary>Sends a signal to the run's process group or its main process; nothing once the run has ended.</summary>
+        public abstract void Signal(int signal, SignalTarget target);
 
         /// <summary>Reports the run's ready line, when its program has one.</summary>
         public ReadyLineReport? Ready { get; init; }

@@ -15,14 +15,17 @@ internal sealed class SpawnedChild(int pid)
 
     public int Pid => pid;
 
-    /// <summary>Signals the group, unless the leader has been reaped: from then on its pid may belong to someone else.</summary>
-    public void Signal(int signal)
+    /// <summary>
+    /// Signals the group (or the leader alone, for <see cref="SignalTarget.Main"/>), unless the leader has been
+    /// reaped: from then on its pid may belong to someone else.
+    /// </summary>
+    public void Signal(int signal, SignalTarget target = SignalTarget.Group)
     {
         lock (_lock)
         {
             if (!_reaped)
             {
-                NativeMethods.Kill(-pid, signal);
+                NativeMethods.Kill(target == SignalTarget.Main ? pid : -pid, signal);
             }
         }
     }

@@ -1,5 +1,6 @@
 using Carter;
 using KrustPm.Engine;
+using KrustPm.Host.Config;
 
 namespace KrustPm.Host.Api;
 
@@ -129,6 +130,12 @@ public sealed class ProgramCommandsModule : ICarterModule
             return unknown;
         }
 
+        var (signalTarget, badTarget) = SignalTargetOf(context.Request);
+        if (badTarget is not null)
+        {
+            return badTarget;
+        }
+
         var (body, problem) = await RequestChecks.BodyAsync(context.Request, ApiJson.Requests.SignalRequest, "{\"signal\": \"HUP\"}");
         if (problem is not null || body is null)
         {
@@ -146,10 +153,35 @@ public sealed class ProgramCommandsModule : ICarterModule
             return Problems.BadBodyField("instance", $"'{target}' names several programs: an instance id names one instance of one program.");
         }
 
-        return await TargetCommands.RunAsync(engine.State, target, "signal", name => SignalOneAsync(name, signal, body, context, engine));
+        return await TargetCommands.RunAsync(engine.State, target, "signal", name => SignalOneAsync(name, signal, signalTarget, body, context, engine));
     }
 
-    private static async Task<IResult> SignalOneAsync(string name, int signal, SignalRequest body, HttpContext context, ProcessEngine engine)
+    /// <summary>
+    /// The <c>target</c> query parameter: <c>group</c> or <c>main</c>, or none for each program's own
+    /// <c>stop_signal_target</c>.
+    /// </summary>
+    private static (SignalTarget? Target, IResult? Problem) SignalTargetOf(HttpRequest request)
+    {
+        var given = request.Query["target"];
+        if (given.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var names = string.Join(" or ", ProgramTableReader.SignalTargets.Select(t => t.Name));
+        if (given.Count > 1)
+        {
+            return (null, Problems.BadParameter("target", $"Give 'target' once ({names})."));
+        }
+
+        var match = ProgramTableReader.SignalTargets.FirstOrDefault(t => t.Name == given.ToString());
+        return match.Name is null
+            ? (null, Problems.BadParameter("target", $"'{given}' is not a signal target: use {names}."))
+            : (match.Target, null);
+    }
+
+    private static async Task<IResult> SignalOneAsync(
+        string name, int signal, SignalTarget? target, SignalRequest body, HttpContext context, ProcessEngine engine)
     {
         if (RequestChecks.Program(engine.State, name, out var program) is { } unknown)
         {
@@ -161,8 +193,9 @@ public sealed class ProgramCommandsModule : ICarterModule
             return Problems.NotFound("instance", $"Program '{name}' has no instance {instance}.");
         }
 
-        CommandLog.Taken(context, $"signal {Signals.NameOf(signal)} to {name}{(body.Instance is { } one ? $".{one}" : string.Empty)}");
-        var result = await engine.SignalAsync(name, signal, body.Instance, context.RequestAborted);
+        var to = target switch { SignalTarget.Main => " (main process)", SignalTarget.Group => " (process group)", _ => string.Empty };
+        CommandLog.Taken(context, $"signal {Signals.NameOf(signal)} to {name}{(body.Instance is { } one ? $".{one}" : string.Empty)}{to}");
+        var result = await engine.SignalAsync(name, signal, body.Instance, target, context.RequestAborted);
         return CommandAnswers.From(result, new CommandView(name, body.Instance, "signal", 0), context, "signal");
     }
 }

@@ -44,12 +44,18 @@ internal static class ControlCommands
 
         var signalTarget = new Argument<string>("NAME[:ID]") { Description = "The program, or one instance of it; @GROUP for a group's programs, all for every program." };
         var signalName = new Argument<string>("SIG") { Description = "HUP, INT, QUIT, KILL, USR1, USR2, TERM (SIG prefix allowed)." };
-        var signal = new Command("signal", "Send a signal to a program's running instances, or one (NAME:ID).") { signalTarget, signalName, urlOption, jsonOption };
+        var toGroup = new Option<bool>("--group") { Description = "Send it to each instance's whole process group, whatever stop_signal_target says." };
+        var toMain = new Option<bool>("--main") { Description = "Send it to each instance's main process only, whatever stop_signal_target says." };
+        var signal = new Command("signal", "Send a signal to a program's running instances, or one (NAME:ID).")
+        {
+            signalTarget, signalName, toGroup, toMain, urlOption, jsonOption,
+        };
         signal.SetAction((parse, _) => RunAsync(parse, configOption, urlOption, connection =>
-            Target.TryParse(parse.GetValue(signalTarget)!, out var name, out var id)
-                ? Send(parse.GetValue(jsonOption), connection, HttpMethod.Post, $"api/v1/programs/{Escape(name)}/signal",
-                    JsonSerializer.Serialize(new Api.SignalRequest(parse.GetValue(signalName), id), Api.ApiJson.Compact.SignalRequest), Summary)
-                : Usage($"'{parse.GetValue(signalTarget)}' is not NAME or NAME:ID.")));
+            !Target.TryParse(parse.GetValue(signalTarget)!, out var name, out var id) ? Usage($"'{parse.GetValue(signalTarget)}' is not NAME or NAME:ID.")
+            : parse.GetValue(toGroup) && parse.GetValue(toMain) ? Usage("Give --group or --main, not both.")
+            : Send(parse.GetValue(jsonOption), connection, HttpMethod.Post,
+                $"api/v1/programs/{Escape(name)}/signal{(parse.GetValue(toGroup) ? "?target=group" : parse.GetValue(toMain) ? "?target=main" : string.Empty)}",
+                JsonSerializer.Serialize(new Api.SignalRequest(parse.GetValue(signalName), id), Api.ApiJson.Compact.SignalRequest), Summary)));
         root.Subcommands.Add(signal);
 
         var removeTarget = new Argument<string>("NAME:ID") { Description = "The instance to stop and remove." };

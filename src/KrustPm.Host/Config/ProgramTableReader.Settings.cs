@@ -31,11 +31,6 @@ internal sealed partial class ProgramTableReader
                 return true;
             case "stop_signal_target":
                 ReadSignalTarget(program, context, value);
-                if (program.Spec.StopSignalTarget is SignalTarget.Main)
-                {
-                    WarnNotApplied(context, "the stop signal still goes to the instance's whole process group");
-                }
-
                 return true;
             case "port_base":
                 if (value is IntegerValueSyntax { Value: >= 1 and <= MaxPort } port)

@@ -83,7 +83,8 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
                 break;
             case EngineEvent.StopRequested { Signal: { } signal } e:
                 var (name, why) = (Signals.NameOf(signal), Lifecycle.StopReasonText(e));
-                LogStoppingInstance(e.Program, e.Instance, name, (long)e.Timeout.TotalMilliseconds, why);
+                var recipient = e.Target == SignalTarget.Main ? "main process" : "process group";
+                LogStoppingInstance(e.Program, e.Instance, name, recipient, (long)e.Timeout.TotalMilliseconds, why);
                 break;
             case EngineEvent.Killed e:
                 LogKilled(e.Program, e.Instance, (long)e.Timeout.TotalMilliseconds);
@@ -146,8 +147,8 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} could not start: {Reason}; {Outcome}")]
     private partial void LogStartFailed(string program, long instance, string reason, string outcome);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} stopping: SIG{Signal} to its process group, SIGKILL after {TimeoutMs} ms ({Why})")]
-    private partial void LogStoppingInstance(string program, long instance, string signal, long timeoutMs, string why);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} stopping: SIG{Signal} to its {Recipient}, SIGKILL after {TimeoutMs} ms ({Why})")]
+    private partial void LogStoppingInstance(string program, long instance, string signal, string recipient, long timeoutMs, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} did not stop within {TimeoutMs} ms: SIGKILL to its process group")]
     private partial void LogKilled(string program, long instance, long timeoutMs);

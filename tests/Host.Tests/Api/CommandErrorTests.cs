@@ -135,6 +135,20 @@ public sealed class CommandErrorTests : ApiTestBase
     }
 
     [Theory]
+    [InlineData("?target=leader")]
+    [InlineData("?target=")]
+    [InlineData("?target=MAIN")]
+    [InlineData("?target=main&target=group")]
+    public async Task A_bad_signal_target_is_a_400_naming_target(string query)
+    {
+        await StartAsync(ThreeWebs);
+
+        await SendProblemAsync(HttpMethod.Post, $"/api/v1/programs/web/signal{query}", "{\"signal\": \"HUP\"}", HttpStatusCode.BadRequest, "target");
+
+        AssertNothingChanged();
+    }
+
+    [Theory]
     [InlineData("7")]
     [InlineData("-1")]
     public async Task A_signal_to_an_unknown_instance_is_a_404_naming_instance(string instance)

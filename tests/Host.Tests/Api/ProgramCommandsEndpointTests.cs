@@ -196,6 +196,37 @@ public sealed class ProgramCommandsEndpointTests : ApiTestBase
         Assert.Equal([(target, Signals.User2)], Host.Launcher.Signals);
     }
 
+    [Theory]
+    [InlineData("", SignalTarget.Main)]
+    [InlineData("?target=group", SignalTarget.Group)]
+    [InlineData("?target=main", SignalTarget.Main)]
+    public async Task Signal_goes_to_the_program_stop_signal_target_unless_the_query_names_another(string query, SignalTarget expected)
+    {
+        await StartAsync("""
+            [nginx]
+            command = "./nginx"
+            stop_signal_target = "main"
+            """);
+        Host.Launcher.SignalsEndRuns = false;
+
+        var answer = await PostJsonAsync($"/api/v1/programs/nginx/signal{query}", """{"signal": "HUP"}""");
+
+        AssertCommand(answer, "nginx", "signal", affected: 1);
+        Assert.Equal([expected], Host.Launcher.SignalTargets);
+    }
+
+    [Fact]
+    public async Task Signal_with_target_main_reaches_the_main_process_of_a_program_that_stops_its_group()
+    {
+        await StartAsync(ThreeWebs);
+        Host.Launcher.SignalsEndRuns = false;
+
+        var answer = await PostJsonAsync("/api/v1/programs/web/signal?target=main", """{"signal": "USR2", "instance": 1}""");
+
+        AssertCommand(answer, "web", "signal", affected: 1, instance: 1);
+        Assert.Equal([SignalTarget.Main], Host.Launcher.SignalTargets);
+    }
+
     [Fact]
     public async Task Scale_up_answers_the_new_count_and_what_was_added()
     {

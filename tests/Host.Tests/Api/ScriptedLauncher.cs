@@ -20,6 +20,9 @@ public sealed class ScriptedLauncher : IProcessLauncher
 
     public ConcurrentQueue<(long RunId, int Signal)> Signals { get; } = new();
 
+    /// <summary>Who each of <see cref="Signals"/> was sent to, in the same order.</summary>
+    public ConcurrentQueue<SignalTarget> SignalTargets { get; } = new();
+
     /// <summary>
     /// Whether a signal ends its run at once (the default). When false, runs ignore signals like a program that
     /// traps them: an instance being stopped stays <c>Stopping</c> until the test calls <see cref="Exit"/>.
@@ -64,9 +67,10 @@ public sealed class ScriptedLauncher : IProcessLauncher
         events.Started(request.RunId, Interlocked.Increment(ref _nextPid));
     }
 
-    public void Signal(long runId, int signal)
+    public void Signal(long runId, int signal, SignalTarget target = SignalTarget.Group)
     {
         Signals.Enqueue((runId, signal));
+        SignalTargets.Enqueue(target);
         var run = _runs.TryGetValue(runId, out var request) ? $"{request.Program.Name}.{request.InstanceId}" : $"run {runId}";
         Record($"signal {run} {KrustPm.Engine.Signals.NameOf(signal)}");
         if (SignalsEndRuns || signal == KrustPm.Engine.Signals.Kill)

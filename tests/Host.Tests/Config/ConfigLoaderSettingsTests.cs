@@ -197,7 +197,6 @@ public sealed class ConfigLoaderSettingsTests
     [InlineData("merge_stderr = true", "merge_stderr")]
     [InlineData("log_timestamps = true", "log_timestamps")]
     [InlineData("log = \"inherit\"", "log")]
-    [InlineData("stop_signal_target = \"main\"", "stop_signal_target")]
     public void A_setting_this_version_does_not_apply_yet_is_a_located_warning_not_silence(string line, string key)
     {
         var result = ConfigLoader.Parse($"[web]\ncommand = \"x\"\n{line}\n", ConfigPath);

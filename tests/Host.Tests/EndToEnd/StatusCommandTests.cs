@@ -73,7 +73,8 @@ public sealed class StatusCommandTests(PublishedKrustPm krustPm) : IDisposable
         Assert.Equal("sleepy.1: stop, 1 instance(s) affected", await Run(0, "stop", "sleepy:1"));
         Assert.Equal("sleepy: start, 1 instance(s) affected", await Run(0, "start", "sleepy"));
         Assert.Equal("sleepy: restart, 3 instance(s) affected", await Run(0, "restart", "sleepy", "--rolling"));
-        Assert.Equal("sleepy.0: signal, 1 instance(s) affected", await Run(0, "signal", "sleepy:0", "USR1"));
+        Assert.Equal("sleepy.0: signal, 1 instance(s) affected", await Run(0, "signal", "sleepy:0", "USR1", "--main"));
+        Assert.Contains("Give --group or --main, not both.", await Run(2, "signal", "sleepy", "HUP", "--group", "--main"), StringComparison.Ordinal);
         Assert.Equal("sleepy.2: delete, 1 instance(s) affected", await Run(0, "rm", "sleepy:2"));
         Assert.Contains("is not NAME:ID", await Run(2, "rm", "sleepy"), StringComparison.Ordinal);
         Assert.Contains("There is no program named 'nope'.", await Run(1, "stop", "nope"), StringComparison.Ordinal);

@@ -36,6 +36,16 @@ public sealed class EngineEventLogStopTests
     }
 
     [Fact]
+    public void A_program_whose_stop_signal_goes_to_the_main_process_says_so()
+    {
+        var nginx = Running(Spec("nginx", 1) with { StopSignalTarget = SignalTarget.Main, StopSignal = Signals.Quit });
+
+        Log(Apply(nginx, new Message.StopInstances("nginx", null, 7, At(5))));
+
+        Assert.Equal(["nginx.0 stopping: SIGQUIT to its main process, SIGKILL after 10000 ms (stop command)"], _logger.Lines);
+    }
+
+    [Fact]
     public void A_restart_and_a_delete_log_the_stopping_of_their_instances()
     {
         Log(Apply(Web, new Message.RestartInstances("web", 0, false, 7, At(5))));
