@@ -36,11 +36,16 @@ public sealed class StopSignalTargetTests
         var marks = Path.Combine(folder, "marks");
         using var launcher = new LinuxProcessLauncher();
         var engine = new ProcessEngine(launcher);
-        var pids = new List<int>();
+        // Filled on the engine's loop: the child may write its first mark before the loop has applied its Started.
+        var pids = new System.Collections.Concurrent.ConcurrentQueue<int>();
         var killed = false;
         engine.Applied += applied =>
         {
-            pids.AddRange(applied.Message is Message.Started started ? [started.Pid] : []);
+            if (applied.Message is Message.Started started)
+            {
+                pids.Enqueue(started.Pid);
+            }
+
             killed |= applied.Events.Any(e => e is EngineEvent.Killed);
         };
         engine.Start();
@@ -55,10 +60,10 @@ public sealed class StopSignalTargetTests
         try
         {
             Assert.True((await engine.LoadAsync([spec], limit.Token)).Accepted);
-            Assert.True(await ProcFs.WaitUntilAsync(() => Marks(marks).Any(m => m.StartsWith("worker ", StringComparison.Ordinal)), Eventually.DefaultTimeout));
+            Assert.True(await ProcFs.WaitUntilAsync(() => !pids.IsEmpty && Marks(marks).Any(m => m.StartsWith("worker ", StringComparison.Ordinal)), Eventually.DefaultTimeout));
             worker = int.Parse(Marks(marks).First(m => m.StartsWith("worker ", StringComparison.Ordinal))[7..], CultureInfo.InvariantCulture);
             Assert.True(ProcFs.IsAlive(worker));
-            Assert.Equal(pids[0], ProcFs.Ids(worker)?.Group); // the worker is in the master's group
+            Assert.Equal(pids.First(), ProcFs.Ids(worker)?.Group); // the worker is in the master's group
 
             Assert.True((await engine.StopInstancesAsync("master", 0, limit.Token)).Accepted);
 
@@ -80,12 +85,12 @@ public sealed class StopSignalTargetTests
             }
 
             Assert.True(await ProcFs.WaitUntilAsync(() => !ProcFs.IsAlive(worker), Eventually.DefaultTimeout), "the worker is left running");
-            Assert.Empty(ProcFs.InSession(pids[0]));
+            Assert.Empty(ProcFs.InSession(pids.First()));
         }
         finally
         {
             await engine.StopAsync(limit.Token);
-            Cleanup.KillLeftovers(pids);
+            Cleanup.KillLeftovers([.. pids]);
             await Cleanup.DeleteAsync(folder);
         }
     }
