@@ -84,6 +84,33 @@ public sealed class GroupCommandsEndpointTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_group_command_that_fails_for_one_program_still_runs_on_the_others_and_answers_which_failed()
+    {
+        await StartAsync(WebAndWorkers);
+        Host.Launcher.SignalsEndRuns = false;
+        var stopping = Host.Engine.StopInstancesAsync("api", cancellationToken: Token);
+        await WaitForAsync(s => s.Programs.Single(p => p.Name == "api").Instances.All(i => i.Status == InstanceStatus.Stopping));
+        while (Host.Launcher.Signals.IsEmpty)
+        {
+            await Task.Delay(5, Token); // the launcher gets the stop signal after the state says Stopping
+        }
+
+        var launches = Host.Launcher.Launches.Count;
+        Host.Launcher.SignalsEndRuns = true;
+
+        var problem = await SendProblemAsync(HttpMethod.Post, "/api/v1/programs/@front/restart", null, HttpStatusCode.Conflict, null);
+
+        Assert.Equal("restart of @front failed for 1 of 2 program(s)", problem.GetProperty("title").GetString());
+        var programs = problem.GetProperty("programs").EnumerateArray().ToArray();
+        Assert.Equal(["web", "api"], programs.Select(p => p.GetProperty("program").GetString()));
+        Assert.Equal([200, 409], programs.Select(p => p.GetProperty("status").GetInt32()));
+        Assert.Contains("being stopped", programs[1].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(launches + 2, Host.Launcher.Launches.Count);
+        Assert.Equal(["Stopping"], Statuses(await ProgramAsync("api")));
+        Assert.False(stopping.IsCompleted);
+    }
+
+    [Fact]
     public async Task An_unknown_group_is_a_404_naming_it_and_the_groups_that_exist()
     {
         await StartAsync(WebAndWorkers);
