@@ -108,6 +108,9 @@ public sealed class GroupCommandsEndpointTests : ApiTestBase
         Assert.Equal(launches + 2, Host.Launcher.Launches.Count);
         Assert.Equal(["Stopping"], Statuses(await ProgramAsync("api")));
         Assert.False(stopping.IsCompleted);
+
+        Host.Launcher.Exit(Host.Engine.State.Programs.Single(p => p.Name == "api").Instances[0].RunId!.Value, 143);
+        Assert.Equal(1, (await stopping).Affected);
     }
 
     [Fact]

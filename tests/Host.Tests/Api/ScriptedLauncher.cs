@@ -69,11 +69,13 @@ public sealed class ScriptedLauncher : IProcessLauncher
 
     public void Signal(long runId, int signal, SignalTarget target = SignalTarget.Group)
     {
+        // Read before the signal is recorded, so a test that sees it recorded knows which way it went.
+        var ends = SignalsEndRuns || signal == KrustPm.Engine.Signals.Kill;
         Signals.Enqueue((runId, signal));
         SignalTargets.Enqueue(target);
         var run = _runs.TryGetValue(runId, out var request) ? $"{request.Program.Name}.{request.InstanceId}" : $"run {runId}";
         Record($"signal {run} {KrustPm.Engine.Signals.NameOf(signal)}");
-        if (SignalsEndRuns || signal == KrustPm.Engine.Signals.Kill)
+        if (ends)
         {
             Exit(runId, 128 + signal);
         }
