@@ -31,9 +31,11 @@ internal static class ApiModules
 
     public static void MapApiModules(this WebApplication app)
     {
+        var routes = app.MapGroup(string.Empty);
+        routes.AnswerHeadLikeGet();
         foreach (var module in app.Services.GetServices<ICarterModule>())
         {
-            module.AddRoutes(app);
+            module.AddRoutes(routes);
         }
     }
 }

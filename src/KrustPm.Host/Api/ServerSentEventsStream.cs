@@ -27,6 +27,11 @@ internal sealed class ServerSentEventsStream(OpenStream stream, IAsyncEnumerable
             response.Headers.Pragma = "no-cache";
             response.Headers.ContentEncoding = "identity";
             context.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                return; // the headers say what a GET would stream; a HEAD asks for nothing more
+            }
+
             try
             {
                 // The headers go out now, not with the first event, which may be a long time coming: a client knows at
