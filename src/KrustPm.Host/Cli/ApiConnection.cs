@@ -4,7 +4,8 @@ using KrustPm.Host.Config;
 namespace KrustPm.Host.Cli;
 
 /// <summary>
-/// Where the command line finds the running krust-pm: <c>--url</c>, else <c>KRUST_PM_URL</c>, else the
+/// Where the command line finds the running krust-pm: <c>--url</c>, else <c>KRUST_PM_URL</c> (an http(s) URL or
+/// any form of <c>server-port</c>: <c>host:port</c>, a port, <c>unix:PATH</c>), else the
 /// <c>server-port</c> of the configuration file found the usual way (<c>-c</c>, <c>krust-pm.toml</c>,
 /// <c>rust-pm.toml</c>), else (no <c>-c</c> and no file in the current folder) the default address
 /// <c>localhost:4000</c>, said on stderr. The token comes from <c>KRUST_PM_TOKEN</c>, else the file's <c>auth_token</c>.
@@ -22,13 +23,15 @@ internal sealed record ApiConnection(Uri BaseAddress, string? Token, string? Uni
         var given = url ?? (Environment.GetEnvironmentVariable("KRUST_PM_URL") is { Length: > 0 } fromUrl ? fromUrl : null);
         if (given is not null)
         {
-            if (!Uri.TryCreate(given, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            var from = url is null ? "KRUST_PM_URL" : "--url";
+            if (FromText(given, token, from) is { } connection)
             {
-                await Console.Error.WriteLineAsync($"krust-pm: '{given}' is not an http:// or https:// address (from {(url is null ? "KRUST_PM_URL" : "--url")}).");
-                return null;
+                return connection;
             }
 
-            return new ApiConnection(uri, token, null, url is null ? "KRUST_PM_URL" : "--url");
+            await Console.Error.WriteLineAsync(
+                $"krust-pm: '{given}' is not an address krust-pm can reach (from {from}): expected http://HOST:PORT, HOST:PORT, PORT or unix:PATH, as in server-port.");
+            return null;
         }
 
         var location = ConfigLocator.Locate(configPath, currentDirectory ?? Environment.CurrentDirectory);
@@ -48,16 +51,49 @@ internal sealed record ApiConnection(Uri BaseAddress, string? Token, string? Uni
             return null;
         }
 
-        var source = $"server-port of {config.Path}";
-        if (config.Server.UnixSocket is { } socket)
+        return ToServer(config.Server, token ?? config.AuthToken, $"server-port of {config.Path}");
+    }
+
+    /// <summary>
+    /// An address given on the command line or in <c>KRUST_PM_URL</c>: an http(s) URL, or any form <c>server-port</c>
+    /// takes in the configuration (<c>host:port</c>, a port alone, <c>unix:PATH</c>); <see langword="null"/> when it is none.
+    /// </summary>
+    internal static ApiConnection? FromText(string text, string? token, string source)
+    {
+        if (text.StartsWith(UnixPrefix, StringComparison.Ordinal))
         {
-            return new ApiConnection(new Uri("http://krust-pm/"), token ?? config.AuthToken, socket, source);
+            return text.Length > UnixPrefix.Length
+                ? ToServer(ServerAddress.ForUnixSocket(Path.GetFullPath(text[UnixPrefix.Length..])), token, source)
+                : null;
+        }
+
+        if (text.Contains("://", StringComparison.Ordinal))
+        {
+            return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                ? new ApiConnection(uri, token, null, source)
+                : null;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port))
+        {
+            return ServerAddress.IsValidPort(port) ? ToServer(ServerAddress.Default with { Port = port }, token, source) : null;
+        }
+
+        return ServerAddress.TryParse(text, out var address, out _) ? ToServer(address, token, source) : null;
+    }
+
+    private const string UnixPrefix = "unix:";
+
+    private static ApiConnection ToServer(ServerAddress server, string? token, string source)
+    {
+        if (server.UnixSocket is { } socket)
+        {
+            return new ApiConnection(new Uri("http://krust-pm/"), token, socket, source);
         }
 
         // A server listening on every address is reached on this machine's loopback.
-        var host = config.Server.Host is "0.0.0.0" ? "127.0.0.1" : config.Server.Host is "::" ? "::1" : config.Server.Host;
-        var address = (config.Server with { Host = host }).ToString();
-        return new ApiConnection(new Uri($"http://{address}/"), token ?? config.AuthToken, null, source);
+        var host = server.Host is "0.0.0.0" ? "127.0.0.1" : server.Host is "::" ? "::1" : server.Host;
+        return new ApiConnection(new Uri($"http://{server with { Host = host }}/"), token, null, source);
     }
 
     /// <summary>What to say when nothing answers there.</summary>

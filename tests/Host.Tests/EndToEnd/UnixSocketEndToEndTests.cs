@@ -13,7 +13,7 @@ public sealed class UnixSocketEndToEndTests(PublishedKrustPm krustPm) : IDisposa
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public async Task The_API_is_served_on_a_unix_socket_with_mode_0600()
+    public async Task The_API_is_served_on_a_unix_socket_with_mode_0600_and_the_CLI_reaches_it_by_a_unix_url()
     {
         var token = TestContext.Current.CancellationToken;
         var socket = Path.Combine(_folder, "run", "krust.sock");
@@ -49,6 +49,17 @@ public sealed class UnixSocketEndToEndTests(PublishedKrustPm krustPm) : IDisposa
                     && instance.GetProperty("status").GetString() == "Running",
                 "the instance is Running, seen through the Unix socket");
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
+
+            // The CLI reaches it from anywhere with the config's own form of the address, in --url or KRUST_PM_URL.
+            var elsewhere = Directory.CreateDirectory(Path.Combine(_folder, "elsewhere")).FullName;
+            var byOption = await KrustPmProcess.RunToExitAsync(krustPm.Executable, elsewhere, "status", "--url", $"unix:{socket}");
+            var byVariable = await KrustPmProcess.RunToExitAsync(
+                krustPm.Executable, elsewhere, new Dictionary<string, string?> { ["KRUST_PM_URL"] = $"unix:{socket}" }, "status");
+            Assert.All([byOption, byVariable], status =>
+            {
+                Assert.Equal(0, status.ExitCode);
+                Assert.Matches(@"sleepy\s+0\s+Running", status.Output);
+            });
         }
         finally
         {
