@@ -82,7 +82,7 @@ internal static class KrustPmCommandLine
         };
         var nameArgument = new Argument<string?>("NAME") { Description = "One program (default: all).", Arity = ArgumentArity.ZeroOrOne };
         var jsonOption = new Option<bool>("--json") { Description = "Print the API's JSON answer instead of text (for scripts)." };
-        var status = new Command("status", "Show the running krust-pm's programs and instances: name, id, status, pid, uptime, tries, last exit.")
+        var status = new Command("status", "Show the running krust-pm's programs and instances: name, id, status, pid, uptime, tries, last exit. Exits 4 when an instance needs attention (RetriesExceeded, Failed or Blocked).")
         {
             nameArgument,
             jsonOption,

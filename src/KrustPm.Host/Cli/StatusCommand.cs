@@ -13,6 +13,12 @@ internal static class StatusCommand
 {
     private static readonly string[] Header = ["NAME", "ID", "STATUS", "PID", "UPTIME", "TRIES", "LAST EXIT"];
 
+    /// <summary>The exit code when an instance needs attention (<see cref="NeedsAttention"/>), like <c>systemctl is-failed</c>.</summary>
+    public const int ExitNeedsAttention = 4;
+
+    /// <summary>The statuses after which an instance will not run again by itself: someone has to look.</summary>
+    private static readonly string[] AttentionStatuses = ["RetriesExceeded", "Failed", "Blocked"];
+
     public static async Task<int> RunAsync(ApiConnection connection, string? program, bool json, TextWriter output, TimeProvider time)
     {
         var path = program is null ? "api/v1/programs" : $"api/v1/programs/{Uri.EscapeDataString(program)}";
@@ -22,15 +28,14 @@ internal static class StatusCommand
             return exit;
         }
 
-        if (json)
-        {
-            await output.WriteLineAsync(body);
-            return KrustPmCommandLine.ExitOk;
-        }
-
         using var document = JsonDocument.Parse(body);
         var programs = program is null ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
-        if (ReferenceEquals(output, Console.Out) && Terminal.Fancy)
+        if (json)
+        {
+            // One shape whatever the arguments: an array of programs, as the API's list.
+            await output.WriteLineAsync(program is null ? body : $"[{body}]");
+        }
+        else if (ReferenceEquals(output, Console.Out) && Terminal.Fancy)
         {
             var ready = ShowsReady(programs);
             AnsiConsole.Write(Terminal.Table(Columns(ready), Rows(programs, time.GetUtcNow(), ready)));
@@ -40,8 +45,13 @@ internal static class StatusCommand
             await output.WriteAsync(Table(programs, time.GetUtcNow()));
         }
 
-        return KrustPmCommandLine.ExitOk;
+        return NeedsAttention(programs) ? ExitNeedsAttention : KrustPmCommandLine.ExitOk;
     }
+
+    /// <summary>Whether an instance is RetriesExceeded, Failed or Blocked: it will not run again unless someone acts.</summary>
+    public static bool NeedsAttention(IEnumerable<JsonElement> programs) =>
+        programs.SelectMany(p => p.GetProperty("instances").EnumerateArray())
+            .Any(i => AttentionStatuses.Contains(i.GetProperty("status").GetString()));
 
     /// <summary>
     /// One line per instance, columns padded to the widest value, so it reads well and greps well. A READY column

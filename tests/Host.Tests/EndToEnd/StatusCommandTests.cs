@@ -32,9 +32,36 @@ public sealed class StatusCommandTests(PublishedKrustPm krustPm) : IDisposable
         Assert.Equal(["sleepy", "0", "Running", $"{pid}"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..4]);
         Assert.Equal(3, lines.Length);
         Assert.Equal(0, jsonExit);
-        Assert.Contains("\"name\": \"sleepy\"", json, StringComparison.Ordinal);
+        Assert.Equal("sleepy", System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateArray().Single().GetProperty("name").GetString());
         Assert.Equal(1, missingExit);
         Assert.Contains("krust-pm: There is no program named 'nope'.", missing, StringComparison.Ordinal);
+        Assert.Equal(0, await krust.TerminateAsync());
+        await krust.AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task Status_exits_4_when_an_instance_needs_attention_with_the_table_and_with_json()
+    {
+        var config = await WriteAsync("""
+            server-port = "127.0.0.1:{port}"
+            [sleepy]
+            command = "sleep 300"
+
+            [broken]
+            command = "sh -c 'exit 3'"
+            restart = "never"
+            """);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+        await krust.WaitForAsync(p => p.GetArrayLength() == 2 && p[1].GetProperty("instances").EnumerateArray().Any(i => i.GetProperty("status").GetString() == "Failed"));
+
+        var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "status");
+        var (jsonExit, _) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "status", "--json");
+        var (sleepyExit, _) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "status", "sleepy");
+
+        Assert.Equal(4, exitCode);
+        Assert.Matches(@"broken\s+0\s+Failed", output);
+        Assert.Equal(4, jsonExit);
+        Assert.Equal(0, sleepyExit);
         Assert.Equal(0, await krust.TerminateAsync());
         await krust.AssertNothingLeftAsync();
     }
