@@ -54,13 +54,16 @@ internal static class KrustPmCommandLine
         root.SetAction(run);
 
         // `krust-pm run` is the same as `krust-pm`: its options are the root's, given after the word.
-        var runCommand = new Command("run", "Run the supervisor (the same as krust-pm without a command).");
+        // --config applies to every command; the others only to running the supervisor.
+        var runCommand = new Command("run", "Run the supervisor (the same as krust-pm without a command).")
+        {
+            attachOption,
+            logFormatOption,
+            freshOption,
+        };
         runCommand.SetAction(run);
         root.Subcommands.Add(runCommand);
-        foreach (var option in new Option[] { configOption, attachOption, logFormatOption, freshOption })
-        {
-            option.Recursive = true;
-        }
+        configOption.Recursive = true;
 
         var strictOption = new Option<bool>("--strict")
         {
@@ -96,6 +99,7 @@ internal static class KrustPmCommandLine
         ControlCommands.Add(root, configOption, urlOption, jsonOption);
         ReloadCommand.Add(root, configOption, urlOption, jsonOption);
         StreamCommands.Add(root, configOption, urlOption);
+        WaitCommand.Add(root, configOption, urlOption);
         JournalCommands.Add(root, configOption);
         ExportCommand.Add(root, configOption);
         ImportCommand.Add(root);
