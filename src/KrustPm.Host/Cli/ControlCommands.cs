@@ -15,7 +15,7 @@ internal static class ControlCommands
     public static void Add(RootCommand root, Option<string?> configOption, Option<string?> urlOption, Option<bool> jsonOption)
     {
         var scaleTarget = new Argument<string>("NAME") { Description = "The program." };
-        var scaleCount = new Argument<int>("N") { Description = "The number of instances wanted." };
+        var scaleCount = new Argument<int>("N") { Description = "The number of instances wanted.", CustomParser = WholeNumbers.Parse<int> };
         var scale = new Command("scale", "Set the number of instances of a program.") { scaleTarget, scaleCount, urlOption, jsonOption };
         scale.SetAction((parse, _) => RunAsync(parse, configOption, urlOption, connection =>
             Send(parse.GetValue(jsonOption), connection, HttpMethod.Post, $"api/v1/programs/{Escape(parse.GetValue(scaleTarget)!)}/scale",

@@ -24,7 +24,7 @@ internal static class JournalCommands
         var jsonOption = new Option<bool>("--json") { Description = "Print JSON (replay: as GET / shows it; history: one event per line)." };
 
         var at = new Option<string?>("--at") { Description = "The moment: an ISO 8601 time (2026-12-04T14:03:00Z), or how long ago (90s, 15m, 2h, 1d).", HelpName = "TIME" };
-        var version = new Option<long?>("--version") { Description = "The moment: a state version (as /healthz shows it).", HelpName = "N" };
+        var version = new Option<long?>("--version") { Description = "The moment: a state version (as /healthz shows it).", HelpName = "N", CustomParser = WholeNumbers.ParseNullable<long> };
         var replay = new Command("replay", "Rebuild the state at a past moment from the journal and print it as 'krust-pm status' does (default: the newest state).")
         {
             journalOption, at, version, jsonOption,

@@ -18,6 +18,7 @@ internal sealed class RestartOptions
         Description = "With --rolling: seconds to wait for the whole rolling restart (default: for each instance, its stop_timeout_ms + "
             + "min_uptime_ms + 60 s). The rolling restart goes on when the wait runs out.",
         HelpName = "SECONDS",
+        CustomParser = WholeNumbers.ParseNullable<int>,
     };
 
     private readonly Option<bool> _noWait = new("--no-wait") { Description = "Do not wait: the restart goes on in krust-pm (follow it with status)." };

@@ -18,7 +18,7 @@ internal static class StreamCommands
             Description = "NAME, NAME:ID, @GROUP or all (the default): several instances are interleaved, each line prefixed 'name.id | '.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var lines = new Option<int>("--lines", "-n") { Description = "How many of the last lines of each instance (default 100).", DefaultValueFactory = _ => 100 };
+        var lines = new Option<int>("--lines", "-n") { Description = "How many of the last lines of each instance (default 100).", DefaultValueFactory = _ => 100, CustomParser = WholeNumbers.Parse<int> };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until Ctrl-C." };
         var stderr = new Option<bool>("--stderr") { Description = "Standard error instead of standard output." };
         var logsSince = new Option<string?>("--since")
@@ -53,7 +53,7 @@ internal static class StreamCommands
         }));
         root.Subcommands.Add(logs);
 
-        var since = new Option<long?>("--since") { Description = "Start after this event id (0: everything still kept)." };
+        var since = new Option<long?>("--since") { Description = "Start after this event id (0: everything still kept).", CustomParser = WholeNumbers.ParseNullable<long> };
         var events = new Command("events", "Print the running krust-pm's events as they happen, one line each, until Ctrl-C.") { since, urlOption };
         events.SetAction((parse, _) => WithConnection(parse, configOption, urlOption, connection =>
             FollowAsync(

@@ -1,0 +1,21 @@
+namespace KrustPm.Host.Tests.EndToEnd;
+
+/// <summary>A command line krust-pm cannot parse: exit 2 and a message in the user's terms, never a .NET type name.</summary>
+public sealed class UsageErrorTests(PublishedKrustPm krustPm)
+{
+    [Theory]
+    [InlineData("'x' is not a whole number (--lines takes one, e.g. 3).", "logs", "web", "-n", "x")]
+    [InlineData("'many' is not a whole number (N takes one, e.g. 3).", "scale", "web", "many")]
+    [InlineData("'y' is not a whole number (--since takes one, e.g. 3).", "events", "--since", "y")]
+    [InlineData("'soon' is not a whole number (--timeout takes one, e.g. 3).", "restart", "web", "--rolling", "--timeout", "soon")]
+    [InlineData("'yesterday' is not a whole number (--version takes one, e.g. 3).", "replay", "--version", "yesterday")]
+    [InlineData("Argument 'up' not recognized.", "wait", "web", "--for", "up")]
+    public async Task A_bad_value_is_a_usage_error_in_plain_words(string message, params string[] args)
+    {
+        var (exit, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, Path.GetTempPath(), args);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"krust-pm: {message}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", output, StringComparison.Ordinal);
+    }
+}
