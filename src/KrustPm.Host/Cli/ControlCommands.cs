@@ -15,6 +15,7 @@ internal static class ControlCommands
     public static void Add(RootCommand root, Option<string?> configOption, Option<string?> urlOption, Option<bool> jsonOption)
     {
         var scaleTarget = new Argument<string>("NAME") { Description = "The program." };
+        scaleTarget.CompleteProgramNames(configOption, urlOption, ProgramNameCompletions.Forms.Names);
         var scaleCount = new Argument<int>("N") { Description = "The number of instances wanted.", CustomParser = WholeNumbers.Parse<int> };
         var scale = new Command("scale", "Set the number of instances of a program.") { scaleTarget, scaleCount, urlOption, jsonOption };
         scale.SetAction((parse, _) => RunAsync(parse, configOption, urlOption, connection =>
@@ -27,6 +28,7 @@ internal static class ControlCommands
         foreach (var action in new[] { "start", "stop", "restart" })
         {
             var target = new Argument<string>("NAME[:ID]") { Description = "The program, or one instance of it; @GROUP for a group's programs, all for every program." };
+            target.CompleteProgramNames(configOption, urlOption, ProgramNameCompletions.Forms.Instances | ProgramNameCompletions.Forms.Groups);
             var restart = new RestartOptions();
             var command = new Command(action, $"{char.ToUpperInvariant(action[0])}{action[1..]} a program's instances, or one (NAME:ID).") { target, urlOption, jsonOption };
             if (action == "restart")
@@ -43,7 +45,9 @@ internal static class ControlCommands
         }
 
         var signalTarget = new Argument<string>("NAME[:ID]") { Description = "The program, or one instance of it; @GROUP for a group's programs, all for every program." };
+        signalTarget.CompleteProgramNames(configOption, urlOption, ProgramNameCompletions.Forms.Instances | ProgramNameCompletions.Forms.Groups);
         var signalName = new Argument<string>("SIG") { Description = "HUP, INT, QUIT, KILL, USR1, USR2, TERM (SIG prefix allowed)." };
+        signalName.CompletionSources.Add([.. Engine.Signals.Names]);
         var toGroup = new Option<bool>("--group") { Description = "Send it to each instance's whole process group, whatever stop_signal_target says." };
         var toMain = new Option<bool>("--main") { Description = "Send it to each instance's main process only, whatever stop_signal_target says." };
         var signal = new Command("signal", "Send a signal to a program's running instances, or one (NAME:ID).")
@@ -59,6 +63,7 @@ internal static class ControlCommands
         root.Subcommands.Add(signal);
 
         var removeTarget = new Argument<string>("NAME:ID") { Description = "The instance to stop and remove." };
+        removeTarget.CompleteProgramNames(configOption, urlOption, ProgramNameCompletions.Forms.Instances);
         var remove = new Command("rm", "Stop one instance and remove it from its program.") { removeTarget, urlOption, jsonOption };
         remove.SetAction((parse, _) => RunAsync(parse, configOption, urlOption, connection =>
             Target.TryParse(parse.GetValue(removeTarget)!, out var name, out var id) && id is not null

@@ -18,6 +18,7 @@ internal static class StreamCommands
             Description = "NAME, NAME:ID, @GROUP or all (the default): several instances are interleaved, each line prefixed 'name.id | '.",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        target.CompleteProgramNames(configOption, urlOption, ProgramNameCompletions.Forms.Instances | ProgramNameCompletions.Forms.Groups);
         var lines = new Option<int>("--lines", "-n") { Description = "How many of the last lines of each instance (default 100).", DefaultValueFactory = _ => 100, CustomParser = WholeNumbers.Parse<int> };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until Ctrl-C." };
         var stderr = new Option<bool>("--stderr") { Description = "Standard error instead of standard output." };

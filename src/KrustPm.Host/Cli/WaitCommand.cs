@@ -19,6 +19,7 @@ internal static class WaitCommand
     public static void Add(RootCommand root, Option<string?> configOption, Option<string?> urlOption)
     {
         var target = new Argument<string>("NAME[:ID]") { Description = "A program (every instance of it), or one instance (NAME:ID)." };
+        target.CompleteProgramNames(configOption, urlOption, ProgramNameCompletions.Forms.Instances);
         var wanted = new Option<string>("--for")
         {
             Description = "What to wait for: running, ready (its readiness probe passed or its ready line was printed), done (exited successfully, not restarted) or stopped.",
