@@ -30,7 +30,8 @@ public sealed class CompletionEndToEndTests(PublishedKrustPm krustPm) : IDisposa
             command = "sleep 300"
             """, Token);
         await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
-        await krust.WaitForAsync(p => p.GetArrayLength() == 2 && p[0].GetProperty("instances").GetArrayLength() == 2);
+        await krust.WaitForAsync(p => p.GetArrayLength() == 2 && p[0].GetProperty("instances").GetArrayLength() == 2
+            && p.EnumerateArray().SelectMany(program => program.GetProperty("instances").EnumerateArray()).All(i => i.GetProperty("status").GetString() == "Running"));
 
         Assert.Equal(["start", "status"], await BashAsync("krust-pm sta"));
         Assert.Equal(["web", "web:0", "web:1", "worker", "worker:0"], await BashAsync("krust-pm stop w"));
