@@ -54,8 +54,13 @@ public static partial class Decider
                 yield return new Effect.SendSignal(e.RunId, e.Signal) { Target = e.Target };
                 break;
             case EngineEvent.ProbeStarted e when before.Find(e.Program) is { } program && Probe(program.Spec, e.Kind) is { } probe:
-                var epoch = program.Find(e.Instance)?.ProbeEpoch ?? 0;
-                yield return new Effect.RunProbe(new ProbeRequest(e.RunId, e.Program, e.Instance, e.Kind, probe) { Spec = program.Spec, Epoch = epoch });
+                var probed = program.Find(e.Instance);
+                yield return new Effect.RunProbe(new ProbeRequest(e.RunId, e.Program, e.Instance, e.Kind, probe)
+                {
+                    Spec = program.Spec,
+                    Epoch = probed?.ProbeEpoch ?? 0,
+                    Index = probed?.Index ?? 0,
+                });
                 break;
             case EngineEvent.InstanceStartDeferred e:
                 yield return new Effect.Schedule(new Message.RetryDue(e.Program, e.Instance, e.Try, e.NextTryAt));

@@ -63,4 +63,33 @@ public static class InstanceVariables
             },
         };
     }
+
+    /// <summary>
+    /// A probe as one instance runs it: placeholders expanded in an exec probe's argv, an http probe's URL and a tcp
+    /// probe's address, so <c>{port}</c> checks each instance's own port.
+    /// </summary>
+    /// <param name="probe">The program's probe.</param>
+    /// <param name="spec">The program.</param>
+    /// <param name="instanceId">The instance's id.</param>
+    /// <param name="index">The instance's index.</param>
+    public static Health.ProbeSpec ProbeFor(Health.ProbeSpec probe, ProgramSpec spec, long instanceId, int index)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        ArgumentNullException.ThrowIfNull(spec);
+        var exec = !probe.Exec.IsDefaultOrEmpty && probe.Exec.Any(Placeholders.HasAny);
+        var http = probe.Http is { OriginalString: var url } && Placeholders.HasAny(url) ? url : null;
+        var tcp = probe.Tcp is { } address && Placeholders.HasAny(address) ? address : null;
+        if (!exec && http is null && tcp is null)
+        {
+            return probe;
+        }
+
+        var values = PlaceholderValues.Of(spec, instanceId, index);
+        return probe with
+        {
+            Exec = exec ? [.. probe.Exec.Select(a => Placeholders.Expand(a, values))] : probe.Exec,
+            Http = http is null ? probe.Http : new Uri(Placeholders.Expand(http, values)),
+            Tcp = tcp is null ? probe.Tcp : Placeholders.Expand(tcp, values),
+        };
+    }
 }

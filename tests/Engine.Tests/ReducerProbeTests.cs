@@ -54,6 +54,18 @@ public class ReducerProbeTests
     }
 
     [Fact]
+    public void A_probe_carries_its_instances_index_so_its_placeholders_expand_for_that_instance()
+    {
+        var two = Db with { Instances = 2 };
+        var running = Scenario.Given(Load(two), Started(1, at: 10), Started(2, at: 10));
+
+        var probing = running.When(ProbeDue(2, ProbeKind.Readiness, at: 10));
+
+        var request = Assert.IsType<Effect.RunProbe>(Assert.Single(probing.Effects)).Request;
+        Assert.Equal((1L, 1), (request.InstanceId, request.Index));
+    }
+
+    [Fact]
     public void A_second_report_of_one_probe_is_ignored_so_its_chain_goes_on_once()
     {
         var reported = Scenario.Given(Load(Db), Started(1, at: 10), ProbeDue(1, ProbeKind.Readiness, at: 10), Passed(1, ProbeKind.Readiness, at: 20));

@@ -16,4 +16,16 @@ public sealed record ProbeRequest(long RunId, string Program, long InstanceId, P
 
     /// <summary>The probe chain it belongs to (<see cref="InstanceState.ProbeEpoch"/>); its result carries it back.</summary>
     public int Epoch { get; init; }
+
+    /// <summary>The instance's index (<see cref="InstanceState.Index"/>): its placeholders and variables expand with it.</summary>
+    public int Index { get; init; }
+
+    /// <summary>
+    /// The probe and the program as this instance has them: placeholders expanded in the probe's target
+    /// (<see cref="InstanceVariables.ProbeFor"/>) and, for an exec probe, the instance's environment with its
+    /// variables (<c>KRUST_PM_INDEX</c>, <c>PORT</c>...), as the instance itself runs.
+    /// </summary>
+    public (ProbeSpec Probe, ProgramSpec? Spec) ForInstance() => Spec is { } spec
+        ? (InstanceVariables.ProbeFor(Probe, spec, InstanceId, Index), Probe.Exec.IsDefaultOrEmpty ? spec : InstanceVariables.For(spec, InstanceId, Index))
+        : (Probe, null);
 }

@@ -89,9 +89,15 @@ public sealed class ProbeRunner : IProbeRunner
         report(request, new ProbeOutcome(verdict.Passed, verdict.Detail, _time.GetUtcNow()) { Skipped = verdict.Skipped });
     }
 
-    private Task<ProbeVerdict> Start(ProbeRequest request, TimeSpan timeout) => request.Probe switch
+    private Task<ProbeVerdict> Start(ProbeRequest request, TimeSpan timeout)
     {
-        { Exec.IsDefaultOrEmpty: false } => ExecProbe.RunAsync(request.Probe.Exec, timeout, request.Spec, _options),
+        var (probe, spec) = request.ForInstance();
+        return Start(probe, spec, timeout);
+    }
+
+    private Task<ProbeVerdict> Start(ProbeSpec probe, ProgramSpec? spec, TimeSpan timeout) => probe switch
+    {
+        { Exec.IsDefaultOrEmpty: false } => ExecProbe.RunAsync(probe.Exec, timeout, spec, _options),
         { Http: { } uri } => HttpProbe.RunAsync(uri, timeout),
         { Tcp: { } address } => TcpProbe.RunAsync(address, timeout),
         _ => Task.FromResult(ProbeVerdict.Fail("the probe has no exec, http or tcp target")),

@@ -28,6 +28,20 @@ public sealed class ExecProbeTests
     }
 
     [Fact]
+    public async Task It_runs_as_its_instance_with_placeholders_expanded_and_the_instance_variables_set()
+    {
+        var program = new ProgramSpec("web", "serve", ["serve"]) { PortBase = 8000 };
+
+        var (outcome, _) = await ProbeHarness.RunAsync(
+            ProbeHarness.Exec("/bin/sh", "-c", "echo \"{program} {id} {index} {port} $PORT $KRUST_PM_INSTANCE $KRUST_PM_INDEX\"; exit 1"),
+            program,
+            instance: 3,
+            index: 1);
+
+        Assert.Equal("exit code 1: web 3 1 8001 8001 3 1", outcome.Detail);
+    }
+
+    [Fact]
     public async Task It_runs_in_the_programs_working_directory_with_its_environment()
     {
         var folder = Directory.CreateTempSubdirectory("krust-probe-cwd-").FullName;

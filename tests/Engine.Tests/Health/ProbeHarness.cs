@@ -10,12 +10,12 @@ namespace KrustPm.Engine.Tests.Health;
 internal static class ProbeHarness
 {
     public static async Task<(ProbeOutcome Outcome, TimeSpan Elapsed)> RunAsync(
-        ProbeSpec probe, ProgramSpec? program = null, LinuxProcessLauncherOptions? options = null)
+        ProbeSpec probe, ProgramSpec? program = null, LinuxProcessLauncherOptions? options = null, long instance = 0, int index = 0)
     {
         var reports = 0;
         var outcome = new TaskCompletionSource<ProbeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
-        new ProbeRunner(TimeProvider.System, options ?? LinuxProcessLauncherOptions.Default).Run(new ProbeRequest(7, "web", 0, ProbeKind.Readiness, probe) { Spec = program }, (request, result) =>
+        new ProbeRunner(TimeProvider.System, options ?? LinuxProcessLauncherOptions.Default).Run(new ProbeRequest(7, "web", instance, ProbeKind.Readiness, probe) { Spec = program, Index = index }, (request, result) =>
         {
             Assert.Equal(7, request.RunId);
             Interlocked.Increment(ref reports);

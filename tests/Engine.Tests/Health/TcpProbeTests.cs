@@ -20,6 +20,19 @@ public sealed class TcpProbeTests
     }
 
     [Fact]
+    public async Task The_port_placeholder_is_each_instances_own_port()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var program = new ProgramSpec("web", "serve", ["serve"]) { PortBase = port - 2 };
+
+        var (second, _) = await ProbeHarness.RunAsync(Tcp("127.0.0.1:{port}"), program, instance: 5, index: 2);
+
+        Assert.True(second.Passed, second.Detail);
+    }
+
+    [Fact]
     public async Task A_closed_port_is_connection_refused()
     {
         var (outcome, _) = await ProbeHarness.RunAsync(Tcp($"127.0.0.1:{ProbeHarness.ClosedPort()}"));
