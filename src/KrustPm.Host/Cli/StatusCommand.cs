@@ -38,7 +38,8 @@ internal static class StatusCommand
         else if (ReferenceEquals(output, Console.Out) && Terminal.Fancy)
         {
             var ready = ShowsReady(programs);
-            AnsiConsole.Write(Terminal.Table(Columns(ready), Rows(programs, time.GetUtcNow(), ready)));
+            var (columns, rows) = StatusFit.Fit(Columns(ready), Rows(programs, time.GetUtcNow(), ready), AnsiConsole.Profile.Width);
+            AnsiConsole.Write(Terminal.Table(columns, rows, AnsiConsole.Profile.Width));
         }
         else
         {
