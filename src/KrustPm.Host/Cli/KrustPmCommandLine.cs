@@ -177,7 +177,9 @@ internal static class KrustPmCommandLine
         try
         {
             await app.WaitForShutdownAsync(CancellationToken.None);
-            return ExitOk;
+
+            // exit_when stopped it: the code says what happened (0 after any other clean stop).
+            return app.Services.GetRequiredService<ExitCondition>().Decision?.ExitCode ?? ExitOk;
         }
         catch (Exception error)
         {

@@ -55,6 +55,9 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
     /// <summary>The most log followers and event streams served at once (<c>max_streams</c>); one more is a 503.</summary>
     public int MaxStreams { get; init; } = DefaultMaxStreams;
 
+    /// <summary>When krust-pm stops by itself (<c>exit_when</c>), for one-shot containers; see <see cref="ExitRule"/>.</summary>
+    public ExitWhen ExitWhen { get; init; } = ExitWhen.Never;
+
     /// <summary>The default of <see cref="MaxStreams"/>.</summary>
     public const int DefaultMaxStreams = 256;
 
