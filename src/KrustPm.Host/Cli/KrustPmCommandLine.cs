@@ -146,6 +146,13 @@ internal static class KrustPmCommandLine
             return await StoppedBeforeStartAsync();
         }
 
+        if (config.Subreaper && !ContainerInit.IsChild)
+        {
+            // This process becomes the init that reaps the orphans; krust-pm runs as its child (see ContainerInit).
+            signals.Dispose();
+            return ContainerInit.Run(subreaper: true);
+        }
+
         using var journal = JournalSetup.Open(config, overrides.Fresh, Console.Error);
         if (journal is null)
         {

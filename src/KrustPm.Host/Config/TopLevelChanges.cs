@@ -44,6 +44,7 @@ internal static class TopLevelChanges
         "max_streams" => a.MaxStreams != b.MaxStreams,
         "read_only" => a.ReadOnly != b.ReadOnly,
         "exit_when" => a.ExitWhen != b.ExitWhen,
+        "subreaper" => a.Subreaper != b.Subreaper,
         ConfigDocumentReader.WatchConfigKey => a.WatchConfig != b.WatchConfig,
         "journal" => a.Journal.Enabled != b.Journal.Enabled,
         "journal_dir" => a.Journal.Directory != b.Journal.Directory,

@@ -3,7 +3,7 @@ using KrustPm.Host.Config;
 
 namespace KrustPm.Host.Tests.Config;
 
-/// <summary>The top-level keys for containers (issue 22): <c>exit_when</c>.</summary>
+/// <summary>The top-level keys for containers (issue 22): <c>exit_when</c> and <c>subreaper</c>.</summary>
 public sealed class ConfigLoaderContainerTests
 {
     private const string ConfigPath = "/cfg/krust-pm.toml";
@@ -39,5 +39,15 @@ public sealed class ConfigLoaderContainerTests
 
         Assert.Equal([new TopLevelChange("exit_when", false)], TopLevelChanges.Between(running, file));
         Assert.Equal(ExitWhen.Never, TopLevelChanges.Apply(running, file).ExitWhen);
+    }
+
+    [Fact]
+    public void Subreaper_is_read_and_off_by_default()
+    {
+        Assert.False(ConfigLoader.Parse("[web]\ncommand = \"x\"\n", ConfigPath).Config!.Subreaper);
+        Assert.True(ConfigLoader.Parse("subreaper = true\n[web]\ncommand = \"x\"\n", ConfigPath).Config!.Subreaper);
+
+        var problem = Assert.Single(ConfigLoader.Parse("subreaper = \"yes\"\n[web]\ncommand = \"x\"\n", ConfigPath).Problems);
+        Assert.Equal($"{ConfigPath}:1: key 'subreaper': expected true or false, got string \"yes\"", problem.ToString());
     }
 }
