@@ -75,7 +75,7 @@ public sealed class SubreaperEndToEndTests(PublishedKrustPm krustPm) : IDisposab
     }
 
     [Fact]
-    public async Task When_its_init_is_killed_krust_pm_stops_its_programs_and_exits()
+    public async Task When_its_init_is_killed_krust_pm_stops_its_programs_and_exits_and_they_never_see_the_inits_variable()
     {
         var config = Path.Combine(_folder, "krust-pm.toml");
         await File.WriteAllTextAsync(config, """
@@ -83,10 +83,13 @@ public sealed class SubreaperEndToEndTests(PublishedKrustPm krustPm) : IDisposab
             subreaper = true
 
             [web]
-            command = "sleep 600"
+            command = "sh -c 'env > env.txt; exec sleep 600'"
             """, TestContext.Current.CancellationToken);
         await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
         await krust.WaitForAsync(p => Instances(p).All(i => i.GetProperty("status").GetString() == "Running"), Bound);
+        var environment = Path.Combine(_folder, "env.txt");
+        Assert.True(await ProcFs.WaitUntilAsync(() => File.Exists(environment) && File.ReadAllText(environment).Contains("KRUST_PM_PROGRAM=web\n", StringComparison.Ordinal), Bound));
+        Assert.DoesNotContain("KRUST_PM_INIT_CHILD", File.ReadAllText(environment), StringComparison.Ordinal);
         var child = Assert.Single(ProcFs.ChildrenOf(krust.Pid), c => !IsOrphanSleep(c.Pid)).Pid;
 
         krust.Send(9); // SIGKILL: the init cannot pass anything on; the kernel tells krust-pm (PR_SET_PDEATHSIG)
