@@ -135,6 +135,12 @@ public sealed record ProgramSpec(string Name, string Command, ImmutableArray<str
     /// <summary>The process settings applied to the program's processes before exec: umask, nice, resource limits.</summary>
     public ProcessSettings Process { get; init; } = ProcessSettings.Default;
 
+    /// <summary>
+    /// The container image the program runs in when it is exported to Kubernetes (<c>image</c>); krust-pm itself does
+    /// not use it. <see langword="null"/> for none (the export's <c>--image</c> then applies).
+    /// </summary>
+    public string? Image { get; init; }
+
     /// <summary>Whether an exit code counts as a clean exit: it is one of <see cref="SuccessExitCodes"/> (0 when none is set).</summary>
     /// <param name="exitCode">The exit code (128 + N when killed by signal N).</param>
     public bool IsSuccessExit(int exitCode) =>

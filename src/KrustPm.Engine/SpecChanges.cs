@@ -61,6 +61,7 @@ public static class SpecChanges
         new("success_exit_codes", ChangeEffect.InPlace),
         new("stop_signal_target", ChangeEffect.InPlace),
         new("groups", ChangeEffect.InPlace),
+        new("image", ChangeEffect.InPlace),
     ];
 
     /// <summary>The settings that differ between two specifications of a program, in <see cref="Settings"/> order.</summary>
@@ -107,6 +108,7 @@ public static class SpecChanges
         "success_exit_codes" => !a.SuccessExitCodes.SequenceEqual(b.SuccessExitCodes),
         "stop_signal_target" => a.StopSignalTarget != b.StopSignalTarget,
         "groups" => !a.Groups.SequenceEqual(b.Groups),
+        "image" => a.Image != b.Image,
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown setting."),
     };
 

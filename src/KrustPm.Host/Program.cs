@@ -7,6 +7,7 @@ if (ContainerInit.IsNeeded)
 }
 
 using var startup = StartupStop.Catch(); // first of all: a stop while krust-pm starts is a clean stop
+ContainerInit.AdoptParent(); // under an init: follow its death (a SIGTERM, caught just above)
 ChildSignals.RestoreDefault();
 DescriptorLimit.RaiseSoftToHard();
 return await KrustPmCommandLine.InvokeAsync(args, startup);

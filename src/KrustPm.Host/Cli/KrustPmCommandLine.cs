@@ -152,6 +152,13 @@ internal static class KrustPmCommandLine
             return await StoppedBeforeStartAsync();
         }
 
+        if (config.Subreaper && !ContainerInit.IsChild)
+        {
+            // This process becomes the init that reaps the orphans; krust-pm runs as its child (see ContainerInit).
+            signals.Dispose();
+            return ContainerInit.Run(subreaper: true);
+        }
+
         using var journal = JournalSetup.Open(config, overrides.Fresh, Console.Error);
         if (journal is null)
         {
@@ -183,7 +190,9 @@ internal static class KrustPmCommandLine
         try
         {
             await app.WaitForShutdownAsync(CancellationToken.None);
-            return ExitOk;
+
+            // exit_when stopped it: the code says what happened (0 after any other clean stop).
+            return app.Services.GetRequiredService<ExitCondition>().Decision?.ExitCode ?? ExitOk;
         }
         catch (Exception error)
         {

@@ -23,7 +23,11 @@ internal static partial class ConfigDocumentReader
     private static readonly ImmutableArray<string> JournalKeys = ["journal", "journal_dir", "journal_max_bytes", "journal_max_segments", "journal_fsync"];
 
     /// <summary>The keys allowed outside a program table.</summary>
-    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", .. JournalKeys];
+    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", "exit_when", "subreaper", .. JournalKeys];
+
+    /// <summary>The values of <c>exit_when</c>, as written in the file.</summary>
+    public static readonly ImmutableArray<(string Name, ExitWhen Rule)> ExitRules =
+        [("never", ExitWhen.Never), ("any-failed", ExitWhen.AnyFailed), ("all-done", ExitWhen.AllDone)];
 
     /// <summary>Reads the document into a configuration, or reports its problems.</summary>
     /// <returns>The configuration, or <see langword="null"/> when any problem was found.</returns>
@@ -97,6 +101,14 @@ internal static partial class ConfigDocumentReader
             case ["max_streams"]:
                 problems.AddKey(line, null, "max_streams", $"expected a whole number from 1 to {KrustConfig.MaxMaxStreams}, got {TomlSyntax.Describe(item.Value)}");
                 return settings;
+            case ["exit_when"] when item.Value is StringValueSyntax { Value: { } rule } && ExitRules.Any(r => r.Name == rule):
+                return settings with { ExitWhen = ExitRules.First(r => r.Name == rule).Rule };
+            case ["exit_when"]:
+                return Fail(problems, line, "exit_when", $"expected \"never\", \"any-failed\" or \"all-done\", got {TomlSyntax.Describe(item.Value)}", settings);
+            case ["subreaper"] when item.Value is BooleanValueSyntax subreaper:
+                return settings with { Subreaper = subreaper.Value };
+            case ["subreaper"]:
+                return Fail(problems, line, "subreaper", $"expected true or false, got {TomlSyntax.Describe(item.Value)}", settings);
             case ["auth_token"]:
                 return ReadToken(item.Value, line, problems) is { } token
                     ? settings with { AuthToken = token, AuthTokenVariable = TokenVariable(item.Value) }

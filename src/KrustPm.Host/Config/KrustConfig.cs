@@ -55,6 +55,15 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
     /// <summary>The most log followers and event streams served at once (<c>max_streams</c>); one more is a 503.</summary>
     public int MaxStreams { get; init; } = DefaultMaxStreams;
 
+    /// <summary>When krust-pm stops by itself (<c>exit_when</c>), for one-shot containers; see <see cref="ExitRule"/>.</summary>
+    public ExitWhen ExitWhen { get; init; } = ExitWhen.Never;
+
+    /// <summary>
+    /// Whether krust-pm (when it is not PID 1) becomes a child subreaper (<c>subreaper</c>): orphaned descendants of
+    /// its programs are handed to it and reaped, as PID 1 does in a container.
+    /// </summary>
+    public bool Subreaper { get; init; }
+
     /// <summary>The default of <see cref="MaxStreams"/>.</summary>
     public const int DefaultMaxStreams = 256;
 

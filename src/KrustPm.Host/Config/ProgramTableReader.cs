@@ -17,7 +17,7 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         "restart_delay_max_ms", "min_uptime_ms", "stop_timeout_ms", "stop_signal", "workdir", "env", "clear_env", "user", "log", "log_max_bytes", "log_backups",
         "depends_on", "restart_with", "readiness", "liveness", "ready_log_line",
         "autostart", "success_exit_codes", "stop_signal_target", "port_base", "groups", "umask", "nice", "rlimits",
-        "stdout_log", "stderr_log", "merge_stderr", "log_timestamps",
+        "stdout_log", "stderr_log", "merge_stderr", "log_timestamps", "image",
     ];
 
     private static readonly ImmutableArray<(string Name, RestartPolicy Policy)> RestartPolicies =
@@ -239,6 +239,17 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
                 break;
             case "ready_log_line":
                 ReadReadyLogLine(program, context, value);
+                break;
+            case "image":
+                if (value is StringValueSyntax { Value: { Length: > 0 } image } && !image.Any(char.IsWhiteSpace) && !image.Contains('\0', StringComparison.Ordinal))
+                {
+                    program.Spec = program.Spec with { Image = image };
+                }
+                else
+                {
+                    Report(context, $"expected a container image reference such as \"python:3.12-slim\", got {TomlSyntax.Describe(value)}");
+                }
+
                 break;
             case var _ when ReadSetting(program, context, value):
                 break;

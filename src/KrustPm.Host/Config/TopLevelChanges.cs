@@ -43,6 +43,8 @@ internal static class TopLevelChanges
         "auth_token" => a.AuthToken != b.AuthToken || a.AuthTokenVariable != b.AuthTokenVariable,
         "max_streams" => a.MaxStreams != b.MaxStreams,
         "read_only" => a.ReadOnly != b.ReadOnly,
+        "exit_when" => a.ExitWhen != b.ExitWhen,
+        "subreaper" => a.Subreaper != b.Subreaper,
         ConfigDocumentReader.WatchConfigKey => a.WatchConfig != b.WatchConfig,
         "journal" => a.Journal.Enabled != b.Journal.Enabled,
         "journal_dir" => a.Journal.Directory != b.Journal.Directory,

@@ -12,6 +12,14 @@ namespace KrustPm.Host.Hosting;
 /// container runtime or a user sends (SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2), reaps every orphan the
 /// kernel hands PID 1, and exits with krust-pm's exit code (128 + N if it was killed by signal N). Leaving PID 1 then
 /// ends whatever is left in the pid namespace (the kernel sends it SIGKILL).
+/// <para>
+/// With <c>subreaper = true</c> and not PID 1, krust-pm runs the same way, the init being a child subreaper
+/// (PR_SET_CHILD_SUBREAPER): the kernel hands it the orphans of the programs (the nearest subreaper ancestor gets
+/// them), and it reaps them with the same loop. In-process reaping could steal exit statuses: a zombie seen there
+/// may be a child that a spawn has just made and not yet registered, or one of the runtime's own
+/// <see cref="System.Diagnostics.Process"/> children, whose table is not visible. The init's only child of its own is
+/// krust-pm, so every other child it reaps is an orphan: nothing it reaps belongs to anyone else.
+/// </para>
 /// </summary>
 /// <remarks>
 /// Only one thread of this process reaps: SIGCHLD is set back to its default action (no handler, children still
@@ -21,10 +29,16 @@ namespace KrustPm.Host.Hosting;
 /// </remarks>
 internal static unsafe partial class ContainerInit
 {
-    /// <summary>Set in the environment of the krust-pm that PID 1 starts, so that it does not start another.</summary>
+    /// <summary>
+    /// Set, to the init's pid, in the environment of the krust-pm the init starts, so that it does not start another
+    /// and follows the init's death (see <see cref="AdoptParent"/>).
+    /// </summary>
     public const string ChildVariable = "KRUST_PM_INIT_CHILD";
 
     private const int SigChld = 17;
+    private const int SigTerm = 15;
+    private const int PrSetPdeathsig = 1;
+    private const int PrSetChildSubreaper = 36;
     private const int Eintr = 4;
 
     private static readonly int[] Forwarded = [1, 2, 3, 10, 12, 15]; // SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM
@@ -36,9 +50,43 @@ internal static unsafe partial class ContainerInit
     public static bool IsNeeded =>
         OperatingSystem.IsLinux() && Environment.ProcessId == 1 && Environment.GetEnvironmentVariable(ChildVariable) is null;
 
-    /// <summary>Runs the init: starts krust-pm, forwards signals, reaps, and returns krust-pm's exit code.</summary>
-    public static int Run()
+    /// <summary>Whether this krust-pm was started by an init (PID 1's, or a subreaper's); known after <see cref="AdoptParent"/>.</summary>
+    public static bool IsChild { get; private set; }
+
+    /// <summary>
+    /// In the krust-pm an init started: remembers that it is one, takes <see cref="ChildVariable"/> out of the
+    /// environment (its programs must not inherit it: a krust-pm among them would take itself for a child), and
+    /// asks for SIGTERM when the init dies (PR_SET_PDEATHSIG), so that krust-pm then stops its programs rather than
+    /// run on without the init that reaps their orphans. Call it first thing, once SIGTERM is caught as a clean stop.
+    /// </summary>
+    public static void AdoptParent()
     {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(ChildVariable) is not { } value)
+        {
+            return;
+        }
+
+        IsChild = true;
+        Environment.SetEnvironmentVariable(ChildVariable, null);
+        if (int.TryParse(value, out var init) && Prctl(PrSetPdeathsig, SigTerm) == 0 && GetParentPid() != init)
+        {
+            _ = Kill(Environment.ProcessId, SigTerm); // the init died before the request took effect
+        }
+    }
+
+    /// <summary>
+    /// Runs the init: starts krust-pm, forwards signals, reaps, and returns krust-pm's exit code. As a child
+    /// subreaper (<paramref name="subreaper"/>) when it is not PID 1.
+    /// </summary>
+    public static int Run(bool subreaper = false)
+    {
+        var role = subreaper ? "a child subreaper (subreaper = true)" : "PID 1";
+        if (subreaper && Prctl(PrSetChildSubreaper, 1) != 0)
+        {
+            Console.Error.WriteLine($"krust-pm: cannot become a child subreaper (subreaper = true): {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}; nothing was started.");
+            return 1;
+        }
+
         // Registering sets up the runtime's signal handling (and its SIGCHLD handler), which is then taken away.
         var registrations = Forwarded.Select(signal => PosixSignalRegistration.Create((PosixSignal)signal, Forward)).ToList();
         Signal(SigChld, 0);
@@ -46,7 +94,7 @@ internal static unsafe partial class ContainerInit
         var child = Spawn(out var error);
         if (child <= 0)
         {
-            Console.Error.WriteLine($"krust-pm: as PID 1, could not start krust-pm under it: {Marshal.GetPInvokeErrorMessage(error)}");
+            Console.Error.WriteLine($"krust-pm: as {role}, could not start krust-pm under it: {Marshal.GetPInvokeErrorMessage(error)}");
             return 1;
         }
 
@@ -101,7 +149,8 @@ internal static unsafe partial class ContainerInit
         var argv = File.ReadAllText("/proc/self/cmdline").TrimEnd('\0').Split('\0');
         var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Select(name => $"{name}={Environment.GetEnvironmentVariable(name)}")
-            .Append($"{ChildVariable}=1")
+            .Where(variable => !variable.StartsWith($"{ChildVariable}=", StringComparison.Ordinal))
+            .Append($"{ChildVariable}={Environment.ProcessId}")
             .ToArray();
         var strings = new List<nint>();
         try
@@ -146,4 +195,10 @@ internal static unsafe partial class ContainerInit
 
     [LibraryImport("libc", EntryPoint = "signal")]
     private static partial nint Signal(int signal, nint handler);
+
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    private static partial int Prctl(int option, nuint argument);
+
+    [LibraryImport("libc", EntryPoint = "getppid")]
+    private static partial int GetParentPid();
 }

@@ -46,6 +46,7 @@ internal sealed class EngineService(
         engine.Applied += events.OnApplied;
         engine.Applied += retiredLogs.OnApplied;
         engine.Applied += FollowLogSizes;
+        services.GetRequiredService<ExitCondition>().Follow();
         engine.Start();
         _ = WatchAsync();
         return Task.CompletedTask;

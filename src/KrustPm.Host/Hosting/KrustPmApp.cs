@@ -67,6 +67,7 @@ internal static class KrustPmApp
                 Start = journal.Start,
             }));
         builder.Services.AddSingleton<EngineEventLog>();
+        builder.Services.AddSingleton<ExitCondition>();
         builder.Services.AddSingleton<RetiredLogFiles>();
         builder.Services.AddSingleton<Events.EventFeed>();
         builder.Services.AddHostedService<EngineService>();

@@ -29,6 +29,15 @@ public sealed class ExportSnapshotTests
         Snapshooter.Xunit3.Snapshot.Match(Lines(result), Snapshooter.SnapshotNameExtension.Create(example));
     }
 
+    [Theory]
+    [InlineData("krust-pm.toml")]
+    [InlineData("depends-on.toml")]
+    public void The_kubernetes_export_of_an_example_matches_its_snapshot(string example)
+    {
+        var result = KubernetesExporter.Export(Example(example), "demo", "python:3.12-slim");
+        Snapshooter.Xunit3.Snapshot.Match(Lines(result), Snapshooter.SnapshotNameExtension.Create(example));
+    }
+
     internal static KrustConfig Example(string name)
     {
         var loaded = ConfigLoader.Load(Path.Combine(PublishedKrustPm.RepositoryRoot, "examples", name));

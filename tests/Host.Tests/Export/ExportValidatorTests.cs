@@ -1,16 +1,21 @@
 using System.Diagnostics;
 using KrustPm.Host.Export;
+using KrustPm.Host.Tests.EndToEnd;
 
 namespace KrustPm.Host.Tests.Export;
 
 /// <summary>
 /// The exports of the bundled examples, checked by the real tools: <c>systemd-analyze verify</c> (Debian's systemd)
-/// and <c>docker-compose config</c> (Debian's docker-compose, no daemon needed). .ci/run installs both.
+/// and <c>docker-compose config</c> (Debian's docker-compose, no daemon needed), and the Kubernetes schemas offline
+/// (npm <c>kubernetes-models</c>' validators, run by tests/tools/kubernetes-validator/validate.mjs). .ci/run installs
+/// all three.
 /// </summary>
 public sealed class ExportValidatorTests : IDisposable
 {
     private const string SystemdAnalyze = "/usr/bin/systemd-analyze";
     private const string DockerCompose = "/usr/bin/docker-compose";
+    private const string Node = "/usr/bin/node";
+    private static readonly string KubernetesValidator = Path.Combine(PublishedKrustPm.RepositoryRoot, "tests", "tools", "kubernetes-validator");
     private readonly string _folder = Directory.CreateTempSubdirectory("krust-export-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -63,6 +68,48 @@ public sealed class ExportValidatorTests : IDisposable
 
         Assert.True(code == 0 && output.Trim().Length == 0, $"docker-compose config ({code}):\n{output}");
     }
+
+    [Theory]
+    [InlineData("krust-pm.toml")]
+    [InlineData("depends-on.toml")]
+    public async Task The_kubernetes_schemas_accept_every_manifest_of_an_example(string example)
+    {
+        SkipUnlessKubernetesValidator();
+        var result = KubernetesExporter.Export(ExportSnapshotTests.Example(example), "demo", "python:3.12-slim");
+        var paths = new List<string>();
+        foreach (var file in result.Files)
+        {
+            paths.Add(Path.Combine(_folder, file.Name));
+            await File.WriteAllTextAsync(paths[^1], file.Text, TestContext.Current.CancellationToken);
+        }
+
+        var (code, output) = await RunAsync(Node, [Path.Combine(KubernetesValidator, "validate.mjs"), .. paths]);
+
+        Assert.True(code == 0 && output.EndsWith("0 problem(s)\n", StringComparison.Ordinal), $"kubernetes-models ({code}):\n{output}");
+        var kinds = result.Files.Sum(file => file.Text.Split("\n---\n").Length - 1);
+        Assert.Equal(kinds, output.Split('\n').Count(line => line.EndsWith(": valid", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_kubernetes_validator_rejects_a_manifest_the_schemas_do_not_allow()
+    {
+        SkipUnlessKubernetesValidator();
+        var path = Path.Combine(_folder, "bad.yaml");
+        await File.WriteAllTextAsync(
+            path,
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: \"two\"\n  selector: {}\n  template: {}\n",
+            TestContext.Current.CancellationToken);
+
+        var (code, output) = await RunAsync(Node, [Path.Combine(KubernetesValidator, "validate.mjs"), path]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("data/spec/replicas must be integer", output, StringComparison.Ordinal);
+    }
+
+    private static void SkipUnlessKubernetesValidator() =>
+        Assert.SkipUnless(
+            File.Exists(Node) && Directory.Exists(Path.Combine(KubernetesValidator, "node_modules", "kubernetes-models")),
+            $"node or {KubernetesValidator}/node_modules is missing (.ci/run installs them: npm ci --prefix {KubernetesValidator})");
 
     private async Task<(int Code, string Output)> RunAsync(string tool, string[] args)
     {
