@@ -258,9 +258,16 @@ internal static class KrustPmCommandLine
     /// <summary>Command-line options that override the configuration file.</summary>
     internal sealed record Overrides(bool Attach, string? LogFormat, bool Fresh = false)
     {
+        /// <summary>
+        /// As a container's entrypoint (PID 1) with no <c>log_dir</c> of its own, krust-pm prints its programs' output
+        /// on its stdout as <c>name.id | line</c> (attach mode), where <c>docker logs</c> and <c>kubectl logs</c> read it.
+        /// </summary>
+        private static bool ContainerOutput(KrustConfig config) =>
+            ContainerInit.IsContainerEntrypoint && config.LogDirectory == (new KrustConfig(config.Path, config.Server, []).LogDirectory);
+
         public KrustConfig Apply(KrustConfig config) => config with
         {
-            Attach = config.Attach || Attach,
+            Attach = config.Attach || Attach || ContainerOutput(config),
             LogFormat = LogFormat switch
             {
                 "json" => Config.LogFormat.Json,

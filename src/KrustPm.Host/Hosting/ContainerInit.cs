@@ -53,6 +53,9 @@ internal static unsafe partial class ContainerInit
     /// <summary>Whether this krust-pm was started by an init (PID 1's, or a subreaper's); known after <see cref="AdoptParent"/>.</summary>
     public static bool IsChild { get; private set; }
 
+    /// <summary>Whether this krust-pm was started by PID 1's init: it is a container's entrypoint (known after <see cref="AdoptParent"/>).</summary>
+    public static bool IsContainerEntrypoint { get; private set; }
+
     /// <summary>
     /// In the krust-pm an init started: remembers that it is one, takes <see cref="ChildVariable"/> out of the
     /// environment (its programs must not inherit it: a krust-pm among them would take itself for a child), and
@@ -68,7 +71,9 @@ internal static unsafe partial class ContainerInit
 
         IsChild = true;
         Environment.SetEnvironmentVariable(ChildVariable, null);
-        if (int.TryParse(value, out var init) && Prctl(PrSetPdeathsig, SigTerm) == 0 && GetParentPid() != init)
+        var known = int.TryParse(value, out var init);
+        IsContainerEntrypoint = known && init == 1;
+        if (known && Prctl(PrSetPdeathsig, SigTerm) == 0 && GetParentPid() != init)
         {
             _ = Kill(Environment.ProcessId, SigTerm); // the init died before the request took effect
         }

@@ -90,6 +90,41 @@ public sealed partial class Pid1EndToEndTests(PublishedKrustPm krustPm) : IDispo
         Assert.Equal(0, await krust.WaitForExitAsync(Bound));
     }
 
+    [Fact]
+    public async Task Under_PID_1_without_a_log_dir_the_programs_output_goes_to_stdout_as_name_id_lines_and_with_one_to_its_files()
+    {
+        SkipWithoutPidNamespaces();
+        const string Web = """
+            [web]
+            command = "sh -c 'echo hello from web; echo oops >&2; exec sleep 600'"
+            instances = 2
+            """;
+        var config = await WriteConfigAsync(Web);
+        await using (var krust = KrustPmProcess.StartUnder(Unshare, krustPm.Executable, config, new Dictionary<string, string?>()))
+        {
+            await krust.WaitForAsync(p => Instance(p, "web").GetProperty("status").GetString() == "Running", Bound);
+            Assert.True(
+                await ProcFs.WaitUntilAsync(() => krust.Stdout.Contains("web.1 | hello from web", StringComparison.Ordinal), Bound),
+                $"stdout: {krust.Stdout}");
+            Assert.Contains("web.0 | hello from web", krust.Stdout, StringComparison.Ordinal);
+            Assert.True(await ProcFs.WaitUntilAsync(() => krust.Stdout.Contains("web.0 | oops", StringComparison.Ordinal), Bound), krust.Stdout);
+            Assert.Equal(0, Kill(Assert.Single(ProcFs.ChildrenOf(krust.Pid)).Pid, 15));
+            Assert.Equal(0, await krust.WaitForExitAsync(Bound));
+        }
+
+        // With a log_dir of its own the output stays in its files, as outside a container.
+        config = await WriteConfigAsync("log_dir = \"own-logs\"\n\n" + Web);
+        await using (var krust = KrustPmProcess.StartUnder(Unshare, krustPm.Executable, config, new Dictionary<string, string?>()))
+        {
+            await krust.WaitForAsync(p => Instance(p, "web").GetProperty("status").GetString() == "Running", Bound);
+            var file = Path.Combine(_folder, "own-logs", "web.0.stdout.log");
+            Assert.True(await ProcFs.WaitUntilAsync(() => File.Exists(file) && File.ReadAllText(file).Contains("hello from web", StringComparison.Ordinal), Bound));
+            Assert.DoesNotContain("hello from web", krust.Stdout, StringComparison.Ordinal);
+            Assert.Equal(0, Kill(Assert.Single(ProcFs.ChildrenOf(krust.Pid)).Pid, 15));
+            Assert.Equal(0, await krust.WaitForExitAsync(Bound));
+        }
+    }
+
     private async Task<string> WriteConfigAsync(string programs)
     {
         var config = Path.Combine(_folder, "krust-pm.toml");
