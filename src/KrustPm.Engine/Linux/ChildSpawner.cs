@@ -25,13 +25,17 @@ internal static unsafe class ChildSpawner
     /// Called just before the spawn with the write ends of the stdout and stderr pipes the child will hold (only when
     /// output is captured): the guardian's way to find a child whose parent died before it learned its pid.
     /// </param>
+    /// <param name="mergeStderr">
+    /// With <paramref name="captureOutput"/>: stderr goes into the stdout pipe (one pipe for both, so the lines keep
+    /// the order the program wrote them in); the child's <see cref="Child.Stderr"/> is then -1.
+    /// </param>
     /// <returns>0, or the errno of what failed (a pipe, the working directory, the exec).</returns>
-    public static int Spawn(LaunchPlan plan, bool captureOutput, out Child child, Action<int, int>? announce = null)
+    public static int Spawn(LaunchPlan plan, bool captureOutput, out Child child, Action<int, int>? announce = null, bool mergeStderr = false)
     {
         child = new Child(-1, -1, -1);
         var stdout = stackalloc int[2] { -1, -1 };
         var stderr = stackalloc int[2] { -1, -1 };
-        if (captureOutput && (NativeMethods.Pipe2(stdout, NativeMethods.CloseOnExec) != 0 || NativeMethods.Pipe2(stderr, NativeMethods.CloseOnExec) != 0))
+        if (captureOutput && (NativeMethods.Pipe2(stdout, NativeMethods.CloseOnExec) != 0 || (!mergeStderr && NativeMethods.Pipe2(stderr, NativeMethods.CloseOnExec) != 0)))
         {
             var error = Marshal.GetLastPInvokeError();
             CloseAll(stdout, stderr);
@@ -48,14 +52,15 @@ internal static unsafe class ChildSpawner
             result = NativeMethods.FileActionsInit(actions);
             if (result == 0)
             {
-                result = Prepare(attributes, actions, plan.WorkingDirectory, captureOutput ? stdout[1] : -1, captureOutput ? stderr[1] : -1);
+                var stderrWrite = mergeStderr ? stdout[1] : stderr[1];
+                result = Prepare(attributes, actions, plan.WorkingDirectory, captureOutput ? stdout[1] : -1, captureOutput ? stderrWrite : -1);
                 if (result == 0)
                 {
                     using var argv = new NativeStrings(plan.Argv);
                     using var envp = new NativeStrings(plan.EnvironmentBlock());
                     if (captureOutput)
                     {
-                        announce?.Invoke(stdout[1], stderr[1]);
+                        announce?.Invoke(stdout[1], stderrWrite);
                     }
 
                     result = NativeMethods.PosixSpawn(&pid, argv.Pointer[0], actions, attributes, argv.Pointer, envp.Pointer);

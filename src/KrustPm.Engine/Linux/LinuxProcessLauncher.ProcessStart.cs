@@ -51,7 +51,9 @@ public sealed partial class LinuxProcessLauncher
 
     private void StartProcess(LaunchRequest request, LaunchPlan plan, IProcessEvents events, ReadyLineReport? ready)
     {
-        var info = FallbackStartInfo(plan, captureOutput: _output is not null);
+        // This fallback (no pidfd) cannot give stdout and stderr one pipe: merge_stderr keeps them apart here.
+        var capture = _output is not null && !request.Program.Log.Inherit;
+        var info = FallbackStartInfo(plan, captureOutput: capture);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.Exited += (_, _) => OnProcessExited(request.RunId, process, events);
 
@@ -80,7 +82,7 @@ public sealed partial class LinuxProcessLauncher
 
             // Taken now: once the lock is released, an instant exit may dispose the process object at any moment.
             stdin = process.StandardInput;
-            var markers = _output is null ? null : new TryMarkers(request, process.Id);
+            var markers = capture ? new TryMarkers(request, process.Id) : null;
             var output = markers is null
                 ? Task.CompletedTask
                 : CopyOutput(request, markers, (PipeStream)process.StandardOutput.BaseStream, (PipeStream)process.StandardError.BaseStream, ready);

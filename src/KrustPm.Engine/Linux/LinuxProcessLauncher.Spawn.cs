@@ -9,7 +9,9 @@ public sealed partial class LinuxProcessLauncher
 {
     private void Spawn(LaunchRequest request, LaunchPlan plan, ChildReaper reaper, IProcessEvents events, ReadyLineReport? ready)
     {
-        var error = ChildSpawner.Spawn(plan, captureOutput: _output is not null, out var child, _guardian is null ? null : _guardian.Spawning);
+        var log = request.Program.Log;
+        var capture = _output is not null && !log.Inherit;
+        var error = ChildSpawner.Spawn(plan, capture, out var child, _guardian is null ? null : _guardian.Spawning, mergeStderr: log.MergeStderr);
         if (error != 0 && DescriptorBudget.IsShortage(error))
         {
             _guardian?.SpawnFailed();
@@ -26,7 +28,7 @@ public sealed partial class LinuxProcessLauncher
 
         // Listed before anything else can happen: if krust-pm dies from now on, the guardian kills the group.
         _guardian?.Add(child.Pid);
-        var markers = _output is null ? null : new TryMarkers(request, child.Pid);
+        var markers = capture ? new TryMarkers(request, child.Pid) : null;
         var run = new SpawnedRun(child.Pid) { Ready = ready, Markers = markers };
         var pidfd = ChildReaper.Open(child.Pid);
         if (pidfd < 0)
@@ -36,8 +38,8 @@ public sealed partial class LinuxProcessLauncher
             error = Marshal.GetLastPInvokeError();
             KillGroupAndUnlist(child.Pid);
             run.Reap();
-            NativeMethods.Close(child.Stdout);
-            NativeMethods.Close(child.Stderr);
+            CloseIfOpen(child.Stdout);
+            CloseIfOpen(child.Stderr);
             if (DescriptorBudget.IsShortage(error))
             {
                 events.StartDeferred(request.RunId, DescriptorBudget.Describe("could not watch a process it started", error));
@@ -53,7 +55,7 @@ public sealed partial class LinuxProcessLauncher
         _runs[request.RunId] = run;
         if (markers is not null)
         {
-            _ = CopyOutput(request, markers, OpenPipe(child.Stdout), OpenPipe(child.Stderr), ready); // Each copy disposes its pipe.
+            _ = CopyOutput(request, markers, OpenPipe(child.Stdout), child.Stderr < 0 ? null : OpenPipe(child.Stderr), ready); // Each copy disposes its pipe.
         }
 
         try
@@ -80,6 +82,14 @@ public sealed partial class LinuxProcessLauncher
     /// </summary>
     private static AnonymousPipeClientStream OpenPipe(int fd) =>
         new(PipeDirection.In, new SafePipeHandle(fd, ownsHandle: true));
+
+    private static void CloseIfOpen(int fd)
+    {
+        if (fd >= 0)
+        {
+            NativeMethods.Close(fd);
+        }
+    }
 
     private static string SpawnFailure(ProgramSpec spec, LaunchPlan plan, int error)
     {

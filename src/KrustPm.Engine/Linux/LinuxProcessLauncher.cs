@@ -109,7 +109,7 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         {
             events.StartFailed(request.RunId, error);
         }
-        else if (!ReadyLineReport.TryCreate(request, outputRead: _output is not null, events, out var ready))
+        else if (!ReadyLineReport.TryCreate(request, outputRead: _output is not null && !request.Program.Log.Inherit, events, out var ready))
         {
             // Reported as a start failure.
         }
@@ -127,10 +127,11 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     /// Starts copying the run's stdout and stderr into its sinks, after the previous try's output, between the try's
     /// start and exit markers.
     /// </summary>
-    private Task CopyOutput(LaunchRequest request, TryMarkers markers, PipeStream stdout, PipeStream stderr, ReadyLineReport? ready)
+    /// <remarks>With <see cref="Logs.LogPolicy.MergeStderr"/> there is no stderr pipe: both streams come through stdout's.</remarks>
+    private Task CopyOutput(LaunchRequest request, TryMarkers markers, PipeStream stdout, PipeStream? stderr, ReadyLineReport? ready)
     {
         var spec = request.Program;
-        return Task.WhenAll(Copy(OutputKind.Stdout, stdout), Copy(OutputKind.Stderr, stderr));
+        return stderr is null ? Copy(OutputKind.Stdout, stdout) : Task.WhenAll(Copy(OutputKind.Stdout, stdout), Copy(OutputKind.Stderr, stderr));
 
         Task Copy(OutputKind kind, PipeStream pipe)
         {

@@ -19,10 +19,30 @@ public sealed class OutputSink : IDisposable
         Program = program;
         Instance = instance;
         Kind = stream;
-        Path = LogFileNames.Current(store.Directory, program, instance, stream);
+        Path = PathOf(store, program, instance, stream, policy);
         Policy = policy;
+        if (policy.Enabled && System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } folder && !System.IO.Directory.Exists(folder))
+        {
+            try
+            {
+                System.IO.Directory.CreateDirectory(folder); // a stdout_log/stderr_log in a folder of its own
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                // The first write fails and is reported (WriteFailed) the same way.
+            }
+        }
+
         _file = policy.Enabled ? new RotatingLogFile(Path, policy, store.FileCheckInterval) : null;
     }
+
+    /// <summary>
+    /// Where a stream of an instance is written: its program's <see cref="LogPolicy.StdoutPath"/> or
+    /// <see cref="LogPolicy.StderrPath"/> (placeholders already expanded for the instance), else
+    /// <c>log_dir/NAME.ID.stdout.log</c>. With <see cref="LogPolicy.MergeStderr"/> stderr comes through stdout's file.
+    /// </summary>
+    internal static string PathOf(OutputStore store, string program, long instance, OutputKind stream, LogPolicy policy) =>
+        (stream == OutputKind.Stdout ? policy.StdoutPath : policy.StderrPath) ?? LogFileNames.Current(store.Directory, program, instance, stream);
 
     /// <summary>How the output is kept: the sizes it rotates by are those of the program's latest settings.</summary>
     public LogPolicy Policy { get; private set; }
@@ -92,7 +112,7 @@ public sealed class OutputSink : IDisposable
     {
         lock (_lock)
         {
-            Policy = policy with { Enabled = Policy.Enabled };
+            Policy = policy with { Enabled = Policy.Enabled, StdoutPath = Policy.StdoutPath, StderrPath = Policy.StderrPath };
             _file?.Policy = Policy;
         }
     }
@@ -109,11 +129,16 @@ public sealed class OutputSink : IDisposable
         }
     }
 
-    /// <summary>Writes a chunk of the program's output.</summary>
+    /// <summary>Writes a chunk of the program's output (each line after a time stamp with <see cref="LogPolicy.Timestamps"/>).</summary>
     internal void Write(ReadOnlySpan<byte> data)
     {
         lock (_lock)
         {
+            if (Policy.Timestamps && !data.IsEmpty)
+            {
+                data = Stamped(data);
+            }
+
             if (!data.IsEmpty)
             {
                 _midLine = data[^1] != (byte)'\n';
@@ -158,6 +183,32 @@ public sealed class OutputSink : IDisposable
                 follower.Offer(line);
             }
         }
+    }
+
+    /// <summary>
+    /// The chunk with <c>2026-12-05T00:31:02.123Z </c> (ISO 8601, UTC, milliseconds) before each line that starts in
+    /// it: the time the line's first bytes reached krust-pm. <c>krust-pm logs --since</c> reads it back.
+    /// </summary>
+    private byte[] Stamped(ReadOnlySpan<byte> data)
+    {
+        Span<byte> stamp = stackalloc byte[25];
+        var written = System.Text.Encoding.ASCII.GetBytes(
+            _store.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z' ", System.Globalization.CultureInfo.InvariantCulture), stamp);
+        stamp = stamp[..written];
+        var output = new List<byte>(data.Length + (4 * stamp.Length));
+        var atLineStart = !_midLine;
+        foreach (var b in data)
+        {
+            if (atLineStart)
+            {
+                output.AddRange(stamp);
+            }
+
+            output.Add(b);
+            atLineStart = b == (byte)'\n';
+        }
+
+        return [.. output];
     }
 
     private void WriteFile(ReadOnlySpan<byte> data, bool ownLine = false)

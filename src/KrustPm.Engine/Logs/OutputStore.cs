@@ -30,6 +30,9 @@ public sealed class OutputStore : IDisposable
     /// <summary>How often each log file checks that it has not been renamed or truncated by another tool.</summary>
     internal TimeSpan FileCheckInterval { get; init; } = RotatingLogFile.DefaultCheckInterval;
 
+    /// <summary>The clock of <see cref="LogPolicy.Timestamps"/> (the system's, or a test's).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Checks that the directory can be written, by creating and deleting a file in it.</summary>
     /// <param name="directory">The directory.</param>
     /// <returns>Why it cannot be used, or <see langword="null"/> when it can.</returns>
@@ -57,8 +60,18 @@ public sealed class OutputStore : IDisposable
     /// <returns>The sink.</returns>
     public OutputSink Sink(string program, long instance, OutputKind stream, LogPolicy policy)
     {
-        var sink = _sinks.GetOrAdd((program, instance, stream), key => new OutputSink(this, key.Program, key.Instance, key.Stream, policy));
-        if (sink.Policy.MaxBytes != policy.MaxBytes || sink.Policy.Backups != policy.Backups)
+        var key = (program, instance, stream);
+        var sink = _sinks.GetOrAdd(key, k => new OutputSink(this, k.Program, k.Instance, k.Stream, policy));
+        if (sink.Path != OutputSink.PathOf(this, program, instance, stream, policy))
+        {
+            // stdout_log/stderr_log changed (a reload): the instance's next try writes to the new file.
+            var moved = new OutputSink(this, program, instance, stream, policy);
+            _sinks[key] = moved;
+            sink.Dispose();
+            return moved;
+        }
+
+        if (sink.Policy.MaxBytes != policy.MaxBytes || sink.Policy.Backups != policy.Backups || sink.Policy.Timestamps != policy.Timestamps)
         {
             sink.UsePolicy(policy);
         }
@@ -91,13 +104,13 @@ public sealed class OutputStore : IDisposable
     public OutputSink? Find(string program, long instance, OutputKind stream) =>
         _sinks.TryGetValue((program, instance, stream), out var sink) ? sink : null;
 
-    /// <summary>The current log file of one stream of one instance.</summary>
+    /// <summary>The current log file of one stream of one instance (its <c>stdout_log</c>/<c>stderr_log</c> once it has written).</summary>
     /// <param name="program">The program.</param>
     /// <param name="instance">The instance id.</param>
     /// <param name="stream">The stream.</param>
     /// <returns>The path (the file may not exist).</returns>
     public string PathOf(string program, long instance, OutputKind stream) =>
-        LogFileNames.Current(Directory, program, instance, stream);
+        Find(program, instance, stream)?.Path ?? LogFileNames.Current(Directory, program, instance, stream);
 
     /// <summary>
     /// Closes every open log file, so that the next write to each opens the file then at its path: after a tool such

@@ -63,17 +63,12 @@ internal sealed partial class ProgramTableReader
                 return true;
             case "stdout_log" or "stderr_log":
                 ReadLogPath(program, context, value);
-                WarnNotApplied(context, "the output still goes to the default log files in log_dir");
                 return true;
             case "merge_stderr":
                 if (TryReadBoolean(context, value, out var merge))
                 {
                     program.Spec = program.Spec with { Log = program.Spec.Log with { MergeStderr = merge } };
                     program.MergeStderrLine = context.Line;
-                    if (merge)
-                    {
-                        WarnNotApplied(context, "stderr is still captured apart, in its own log file");
-                    }
                 }
 
                 return true;
@@ -81,23 +76,11 @@ internal sealed partial class ProgramTableReader
                 program.Spec = TryReadBoolean(context, value, out var timestamps)
                     ? program.Spec with { Log = program.Spec.Log with { Timestamps = timestamps } }
                     : program.Spec;
-                if (program.Spec.Log.Timestamps)
-                {
-                    WarnNotApplied(context, "lines are still written without a time stamp");
-                }
-
                 return true;
             default:
                 return false;
         }
     }
-
-    /// <summary>
-    /// Warns that a key is read (and checked) but this version does not act on it yet, saying what happens instead, so
-    /// that nobody relies on it silently.
-    /// </summary>
-    private void WarnNotApplied(KeyContext context, string instead) =>
-        problems.AddWarning(context.Line, context.Program, context.Key, $"is not applied by this version of krust-pm yet: {instead}");
 
     /// <summary>Reads <c>log</c>: <see langword="true"/>, <see langword="false"/> or <c>"inherit"</c>.</summary>
     private void ReadLog(ProgramBuilder program, KeyContext context, ValueSyntax? value)
@@ -109,7 +92,6 @@ internal sealed partial class ProgramTableReader
         else if (value is StringValueSyntax { Value: "inherit" })
         {
             program.Spec = program.Spec with { Log = program.Spec.Log with { Inherit = true } };
-            WarnNotApplied(context, "the output is still captured to the log files");
         }
         else
         {
