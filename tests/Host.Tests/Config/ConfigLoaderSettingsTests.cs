@@ -202,7 +202,7 @@ public sealed class ConfigLoaderSettingsTests
         var result = ConfigLoader.Parse($"[web]\ncommand = \"x\"\n{line}\n", ConfigPath);
 
         Assert.Empty(result.Problems);
-        Assert.Empty(result.Warnings);
+        Assert.DoesNotContain(result.Warnings, w => w.ToString().Contains("line 3", StringComparison.Ordinal) || w.ToString().Contains("krust-pm.toml:3:", StringComparison.Ordinal));
     }
 
     private static KrustConfig Valid(string text)
