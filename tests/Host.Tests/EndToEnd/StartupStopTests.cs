@@ -68,7 +68,7 @@ public sealed partial class StartupStopTests(PublishedKrustPm krustPm) : IDispos
                 }
                 else
                 {
-                    await WaitAsync(() => Read(output).Contains("Now listening on", StringComparison.Ordinal), krust, output, "'Now listening on'");
+                    await WaitAsync(() => Read(output).Contains("listening on ", StringComparison.Ordinal), krust, output, "'listening on'");
                 }
 
                 Assert.Equal(0, Kill(krust.Id, 15));
