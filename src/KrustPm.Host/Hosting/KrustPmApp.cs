@@ -70,6 +70,7 @@ internal static class KrustPmApp
         builder.Services.AddHostedService<EngineService>();
         builder.Services.AddHostedService<ConfigWatcher>(); // after the engine service: watches once the programs are loaded
         builder.Services.AddHostedService<Dashboard.DashboardLink>();
+        builder.Services.AddHostedService<SystemdNotifier>();
 
         builder.Services.AddApiModules();
         builder.Services.AddSingleton<ApiGuard>();
@@ -84,11 +85,14 @@ internal static class KrustPmApp
 
     /// <summary>
     /// How programs (and exec probes) are started: with every protection, and without krust-pm's own secrets in
-    /// what they inherit (<c>KRUST_PM_TOKEN</c>, and the variable <c>auth_token = "env:VARIABLE"</c> names).
+    /// what they inherit (<c>KRUST_PM_TOKEN</c>, and the variable <c>auth_token = "env:VARIABLE"</c> names), nor
+    /// systemd's <c>NOTIFY_SOCKET</c> (a program that speaks sd_notify would report krust-pm ready, or stopping).
     /// </summary>
     internal static LinuxProcessLauncherOptions LauncherOptions(KrustConfig config) => LinuxProcessLauncherOptions.Default with
     {
-        WithheldEnvironment = config.AuthTokenVariable is { } variable && variable != TokenVariable ? [TokenVariable, variable] : [TokenVariable],
+        WithheldEnvironment = config.AuthTokenVariable is { } variable && variable != TokenVariable
+            ? [TokenVariable, variable, SystemdNotifier.SocketVariable]
+            : [TokenVariable, SystemdNotifier.SocketVariable],
     };
 
     /// <summary>The environment variable that sets the API token (and the CLI's token).</summary>
