@@ -7,7 +7,7 @@ namespace KrustPm.Host.Dashboard;
 
 /// <summary>
 /// Logs where krust-pm listens, once it does, in one line with the API's and the dashboard's addresses:
-/// <c>listening on http://localhost:4000: API http://localhost:4000/api/v1/, dashboard: http://localhost:4000/ui/</c>. With a token,
+/// <c>listening on http://localhost:4000: API http://localhost:4000/api/v1/programs, dashboard: http://localhost:4000/ui/</c>. With a token,
 /// the link carries it (<c>?token=...</c>, which the page keeps for the browser tab and removes from the address bar)
 /// only when krust-pm's log goes to a terminal: a log that is a file or the journal must not hold the secret, so there
 /// the line says that the page asks for the token instead.
@@ -55,8 +55,8 @@ internal sealed partial class DashboardLink(
 
     /// <summary>Where the API answers, as curl would be given it.</summary>
     internal static string Api(KrustConfig config) => config.Server.UnixSocket is { } socket
-        ? $"curl --unix-socket {socket} http://localhost/api/v1/"
-        : $"http://{config.Server}/api/v1/";
+        ? $"curl --unix-socket {socket} http://localhost/api/v1/programs"
+        : $"http://{config.Server}/api/v1/programs";
 
     [LoggerMessage(EventName = "krust-pm.listening", Level = LogLevel.Information, Message = "listening on {Address}: API {Api}, dashboard: {Link}")]
     private static partial void LogListening(ILogger logger, string address, string api, string link);

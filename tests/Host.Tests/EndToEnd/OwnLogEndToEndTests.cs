@@ -41,7 +41,7 @@ public sealed partial class OwnLogEndToEndTests(PublishedKrustPm krustPm) : IDis
         Assert.DoesNotContain(lines, line => line.Contains("Microsoft.", StringComparison.Ordinal) || line.Contains("KrustPm.", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.Contains("Application started", StringComparison.Ordinal) || line.Contains("Content root", StringComparison.Ordinal));
         Assert.Single(lines, line => line.Contains("INFO  dashboard-link: listening on http://127.0.0.1:", StringComparison.Ordinal)
-            && line.Contains("/api/v1/, dashboard: http://127.0.0.1:", StringComparison.Ordinal));
+            && line.Contains("/api/v1/programs, dashboard: http://127.0.0.1:", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.Contains("WARN  engine: bad.0 exited with code 3; restart in ", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.Contains("ERROR engine: bad.0 exited with code 3; retries exceeded", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.Contains("ERROR engine: nope.0 could not start: ", StringComparison.Ordinal));
