@@ -10,7 +10,7 @@ namespace KrustPm.Engine;
 /// <param name="Name">The program's unique name, as in the configuration table.</param>
 /// <param name="Command">The command as the user wrote it, shown back in the API's <c>cmd</c> field.</param>
 /// <param name="Argv">The executable followed by its arguments, already split (no shell is involved).</param>
-public sealed record ProgramSpec(string Name, string Command, ImmutableArray<string> Argv)
+public sealed partial record ProgramSpec(string Name, string Command, ImmutableArray<string> Argv)
 {
     /// <summary>The default for <see cref="MaxRetries"/>.</summary>
     public const int DefaultMaxRetries = 3;

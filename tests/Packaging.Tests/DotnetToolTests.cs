@@ -18,6 +18,8 @@ public sealed class DotnetToolTests(PackedEngine engine)
             Assert.Equal("krust-pm", package.MetadataValue("id"));
             Assert.Equal("DotnetTool", package.Metadata("packageTypes")?.Elements().Single().Attribute("name")?.Value);
             Assert.Contains("""<Command Name="krust-pm" EntryPoint="krust-pm.dll" Runner="dotnet" />""", package.ReadText("tools/net10.0/any/DotnetToolSettings.xml"), StringComparison.Ordinal);
+            Assert.Contains("tools/net10.0/any/Carter.dll", package.Files);
+            Assert.DoesNotContain(package.Files, f => HostPublishTests.NotShipped.Any(n => Path.GetFileName(f).StartsWith(n, StringComparison.Ordinal)));
         }
 
         // A config with no source of its own: the feed given with --add-source is the only place krust-pm can come from.

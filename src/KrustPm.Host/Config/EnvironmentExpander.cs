@@ -1,13 +1,12 @@
-using System.Text;
+using KrustPm.Engine;
 
 namespace KrustPm.Host.Config;
 
 /// <summary>
 /// Expands <c>$VAR</c>, <c>${VAR}</c> and <c>${VAR:-default}</c> against krust-pm's own environment when the file is
-/// read (in <c>env</c> values, <c>command</c> and <c>args</c>), with <c>$$</c> for a literal <c>$</c>. A <c>$</c>
-/// followed by anything else (<c>$1</c>, <c>$(</c>, a space) stays as written, so <c>awk '{print $1}'</c> keeps working.
-/// An undefined variable without a default is an error, never a silent empty string. In <c>command</c>,
-/// <see cref="CommandSplitter"/> calls <see cref="ExpandAt"/> outside single quotes only, as a shell would.
+/// read (in <c>env</c> values, <c>command</c> and <c>args</c>), with <c>$$</c> for a literal <c>$</c>, by the engine's
+/// rules (<see cref="CommandSplitter.TryExpand"/>; in <c>command</c>, <see cref="CommandSplitter"/> expands outside
+/// single quotes only, as a shell would).
 /// </summary>
 internal static class EnvironmentExpander
 {
@@ -16,115 +15,6 @@ internal static class EnvironmentExpander
     /// <param name="lookup">The environment; <see langword="null"/> reads krust-pm's own.</param>
     /// <param name="expanded">The text with every variable replaced.</param>
     /// <returns><see langword="null"/> when every variable is defined; otherwise what is wrong, as a phrase.</returns>
-    public static string? TryExpand(string text, Func<string, string?>? lookup, out string expanded)
-    {
-        lookup ??= Environment.GetEnvironmentVariable;
-        expanded = text;
-        if (!text.Contains('$', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var result = new StringBuilder(text.Length);
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (text[i] != '$')
-            {
-                result.Append(text[i]);
-                i++;
-                continue;
-            }
-
-            i = ExpandAt(text, i, lookup, result, out var problem);
-            if (problem is not null)
-            {
-                return problem;
-            }
-        }
-
-        expanded = result.ToString();
-        return null;
-    }
-
-    /// <summary>Expands the reference starting with the <c>$</c> at <paramref name="dollar"/>, appending its value.</summary>
-    /// <param name="text">The text.</param>
-    /// <param name="dollar">The index of a <c>$</c> in <paramref name="text"/>.</param>
-    /// <param name="lookup">The environment.</param>
-    /// <param name="result">Where the value goes (a lone <c>$</c> goes as itself).</param>
-    /// <param name="problem">What is wrong (undefined variable, bad <c>${...}</c>), or <see langword="null"/>.</param>
-    /// <returns>The index after the reference.</returns>
-    public static int ExpandAt(string text, int dollar, Func<string, string?> lookup, StringBuilder result, out string? problem)
-    {
-        problem = null;
-        var next = dollar + 1 < text.Length ? text[dollar + 1] : '\0';
-        if (next == '$')
-        {
-            result.Append('$');
-            return dollar + 2;
-        }
-
-        if (next == '{')
-        {
-            var close = text.IndexOf('}', dollar + 2);
-            if (close < 0)
-            {
-                problem = $"unclosed '${{' in {TomlSyntax.Quote(text)}; write $$ for a literal '$'";
-                return text.Length;
-            }
-
-            var inner = text[(dollar + 2)..close];
-            var separator = inner.IndexOf(":-", StringComparison.Ordinal);
-            var name = separator < 0 ? inner : inner[..separator];
-            if (!IsName(name))
-            {
-                problem = $"invalid variable name {TomlSyntax.Quote(name)} in '${{{inner}}}' (expected ${{NAME}} or ${{NAME:-default}}); write $$ for a literal '$'";
-                return text.Length;
-            }
-
-            // As in a shell, the default also replaces an empty value.
-            var value = lookup(name);
-            if (string.IsNullOrEmpty(value) && separator >= 0)
-            {
-                value = inner[(separator + 2)..];
-            }
-
-            if (value is null)
-            {
-                problem = Undefined(name);
-                return text.Length;
-            }
-
-            result.Append(value);
-            return close + 1;
-        }
-
-        if (char.IsAsciiLetter(next) || next == '_')
-        {
-            var end = dollar + 1;
-            while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_'))
-            {
-                end++;
-            }
-
-            var name = text[(dollar + 1)..end];
-            if (lookup(name) is not { } value)
-            {
-                problem = Undefined(name);
-                return text.Length;
-            }
-
-            result.Append(value);
-            return end;
-        }
-
-        result.Append('$');
-        return dollar + 1;
-    }
-
-    private static bool IsName(string name) =>
-        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
-
-    private static string Undefined(string name) =>
-        $"environment variable {name} is not defined (krust-pm's environment has no {name}); give a default with ${{{name}:-default}}, or write $$ for a literal '$'";
+    public static string? TryExpand(string text, Func<string, string?>? lookup, out string expanded) =>
+        CommandSplitter.TryExpand(text, lookup ?? Environment.GetEnvironmentVariable, out expanded, out var error) ? null : error;
 }

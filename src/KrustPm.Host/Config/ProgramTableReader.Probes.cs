@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using KrustPm.Engine;
 using KrustPm.Engine.Health;
 using Tomlyn.Syntax;
 

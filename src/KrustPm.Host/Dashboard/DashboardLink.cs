@@ -1,20 +1,30 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using KrustPm.Host.Config;
 
 namespace KrustPm.Host.Dashboard;
 
 /// <summary>
-/// Logs the dashboard's address once krust-pm listens: <c>dashboard: http://localhost:4000/ui/</c>. With a token,
+/// Logs where krust-pm listens, once it does, in one line with the API's and the dashboard's addresses:
+/// <c>listening on http://localhost:4000: API http://localhost:4000/api/v1/programs, dashboard: http://localhost:4000/ui/</c>. With a token,
 /// the link carries it (<c>?token=...</c>, which the page keeps for the browser tab and removes from the address bar)
 /// only when krust-pm's log goes to a terminal: a log that is a file or the journal must not hold the secret, so there
 /// the line says that the page asks for the token instead.
 /// </summary>
-internal sealed partial class DashboardLink(KrustConfig config, IHostApplicationLifetime lifetime, ILogger<DashboardLink> logger) : IHostedService
+internal sealed partial class DashboardLink(
+    KrustConfig config, IHostApplicationLifetime lifetime, IServer server, ILogger<DashboardLink> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var line = Line(config, logToTerminal: !Console.IsErrorRedirected);
-        lifetime.ApplicationStarted.Register(() => LogLink(logger, line));
+        var (line, api) = (Line(config, logToTerminal: !Console.IsErrorRedirected), Api(config));
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            // The addresses Kestrel bound, once it has: "http://127.0.0.1:4000", or both loopbacks' for localhost.
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
+            var listening = addresses is { Count: > 0 } ? string.Join(", ", addresses) : config.Server.ToString();
+            LogListening(logger, listening, api, line);
+        });
         return Task.CompletedTask;
     }
 
@@ -43,6 +53,11 @@ internal sealed partial class DashboardLink(KrustConfig config, IHostApplication
         };
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "dashboard: {Link}")]
-    private static partial void LogLink(ILogger logger, string link);
+    /// <summary>Where the API answers, as curl would be given it.</summary>
+    internal static string Api(KrustConfig config) => config.Server.UnixSocket is { } socket
+        ? $"curl --unix-socket {socket} http://localhost/api/v1/programs"
+        : $"http://{config.Server}/api/v1/programs";
+
+    [LoggerMessage(EventName = "krust-pm.listening", Level = LogLevel.Information, Message = "listening on {Address}: API {Api}, dashboard: {Link}")]
+    private static partial void LogListening(ILogger logger, string address, string api, string link);
 }

@@ -25,12 +25,12 @@ internal sealed partial class EngineEventLog
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "configuration reloaded: {Summary}")]
+    [LoggerMessage(EventName = "config.reloaded", Level = LogLevel.Information, Message = "configuration reloaded: {Summary}")]
     private partial void LogReloadSummary(string summary);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "reload: {Program} {Action}{Changed}{Details}")]
     private partial void LogReloadProgram(string program, string action, string changed, string details);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}: removed, no process of it is left ({Reason})")]
+    [LoggerMessage(EventName = "program.removed", Level = LogLevel.Information, Message = "{Program}: removed, no process of it is left ({Reason})")]
     private partial void LogProgramRemoved(string program, string reason);
 }

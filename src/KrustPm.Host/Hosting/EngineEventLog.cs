@@ -16,14 +16,15 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
 
     public void OnApplied(AppliedMessage applied)
     {
-        var information = logger.IsEnabled(LogLevel.Information);
+        // Below Warning nothing is worth wording (each line's own method checks its level again).
+        var wanted = logger.IsEnabled(LogLevel.Warning);
         foreach (var @event in applied.Events)
         {
             if (@event is EngineEvent.ResourceShortageChanged shortage)
             {
                 LogShortage(shortage);
             }
-            else if (information)
+            else if (wanted)
             {
                 Log(@event, applied.Message);
             }
@@ -69,20 +70,14 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
             case EngineEvent.InstanceStarted e:
                 LogStarted(e.Program, e.Instance, e.Pid, e.Try);
                 break;
-            case EngineEvent.InstanceExited { ExitCode: { } code } e:
-                // Worded before the call: OnApplied has checked that Information is logged.
-                var (exit, outcome) = (Lifecycle.Exit(code), Lifecycle.OutcomeText(e));
-                LogExited(e.Program, e.Instance, exit, outcome);
-                break;
             case EngineEvent.InstanceExited e:
-                var afterFailure = Lifecycle.OutcomeText(e);
-                LogStartFailed(e.Program, e.Instance, e.Error ?? "unknown reason", afterFailure);
+                LogExit(e);
                 break;
             case EngineEvent.StopRequested { Signal: not null, Reason: StopReason.Liveness } e:
                 LogLivenessFailed(e.Program, e.Instance, e.Detail ?? "liveness probe failed");
                 break;
             case EngineEvent.StopRequested { Signal: { } signal } e:
-                var (name, why) = (Signals.NameOf(signal), Lifecycle.StopReasonText(e));
+                var (name, why) = ("SIG" + Signals.NameOf(signal), Lifecycle.StopReasonText(e));
                 var recipient = e.Target == SignalTarget.Main ? "main process" : "process group";
                 LogStoppingInstance(e.Program, e.Instance, name, recipient, (long)e.Timeout.TotalMilliseconds, why);
                 break;
@@ -132,61 +127,55 @@ internal sealed partial class EngineEventLog(ILogger<EngineEventLog> logger)
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "out of resources: {Reason}; {Instances} instance(s) wait for them (not counted as failures; each tries again within 10 s)")]
+    [LoggerMessage(EventName = "krust-pm.short-of-resources", Level = LogLevel.Warning, Message = "out of resources: {Reason}; {Instances} instance(s) wait for them (not counted as failures; each tries again within 10 s)")]
     private partial void LogShortageBegan(string reason, int instances);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "resources are back: every instance that waited for them has started (short for {Seconds} s)")]
+    [LoggerMessage(EventName = "krust-pm.resources-back", Level = LogLevel.Information, Message = "resources are back: every instance that waited for them has started (short for {Seconds} s)")]
     private partial void LogShortageEnded(long seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} started, pid {Pid} (try {Try})")]
+    [LoggerMessage(EventName = "instance.started", Level = LogLevel.Information, Message = "{Program}.{Instance} started, pid {Pid} (try {Try})")]
     private partial void LogStarted(string program, long instance, int pid, int @try);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} {Exit}; {Outcome}")]
-    private partial void LogExited(string program, long instance, string exit, string outcome);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} could not start: {Reason}; {Outcome}")]
-    private partial void LogStartFailed(string program, long instance, string reason, string outcome);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} stopping: SIG{Signal} to its {Recipient}, SIGKILL after {TimeoutMs} ms ({Why})")]
+    [LoggerMessage(EventName = "instance.stopping", Level = LogLevel.Information, Message = "{Program}.{Instance} stopping: {Signal} to its {Recipient}, SIGKILL after {TimeoutMs} ms ({Why})")]
     private partial void LogStoppingInstance(string program, long instance, string signal, string recipient, long timeoutMs, string why);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} did not stop within {TimeoutMs} ms: SIGKILL to its process group")]
+    [LoggerMessage(EventName = "instance.killed", Level = LogLevel.Warning, Message = "{Program}.{Instance} did not stop within {TimeoutMs} ms: SIGKILL to its process group")]
     private partial void LogKilled(string program, long instance, long timeoutMs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "scaling {Program} to {Instances} instances")]
+    [LoggerMessage(EventName = "program.scaled", Level = LogLevel.Information, Message = "scaling {Program} to {Instances} instances")]
     private partial void LogScale(string program, int instances);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}: rolling restart complete, every new run ready")]
+    [LoggerMessage(EventName = "rolling-restart.completed", Level = LogLevel.Information, Message = "{Program}: rolling restart complete, every new run ready")]
     private partial void LogRollingCompleted(string program);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}")]
+    [LoggerMessage(EventName = "rolling-restart.ended", Level = LogLevel.Warning, Message = "{Reason}")]
     private partial void LogRollingEnded(string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "stopping every instance")]
+    [LoggerMessage(EventName = "krust-pm.stopping", Level = LogLevel.Information, Message = "stopping every instance")]
     private partial void LogShutdown();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "restoring the state the journal kept; the processes of the previous run are gone")]
+    [LoggerMessage(EventName = "krust-pm.restored", Level = LogLevel.Information, Message = "restoring the state the journal kept; the processes of the previous run are gone")]
     private partial void LogResumed();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}: restored from the journal with {Instances} instance(s), {Stopped} of them kept stopped")]
+    [LoggerMessage(EventName = "program.restored", Level = LogLevel.Information, Message = "{Program}: restored from the journal with {Instances} instance(s), {Stopped} of them kept stopped")]
     private partial void LogRestored(string program, int instances, int stopped);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}: dropped from the journal's state: {Reason}")]
+    [LoggerMessage(EventName = "program.dropped", Level = LogLevel.Warning, Message = "{Program}: dropped from the journal's state: {Reason}")]
     private partial void LogProgramDropped(string program, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} waiting for {WaitingFor}")]
+    [LoggerMessage(EventName = "instance.waiting", Level = LogLevel.Information, Message = "{Program}.{Instance} waiting for {WaitingFor}")]
     private partial void LogWaiting(string program, long instance, string waitingFor);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} blocked: {Reason}")]
+    [LoggerMessage(EventName = "instance.blocked", Level = LogLevel.Warning, Message = "{Program}.{Instance} blocked: {Reason}")]
     private partial void LogBlocked(string program, long instance, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Program}.{Instance} ready")]
+    [LoggerMessage(EventName = "instance.ready", Level = LogLevel.Information, Message = "{Program}.{Instance} ready")]
     private partial void LogReady(string program, long instance);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} not ready: {Reason}")]
+    [LoggerMessage(EventName = "instance.not-ready", Level = LogLevel.Warning, Message = "{Program}.{Instance} not ready: {Reason}")]
     private partial void LogNotReady(string program, long instance, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Program}.{Instance} {Reason}; restarting")]
+    [LoggerMessage(EventName = "instance.liveness-failed", Level = LogLevel.Warning, Message = "{Program}.{Instance} {Reason}; restarting")]
     private partial void LogLivenessFailed(string program, long instance, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "an engine event handler failed on {Message}: {Error}; krust-pm goes on")]

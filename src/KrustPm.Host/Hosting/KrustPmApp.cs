@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using KrustPm.Engine;
 using KrustPm.Engine.Health;
 using KrustPm.Engine.Linux;
@@ -32,7 +30,7 @@ internal static class KrustPmApp
             Listen(kestrel, config.Server);
             Limit(kestrel.Limits);
         });
-        ConfigureLogging(builder.Logging, config.LogFormat);
+        OwnLog.OwnLogSetup.Configure(builder.Logging, config.LogFormat);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownBudget.HostTimeout(config.Programs));
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -73,6 +71,7 @@ internal static class KrustPmApp
         builder.Services.AddHostedService<EngineService>();
         builder.Services.AddHostedService<ConfigWatcher>(); // after the engine service: watches once the programs are loaded
         builder.Services.AddHostedService<Dashboard.DashboardLink>();
+        builder.Services.AddHostedService<SystemdNotifier>();
 
         builder.Services.AddApiModules();
         builder.Services.AddSingleton<ApiGuard>();
@@ -87,47 +86,18 @@ internal static class KrustPmApp
 
     /// <summary>
     /// How programs (and exec probes) are started: with every protection, and without krust-pm's own secrets in
-    /// what they inherit (<c>KRUST_PM_TOKEN</c>, and the variable <c>auth_token = "env:VARIABLE"</c> names).
+    /// what they inherit (<c>KRUST_PM_TOKEN</c>, and the variable <c>auth_token = "env:VARIABLE"</c> names), nor
+    /// systemd's <c>NOTIFY_SOCKET</c> (a program that speaks sd_notify would report krust-pm ready, or stopping).
     /// </summary>
     internal static LinuxProcessLauncherOptions LauncherOptions(KrustConfig config) => LinuxProcessLauncherOptions.Default with
     {
-        WithheldEnvironment = config.AuthTokenVariable is { } variable && variable != TokenVariable ? [TokenVariable, variable] : [TokenVariable],
+        WithheldEnvironment = config.AuthTokenVariable is { } variable && variable != TokenVariable
+            ? [TokenVariable, variable, SystemdNotifier.SocketVariable]
+            : [TokenVariable, SystemdNotifier.SocketVariable],
     };
 
     /// <summary>The environment variable that sets the API token (and the CLI's token).</summary>
     private const string TokenVariable = "KRUST_PM_TOKEN";
-
-    /// <summary>krust-pm's own log goes to stderr (stdout carries programs' output in attach mode), as text or JSON.</summary>
-    private static void ConfigureLogging(ILoggingBuilder logging, LogFormat format)
-    {
-        logging.ClearProviders();
-        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-
-        // The host logs a failed start-up (a busy port, a refused socket, a stop while starting) with its stack
-        // trace; the command line reports each in one line instead (KrustPmCommandLine.RunAsync).
-        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        logging.AddConsole(console =>
-        {
-            console.LogToStandardErrorThreshold = LogLevel.Trace;
-            console.FormatterName = format == LogFormat.Json ? "json" : "simple";
-        });
-        if (format == LogFormat.Json)
-        {
-            logging.AddJsonConsole(json =>
-            {
-                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffzzz";
-                json.JsonWriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-            });
-        }
-        else
-        {
-            logging.AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.TimestampFormat = "HH:mm:ss.fff ";
-            });
-        }
-    }
 
     /// <summary>
     /// Kestrel's limits that krust-pm relies on. Command bodies are a few bytes, so a larger one is refused (413)

@@ -1,3 +1,4 @@
+using KrustPm.Tests.Shared;
 using System.Text.Json;
 
 namespace KrustPm.Host.Tests.EndToEnd;
@@ -42,6 +43,8 @@ public sealed class DescriptorShortageEndToEndTests(PublishedKrustPm krustPm) : 
         await krust.WaitForAsync(p => Count(p, "Running") == 10, Bound);
         Assert.True(await WaitForHealthAsync(krust, "ok"), "still degraded once every instance runs");
 
+        // The console logger writes from a queue of its own: the line may follow the state it reports by a moment.
+        Assert.True(await ProcFs.WaitUntilAsync(() => krust.Stderr.Contains("resources are back", StringComparison.Ordinal), Bound), krust.Stderr);
         var log = krust.Stderr.Split('\n');
         Assert.Single(log, line => line.Contains("out of resources: ", StringComparison.Ordinal) && IsShortage(line[(line.IndexOf("out of resources: ", StringComparison.Ordinal) + 18)..]));
         Assert.Single(log, line => line.Contains("resources are back", StringComparison.Ordinal));

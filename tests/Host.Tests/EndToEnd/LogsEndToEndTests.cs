@@ -59,8 +59,8 @@ public sealed class LogsEndToEndTests(PublishedKrustPm krustPm) : IDisposable
 
         var started = krust.Stderr.Split('\n').Where(l => l.Contains("started, pid", StringComparison.Ordinal)).ToList();
         var entry = JsonDocument.Parse(Assert.Single(started)).RootElement;
-        Assert.Equal("Information", entry.GetProperty("LogLevel").GetString());
-        Assert.StartsWith("hello.0 started, pid ", entry.GetProperty("Message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("INFO", entry.GetProperty("level").GetString());
+        Assert.StartsWith("hello.0 started, pid ", entry.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await krust.TerminateAsync());
     }
 

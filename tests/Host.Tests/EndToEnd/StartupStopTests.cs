@@ -35,7 +35,7 @@ public sealed partial class StartupStopTests(PublishedKrustPm krustPm) : IDispos
         Assert.Equal(1, exitCode);
         Assert.Equal(
             $"krust-pm: cannot listen on 127.0.0.1:{port} (server-port in {path}): address already in use; nothing was started.",
-            Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => !line.Contains("EngineEventLog", StringComparison.Ordinal)));
+            Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => !line.Contains(" engine: ", StringComparison.Ordinal)));
         Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_folder, "started")));
     }
@@ -68,7 +68,7 @@ public sealed partial class StartupStopTests(PublishedKrustPm krustPm) : IDispos
                 }
                 else
                 {
-                    await WaitAsync(() => Read(output).Contains("Now listening on", StringComparison.Ordinal), krust, output, "'Now listening on'");
+                    await WaitAsync(() => Read(output).Contains("listening on ", StringComparison.Ordinal), krust, output, "'listening on'");
                 }
 
                 Assert.Equal(0, Kill(krust.Id, 15));

@@ -11,6 +11,12 @@ internal sealed class CapturingLogger : ILogger<EngineEventLog>
     /// <summary>The exception of each line (null when it had none), in the same order.</summary>
     public List<Exception?> Exceptions { get; } = [];
 
+    /// <summary>The level of each line, in the same order.</summary>
+    public List<LogLevel> Levels { get; } = [];
+
+    /// <summary>The values each line carries (what the JSON log writes as fields), by name, in the same order.</summary>
+    public List<Dictionary<string, object?>> Fields { get; } = [];
+
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
@@ -20,5 +26,9 @@ internal sealed class CapturingLogger : ILogger<EngineEventLog>
     {
         Lines.Add(formatter(state, exception));
         Exceptions.Add(exception);
+        Levels.Add(logLevel);
+        Fields.Add(state is IEnumerable<KeyValuePair<string, object?>> values
+            ? values.GroupBy(v => v.Key).ToDictionary(g => g.Key, g => g.First().Value)
+            : []);
     }
 }

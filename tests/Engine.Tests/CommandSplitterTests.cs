@@ -1,6 +1,4 @@
-using KrustPm.Host.Config;
-
-namespace KrustPm.Host.Tests.Config;
+namespace KrustPm.Engine.Tests;
 
 public class CommandSplitterTests
 {

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
-namespace KrustPm.Host.Config;
+namespace KrustPm.Engine;
 
 /// <summary>
 /// Splits a command line into argv words with POSIX shell quoting rules, without involving a shell.
@@ -76,7 +76,7 @@ public static class CommandSplitter
             }
             else if (c == '$' && environment is not null)
             {
-                i = EnvironmentExpander.ExpandAt(command, i, environment, word, out var problem);
+                i = ShellVariables.ExpandAt(command, i, environment, word, out var problem);
                 if (problem is not null)
                 {
                     error = problem;
@@ -144,6 +144,50 @@ public static class CommandSplitter
         return true;
     }
 
+    /// <summary>
+    /// Expands <c>$VAR</c>, <c>${VAR}</c>, <c>${VAR:-default}</c> and <c>$$</c> in <paramref name="text"/> as
+    /// <see cref="TrySplit(string, Func{string, string}, out ImmutableArray{string}, out string)"/> does outside single
+    /// quotes, without splitting it into words. A <c>$</c> followed by anything else stays as written.
+    /// </summary>
+    /// <param name="text">The text as written.</param>
+    /// <param name="environment">The environment to expand against.</param>
+    /// <param name="expanded">The text with every variable replaced; <paramref name="text"/> when the expansion fails.</param>
+    /// <param name="error">What is wrong (an undefined variable without a default, a bad <c>${...}</c>).</param>
+    /// <returns>Whether every variable was defined.</returns>
+    public static bool TryExpand(string text, Func<string, string?> environment, out string expanded, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(environment);
+        expanded = text;
+        error = null;
+        if (!text.Contains('$', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var result = new StringBuilder(text.Length);
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (text[i] != '$')
+            {
+                result.Append(text[i]);
+                i++;
+                continue;
+            }
+
+            i = ShellVariables.ExpandAt(text, i, environment, result, out var problem);
+            if (problem is not null)
+            {
+                error = problem;
+                return false;
+            }
+        }
+
+        expanded = result.ToString();
+        return true;
+    }
+
     private static bool IsSeparator(char c) => c is ' ' or '\t' or '\n' or '\r';
 
     /// <summary>Reads a double-quoted part starting at the opening quote.</summary>
@@ -174,7 +218,7 @@ public static class CommandSplitter
 
             if (c == '$' && environment is not null)
             {
-                i = EnvironmentExpander.ExpandAt(command, i, environment, word, out problem);
+                i = ShellVariables.ExpandAt(command, i, environment, word, out problem);
                 if (problem is not null)
                 {
                     return -1;
