@@ -22,13 +22,14 @@ internal static class ProbeHarness
             outcome.TrySetResult(result);
         });
 
-        var result = await outcome.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var result = await outcome.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         var elapsed = clock.Elapsed;
         Assert.Equal(1, Volatile.Read(ref reports));
         return (result, elapsed);
     }
 
-    public static ProbeSpec Exec(params string[] argv) => new() { Exec = [.. argv] };
+    /// <summary>An exec probe with room to run on a loaded machine (10 s); a test of the timeout sets its own.</summary>
+    public static ProbeSpec Exec(params string[] argv) => new() { Exec = [.. argv], Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>A loopback port nothing listens on (it was free a moment ago).</summary>
     public static int ClosedPort()
