@@ -17,6 +17,14 @@ internal sealed class ServerSentEventsStream(OpenStream stream, IAsyncEnumerable
     /// </summary>
     public const int HeldByResponse = Hosting.KrustPmApp.ResponseBufferBytes + Engine.Logs.LineSplitter.MaxLineBytes;
 
+    /// <summary>
+    /// How long a client waits before reconnecting, sent as the stream's first field so that every EventSource client
+    /// agrees instead of each using its own default.
+    /// </summary>
+    public const int RetryMilliseconds = 3000;
+
+    private static readonly byte[] RetryField = System.Text.Encoding.ASCII.GetBytes($"retry: {RetryMilliseconds}\n\n");
+
     public async Task ExecuteAsync(HttpContext context)
     {
         using (stream)
@@ -26,6 +34,9 @@ internal sealed class ServerSentEventsStream(OpenStream stream, IAsyncEnumerable
             response.Headers.CacheControl = "no-cache,no-store";
             response.Headers.Pragma = "no-cache";
             response.Headers.ContentEncoding = "identity";
+
+            // nginx (and proxies that follow it) would otherwise hold the events back to fill its buffer.
+            response.Headers["X-Accel-Buffering"] = "no";
             context.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
             if (HttpMethods.IsHead(context.Request.Method))
             {
@@ -36,6 +47,7 @@ internal sealed class ServerSentEventsStream(OpenStream stream, IAsyncEnumerable
             {
                 // The headers go out now, not with the first event, which may be a long time coming: a client knows at
                 // once that it is subscribed, and does not time out waiting for an answer.
+                await response.Body.WriteAsync(RetryField, ends);
                 await response.Body.FlushAsync(ends);
                 await SseFormatter.WriteAsync(items, new FlushEachWrite(response.Body, stream), ends);
             }

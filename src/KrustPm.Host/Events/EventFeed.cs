@@ -175,33 +175,78 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
         public void Dispose() => _feed.Leave(_reader);
     }
 
-    /// <summary>One live reader's bounded queue.</summary>
-    internal sealed class Reader
+    /// <summary>
+    /// One live reader's bounded queue. When it is full the new event is not queued but counted, and the count comes
+    /// out as a <c>gap</c> event at the place where the events are missing: queued as soon as there is room again, or
+    /// handed to the reader once it has read everything queued, whichever comes first. (The channel waits rather than
+    /// drops when full, so that <c>TryWrite</c> says whether the event went in; with <c>DropWrite</c> it always says so.)
+    /// </summary>
+    internal sealed class Reader(int capacity = ReaderQueue)
     {
         private readonly Channel<ApiEvent> _queue = Channel.CreateBounded<ApiEvent>(
-            new BoundedChannelOptions(ReaderQueue) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropWrite });
+            new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
+        /// <summary>Keeps the count and the queue consistent between the writer and the reader.</summary>
+        private readonly Lock _lock = new();
+
+        /// <summary>Events neither queued nor yet counted in a gap.</summary>
         private long _missed;
 
         public void Offer(ApiEvent item)
         {
-            if (!_queue.Writer.TryWrite(item))
+            lock (_lock)
             {
-                Interlocked.Increment(ref _missed);
+                if (_missed > 0)
+                {
+                    if (!_queue.Writer.TryWrite(Gap(_missed)))
+                    {
+                        _missed++;
+                        return;
+                    }
+
+                    _missed = 0;
+                }
+
+                if (!_queue.Writer.TryWrite(item))
+                {
+                    _missed++;
+                }
             }
         }
 
         public async IAsyncEnumerable<ApiEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            await foreach (var item in _queue.Reader.ReadAllAsync(cancellationToken))
+            while (true)
             {
-                var missed = Interlocked.Exchange(ref _missed, 0);
-                if (missed > 0)
+                while (TryTake(out var item))
                 {
-                    yield return Gap(missed);
+                    yield return item;
                 }
 
-                yield return item;
+                if (!await _queue.Reader.WaitToReadAsync(cancellationToken))
+                {
+                    yield break;
+                }
+            }
+        }
+
+        private bool TryTake(out ApiEvent item)
+        {
+            lock (_lock)
+            {
+                if (_queue.Reader.TryRead(out item!))
+                {
+                    return true;
+                }
+
+                if (_missed > 0)
+                {
+                    item = Gap(_missed);
+                    _missed = 0;
+                    return true;
+                }
+
+                return false;
             }
         }
     }

@@ -174,6 +174,22 @@ public sealed class EventsEndpointTests : ApiTestBase
         await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events");
     }
 
+    [Theory]
+    [InlineData("/api/v1/events")]
+    [InlineData("/api/v1/programs/worker/logs?follow=true")]
+    public async Task A_stream_tells_proxies_not_to_buffer_it_and_starts_with_the_clients_retry_interval(string url)
+    {
+        await StartAsync(TwoPrograms);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+
+        using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Token);
+        using var body = new StreamReader(await response.Content.ReadAsStreamAsync(Token));
+        var first = await body.ReadLineAsync(Token).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Token);
+
+        Assert.Equal(["no"], response.Headers.GetValues("X-Accel-Buffering"));
+        Assert.Equal("retry: 3000", first);
+    }
+
     [Fact]
     public async Task A_signal_produces_a_command_event_naming_the_signal_though_it_changes_no_status()
     {

@@ -89,14 +89,16 @@ public sealed class ApiEndToEndTests(PublishedKrustPm krustPm) : IDisposable
         stop.EnsureSuccessStatusCode();
 
         var lines = new List<string>();
-        while (lines.Count < 3)
+        while (lines.Count < 5)
         {
             lines.Add(await reader.ReadLineAsync(limit.Token) ?? throw new InvalidOperationException("the stream ended"));
         }
 
-        Assert.Equal("event: command", lines[0]);
-        Assert.Contains("\"command\":\"stop\"", lines[1], StringComparison.Ordinal);
-        Assert.StartsWith("id: ", lines[2], StringComparison.Ordinal);
+        // The stream opens with the reconnection delay it asks of clients, in a block of its own.
+        Assert.Equal(["retry: 3000", ""], lines[..2]);
+        Assert.Equal("event: command", lines[2]);
+        Assert.Contains("\"command\":\"stop\"", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith("id: ", lines[4], StringComparison.Ordinal);
         Assert.Equal(0, await krust.TerminateAsync());
         await krust.AssertNothingLeftAsync();
     }
