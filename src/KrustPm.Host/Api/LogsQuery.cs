@@ -19,6 +19,12 @@ internal sealed record LogsQuery(ProgramState Program, long Instance, OutputKind
             return (null, Problems.NotFound("name", $"There is no program named '{name}'."));
         }
 
+        if (program.Spec.Log.Inherit)
+        {
+            return (null, Problems.Conflict(
+                $"Program '{name}' has log = \"inherit\": its output goes straight to krust-pm's own stdout and stderr and is not captured, so krust-pm has none to show."));
+        }
+
         if (Single(request, "instance") is { } badInstance)
         {
             return (null, badInstance);

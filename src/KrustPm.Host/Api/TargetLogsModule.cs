@@ -72,7 +72,7 @@ public sealed class TargetLogsModule : ICarterModule
                 "since", $"The lines of '{untimed.Name}' carry no time: set log_timestamps = true for it to read them since a moment.");
         }
 
-        var instances = programs.Where(p => p.Spec.Log.Enabled)
+        var instances = programs.Where(p => p.Spec.Log.Enabled && !p.Spec.Log.Inherit)
             .SelectMany(p => p.Instances.Where(i => only is null || i.Id == only).Select(i => (p.Name, i.Id, p.Spec.Log))).ToList();
         var names = instances.Select(i => $"{i.Name}.{i.Id}").ToArray();
         var streamName = kind == OutputKind.Stdout ? "stdout" : "stderr";
@@ -97,7 +97,7 @@ public sealed class TargetLogsModule : ICarterModule
 
         if (opened.Count == 0)
         {
-            return Problems.Conflict($"'{target}' has no instance whose output is kept (log = false, or no instances): there is nothing to follow.");
+            return Problems.Conflict($"'{target}' has no instance whose output is kept (log = false or log = inherit, or no instances): there is nothing to follow.");
         }
 
         var followers = new List<(string Program, long Instance, OutputFollower Follower, IReadOnlyList<string> Tail)>();

@@ -89,5 +89,27 @@ public sealed class LogsEndpointTests : ApiTestBase
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/api/v1/programs/solo/logs")]
+    [InlineData("/api/v1/programs/solo/logs?follow=true")]
+    public async Task The_logs_of_a_program_whose_output_is_inherited_are_a_conflict_saying_so(string url)
+    {
+        await StartAsync(Single + "\nlog = \"inherit\"\n");
+
+        var problem = await SendProblemAsync(HttpMethod.Get, url, null, HttpStatusCode.Conflict, null);
+
+        Assert.Contains("log = \"inherit\"", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Following_a_group_of_programs_whose_output_is_inherited_is_a_conflict()
+    {
+        await StartAsync(Single + "\nlog = \"inherit\"\n");
+
+        using var response = await Client.GetAsync("/api/v1/logs?target=all&follow=true", Token);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+    }
+
     private string LogDirectory => Path.Combine(Path.GetDirectoryName(Host.ConfigPath)!, "logs");
 }
