@@ -374,7 +374,14 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
             return;
         }
 
-        if (Directory.Exists(full))
+        if (Placeholders.HasAny(workdir))
+        {
+            // One folder per instance ("/srv/app/{index}"): each exists or not only once expanded, so it is checked
+            // when the instance starts (a missing one is that start's failure); its placeholders are checked here.
+            program.Spec = program.Spec with { WorkingDirectory = full };
+            program.Templates.Add((context.Key, context.Line, workdir));
+        }
+        else if (Directory.Exists(full))
         {
             program.Spec = program.Spec with { WorkingDirectory = full };
         }

@@ -45,4 +45,14 @@ public sealed class InstanceVariablesLaunchTests : IAsyncDisposable
             ["web", "7", "2", "8002", "web #7 {literal}", "--bind=127.0.0.1:8002", Path.Combine(_folder, "web-2")],
             File.ReadAllLines(Path.Combine(_folder, "seen")));
     }
+
+    [Fact]
+    public async Task An_instance_whose_working_directory_does_not_exist_fails_to_start_naming_it()
+    {
+        var spec = new ProgramSpec("web", "true", ["/bin/true"]) { WorkingDirectory = Path.Combine(_folder, "{program}-{index}") };
+
+        _launcher.Launch(new LaunchRequest(1, spec, InstanceId: 3, Try: 1) { Index = 1 }, _events);
+
+        Assert.Equal($"failed 1: working directory does not exist: '{Path.Combine(_folder, "web-1")}'", await _events.NextAsync());
+    }
 }

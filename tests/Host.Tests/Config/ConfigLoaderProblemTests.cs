@@ -166,6 +166,21 @@ public class ConfigLoaderProblemTests
     }
 
     [Fact]
+    public void A_workdir_with_placeholders_is_checked_per_instance_at_start_not_at_load_but_its_placeholders_are()
+    {
+        using var temp = new TempDirectory();
+        var config = Path.Combine(temp.Path, "krust-pm.toml");
+
+        var loaded = ConfigLoader.Parse("[web]\ncommand = \"x\"\ninstances = 2\nworkdir = \"sites/{program}-{index}\"\n", config);
+        var wrong = Assert.Single(ConfigLoader.Parse("[web]\ncommand = \"x\"\nworkdir = \"sites/{nope}\"\n", config).Problems);
+
+        Assert.Empty(loaded.Problems);
+        Assert.Equal(Path.Combine(temp.Path, "sites", "{program}-{index}"), loaded.Config!.Programs[0].WorkingDirectory);
+        Assert.StartsWith($"{config}:3: program 'web': key 'workdir': ", wrong.ToString(), StringComparison.Ordinal);
+        Assert.Contains("{nope}", wrong.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_reports_a_workdir_that_is_a_file()
     {
         using var temp = new TempDirectory();
