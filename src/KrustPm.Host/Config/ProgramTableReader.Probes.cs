@@ -92,6 +92,10 @@ internal sealed partial class ProgramTableReader
         {
             Report(context, "the program to run (the first word) is empty");
         }
+        else if (words.SelectMany(w => Placeholders.Check(w, hasPortBase: true)).FirstOrDefault() is { } wrong)
+        {
+            Report(context, wrong); // {index}, {port}... expand per instance; {nope} is a mistake
+        }
         else
         {
             return words;
@@ -123,7 +127,15 @@ internal sealed partial class ProgramTableReader
             return null;
         }
 
-        if (!ServerAddress.TryParse(text, out _, out var error))
+        // "127.0.0.1:{port}": each instance's own port; the address is checked as instance 0 of a program would have it.
+        var sample = Placeholders.HasAny(text) ? Placeholders.Expand(text, new PlaceholderValues("program", 0, 0, 1)) : text;
+        if (Placeholders.HasAny(text) && Placeholders.Check(text, hasPortBase: true) is [var wrong, ..])
+        {
+            Report(context, wrong);
+            return null;
+        }
+
+        if (!ServerAddress.TryParse(sample, out _, out var error))
         {
             Report(context, $"invalid address {TomlSyntax.Quote(text)}: {error}; {Expected}");
             return null;

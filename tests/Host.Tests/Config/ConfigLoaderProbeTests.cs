@@ -76,6 +76,23 @@ public sealed class ConfigLoaderProbeTests
         Assert.Equal(@"listening on (port )?\d+", spec.ReadyLogLine);
     }
 
+    [Fact]
+    public void Exec_and_tcp_probes_take_the_instance_placeholders_and_refuse_an_unknown_one()
+    {
+        var loaded = ConfigLoader.Parse(
+            "[web]\ncommand = \"x\"\nport_base = 8000\nreadiness = { tcp = \"127.0.0.1:{port}\" }\nliveness = { exec = \"check --port {port} --name {program}.{index}\" }\n", ConfigPath);
+        var unknownExec = ConfigLoader.Parse("[web]\ncommand = \"x\"\nreadiness = { exec = \"check {nope}\" }\n", ConfigPath).Problems;
+        var unknownTcp = ConfigLoader.Parse("[web]\ncommand = \"x\"\nreadiness = { tcp = \"{nope}:80\" }\n", ConfigPath).Problems;
+
+        Assert.Empty(loaded.Problems);
+        Assert.Equal("127.0.0.1:{port}", loaded.Config!.Programs[0].Readiness!.Tcp);
+        Assert.Equal(["check", "--port", "{port}", "--name", "{program}.{index}"], loaded.Config.Programs[0].Liveness!.Exec);
+        Assert.Contains("key 'readiness.exec'", Assert.Single(unknownExec).ToString(), StringComparison.Ordinal);
+        Assert.Contains("{nope}", Assert.Single(unknownExec).ToString(), StringComparison.Ordinal);
+        Assert.Contains("key 'readiness.tcp'", Assert.Single(unknownTcp).ToString(), StringComparison.Ordinal);
+        Assert.Contains("{nope}", Assert.Single(unknownTcp).ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("readiness = { period_ms = 100 }", 3, "key 'readiness': expected exactly one of exec, http or tcp, got none")]
     [InlineData("readiness = { exec = \"true\", http = \"http://a/\" }", 3, "key 'readiness': expected exactly one of exec, http or tcp, got exec and http")]
