@@ -65,7 +65,7 @@ internal static class WaitCommand
         using var timer = limit is { } bound ? new CancellationTokenSource(bound) : new CancellationTokenSource();
         using var client = connection.CreateClient();
         client.Timeout = Timeout.InfiniteTimeSpan;
-        var detail = "not read yet";
+        var detail = "krust-pm had not answered yet";
         try
         {
             // Subscribed before the first read, so no change between the read and the subscription goes unseen.
