@@ -63,40 +63,13 @@ public static partial class Decider
                 + string.Join("; ", problems.Select(p => $"program '{p.Program}' depends on '{p.Dependency}': {p.Message}")) + ".";
     }
 
-    /// <summary>What makes a specification unusable, or <see langword="null"/> when it is fine.</summary>
-    private static string? Problem(ProgramSpec spec) => spec switch
+    /// <summary>The first rule <paramref name="spec"/> breaks (<see cref="ProgramSpec.Validate"/>) as a sentence, or <see langword="null"/>.</summary>
+    private static string? Problem(ProgramSpec spec) => spec.Validate() switch
     {
-        _ when ProgramRules.NameProblem(spec.Name) is not null => ProgramRules.Problem(spec),
-        { Argv.IsDefaultOrEmpty: true } => $"Program '{spec.Name}' has no command.",
-        { Instances: < 0 } => $"Program '{spec.Name}': the instance count must not be negative (got {spec.Instances}).",
-        { MaxInstances: < 1 } => $"Program '{spec.Name}': the instance cap must be at least 1 (got {spec.MaxInstances}).",
-        _ when spec.Instances > spec.MaxInstances =>
-            $"Program '{spec.Name}' allows at most {spec.MaxInstances} instances (got {spec.Instances}).",
-        { MaxRetries: < 0 } => $"Program '{spec.Name}': max retries must not be negative (got {spec.MaxRetries}).",
-        _ => ProgramRules.Problem(spec)
-            ?? ProbeProblem(spec.Name, "readiness", spec.Readiness) ?? ProbeProblem(spec.Name, "liveness", spec.Liveness),
+        [] => null,
+        [{ Key: "name" } name, ..] => $"Program {ProgramRules.Quote(spec.Name)}: {name.Message}.",
+        [var first, ..] => $"Program {ProgramRules.Quote(spec.Name)}: key '{first.Key}'{(first.Item is { } item ? $" (item {item + 1})" : string.Empty)}: {first.Message}.",
     };
-
-    /// <summary>What makes a probe unusable (a zero period would probe without pause), or <see langword="null"/>.</summary>
-    private static string? ProbeProblem(string program, string kind, Health.ProbeSpec? probe)
-    {
-        if (probe is null)
-        {
-            return null;
-        }
-
-        var targets = (probe.Exec.IsDefaultOrEmpty ? 0 : 1) + (probe.Http is null ? 0 : 1) + (probe.Tcp is null ? 0 : 1);
-        return probe switch
-        {
-            _ when targets != 1 => $"Program '{program}': the {kind} probe needs exactly one of exec, http and tcp (got {targets}).",
-            { Period.Ticks: <= 0 } => $"Program '{program}': the {kind} probe's period must be positive (got {probe.Period.TotalMilliseconds} ms).",
-            { Timeout.Ticks: <= 0 } => $"Program '{program}': the {kind} probe's timeout must be positive (got {probe.Timeout.TotalMilliseconds} ms).",
-            { FailureThreshold: < 1 } => $"Program '{program}': the {kind} probe's failure threshold must be at least 1 (got {probe.FailureThreshold}).",
-            { InitialDelay.Ticks: < 0 } =>
-                $"Program '{program}': the {kind} probe's initial delay must not be negative (got {probe.InitialDelay.TotalMilliseconds} ms).",
-            _ => null,
-        };
-    }
 
     private static void Scale(Transition t, Message.Scale m)
     {

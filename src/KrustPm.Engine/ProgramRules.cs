@@ -6,8 +6,8 @@ namespace KrustPm.Engine;
 /// <summary>
 /// What a <see cref="ProgramSpec"/> must respect whatever it came from (a file, code, a test): the name is used in
 /// log file names and URL paths, and the command, user, working directory and environment are handed to the
-/// operating system as C strings. <see cref="ProcessEngine.LoadAsync"/> refuses a spec that breaks a rule; a
-/// configuration reader calls the same methods to report each problem where it was written.
+/// operating system as C strings. <see cref="ProgramSpec.Validate"/> applies them to a whole spec; a configuration
+/// reader calls the same methods for names it reads outside a spec (group names in commands, program tables).
 /// </summary>
 public static class ProgramRules
 {
@@ -89,42 +89,5 @@ public static class ProgramRules
 
         shown.Append('\'');
         return name.Length > MaxNameLength ? shown.Append("...").ToString() : shown.ToString();
-    }
-
-    /// <summary>The first rule of this class that <paramref name="spec"/> breaks, as a sentence; <see langword="null"/> when none.</summary>
-    internal static string? Problem(ProgramSpec spec)
-    {
-        if (NameProblem(spec.Name) is { } name)
-        {
-            return $"Program name {Quote(spec.Name)} is not valid: {name}.";
-        }
-
-        foreach (var argument in spec.Argv)
-        {
-            if (OsStringProblem(argument) is { } problem)
-            {
-                return $"Program '{spec.Name}': the command {problem}.";
-            }
-        }
-
-        if (spec.User is { } user && OsStringProblem(user) is { } inUser)
-        {
-            return $"Program '{spec.Name}': the user {inUser}.";
-        }
-
-        if (spec.WorkingDirectory is { } directory && OsStringProblem(directory) is { } inDirectory)
-        {
-            return $"Program '{spec.Name}': the working directory {inDirectory}.";
-        }
-
-        foreach (var (variable, value) in spec.Environment)
-        {
-            if ((VariableNameProblem(variable) ?? OsStringProblem(value)) is { } inVariable)
-            {
-                return $"Program '{spec.Name}': environment variable {Quote(variable)}: {inVariable}.";
-            }
-        }
-
-        return null;
     }
 }

@@ -339,10 +339,10 @@ public class ReducerProbeTests
     }
 
     [Theory]
-    [InlineData(0, 1, 3, 0, "the readiness probe's period must be positive (got 0 ms)")]
-    [InlineData(1, 0, 3, 0, "the readiness probe's timeout must be positive (got 0 ms)")]
-    [InlineData(1, 1, 0, 0, "the readiness probe's failure threshold must be at least 1 (got 0)")]
-    [InlineData(1, 1, 3, -1, "the readiness probe's initial delay must not be negative (got -1 ms)")]
+    [InlineData(0, 1, 3, 0, "key 'readiness.period_ms': expected a positive duration, got 0 ms")]
+    [InlineData(1, 0, 3, 0, "key 'readiness.timeout_ms': expected a positive duration, got 0 ms")]
+    [InlineData(1, 1, 0, 0, "key 'readiness.failure_threshold': expected a positive integer, got 0")]
+    [InlineData(1, 1, 3, -1, "key 'readiness.initial_delay_ms': expected a non-negative duration, got -1 ms")]
     public void Load_refuses_an_unusable_probe(int periodMs, int timeoutMs, int threshold, int initialDelayMs, string expected)
     {
         var probe = Probe() with
@@ -366,7 +366,7 @@ public class ReducerProbeTests
         var then = Scenario.Given().When(Load(Spec("db") with { Liveness = both }));
 
         Assert.Equal(
-            "Program 'db': the liveness probe needs exactly one of exec, http and tcp (got 2).",
+            "Program 'db': key 'liveness': expected exactly one of exec, http or tcp, got exec and tcp.",
             then.AssertRejected(1, RejectionKind.Invalid));
     }
 }

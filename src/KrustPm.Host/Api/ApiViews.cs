@@ -21,90 +21,14 @@ public sealed record ProgramView(
     /// <summary>The rolling restart in progress: the instance being restarted and those still to come.</summary>
     public RollingRestartView? RollingRestart { get; init; }
 
-    /// <summary>The program's configuration, defaults applied (environment values are not shown, only names).</summary>
-    public ProgramConfigView? Config { get; init; }
+    /// <summary>
+    /// The program's configuration, defaults applied, by its keys in camelCase (<c>restartDelayMs</c>; environment
+    /// values are not shown, only names): rendered from the key registry (<see cref="Config.ProgramKeys"/>).
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject? Config { get; init; }
 }
 
 public sealed record RollingRestartView(long Current, IReadOnlyList<long> Remaining);
-
-/// <summary>A program's configuration as krust-pm applies it.</summary>
-public sealed record ProgramConfigView(
-    IReadOnlyList<string> Argv,
-    string? Workdir,
-    int Instances,
-    int MaxInstances,
-    int MaxRetries,
-    string Restart,
-    long RestartDelayMs,
-    long RestartDelayMaxMs,
-    long MinUptimeMs,
-    string StopSignal,
-    long StopTimeoutMs,
-    string? User,
-    bool ClearEnv,
-    IReadOnlyList<string> EnvNames,
-    bool Log,
-    long LogMaxBytes,
-    int LogBackups)
-{
-    /// <summary>The programs this one waits for, each with its condition as written in the config (<c>healthy</c>).</summary>
-    public IReadOnlyDictionary<string, string> DependsOn { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>Whether a restart of a dependency restarts this program too.</summary>
-    public bool RestartWith { get; init; }
-
-    public ProbeView? Readiness { get; init; }
-
-    public ProbeView? Liveness { get; init; }
-
-    /// <summary>The regular expression that makes a run ready when a line of its output matches.</summary>
-    public string? ReadyLogLine { get; init; }
-
-    /// <summary>Whether the instances start when the program is loaded.</summary>
-    public bool Autostart { get; init; } = true;
-
-    /// <summary>The exit codes that count as a clean exit.</summary>
-    public IReadOnlyList<int> SuccessExitCodes { get; init; } = [0];
-
-    /// <summary>Who receives stop and signal commands: <c>group</c> or <c>main</c>.</summary>
-    public string StopSignalTarget { get; init; } = "group";
-
-    /// <summary>The first port of the instances (<c>port_base</c>), when set.</summary>
-    public int? PortBase { get; init; }
-
-    /// <summary>The groups the program belongs to.</summary>
-    public IReadOnlyList<string> Groups { get; init; } = [];
-
-    /// <summary>The file mode creation mask as octal digits (<c>022</c>), when set.</summary>
-    public string? Umask { get; init; }
-
-    /// <summary>The nice value, when set.</summary>
-    public int? Nice { get; init; }
-
-    /// <summary>The resource limits by name; <c>null</c> for a side that is unlimited.</summary>
-    public IReadOnlyDictionary<string, ResourceLimitView> Rlimits { get; init; } = new Dictionary<string, ResourceLimitView>();
-
-    /// <summary>Whether output goes straight to krust-pm's own stdout and stderr (<c>log = "inherit"</c>).</summary>
-    public bool LogInherit { get; init; }
-
-    /// <summary>The stdout log path template (<c>stdout_log</c>), when set.</summary>
-    public string? StdoutLog { get; init; }
-
-    /// <summary>The stderr log path template (<c>stderr_log</c>), when set.</summary>
-    public string? StderrLog { get; init; }
-
-    /// <summary>Whether stderr is written into the stdout log.</summary>
-    public bool MergeStderr { get; init; }
-
-    /// <summary>Whether each captured line is written after its time.</summary>
-    public bool LogTimestamps { get; init; }
-}
-
-/// <summary>A resource limit: <see cref="Soft"/> and <see cref="Hard"/>, <c>null</c> meaning unlimited.</summary>
-public sealed record ResourceLimitView(ulong? Soft, ulong? Hard);
-
-/// <summary>A readiness or liveness probe: <see cref="Kind"/> is <c>exec</c>, <c>http</c> or <c>tcp</c>; <see cref="Target"/> what it checks.</summary>
-public sealed record ProbeView(string Kind, string Target, long PeriodMs, long TimeoutMs, int FailureThreshold, long InitialDelayMs);
 
 /// <summary>The last result of a probe of the current run.</summary>
 public sealed record ProbeOutcomeView(bool Passed, string Detail, DateTimeOffset At);

@@ -168,13 +168,13 @@ public sealed class ProgramCommandsModule : ICarterModule
             return (null, null);
         }
 
-        var names = string.Join(" or ", ProgramTableReader.SignalTargets.Select(t => t.Name));
+        var names = string.Join(" or ", ProgramKeyValues.SignalTargets.Select(t => t.Name));
         if (given.Count > 1)
         {
             return (null, Problems.BadParameter("target", $"Give 'target' once ({names})."));
         }
 
-        var match = ProgramTableReader.SignalTargets.FirstOrDefault(t => t.Name == given.ToString());
+        var match = ProgramKeyValues.SignalTargets.FirstOrDefault(t => t.Name == given.ToString());
         return match.Name is null
             ? (null, Problems.BadParameter("target", $"'{given}' is not a signal target: use {names}."))
             : (match.Target, null);

@@ -30,7 +30,7 @@ internal static class StateProjection
     {
         Retiring = program.Retiring.Select(Instance).ToList(),
         RollingRestart = program.Rolling is { } rolling ? new RollingRestartView(rolling.Current, [.. rolling.Remaining]) : null,
-        Config = Config(program.Spec),
+        Config = ProgramKeys.View(program.Spec),
     };
 
     private static ProgramView Program(EngineState state, ProgramState program) => new(
@@ -39,60 +39,6 @@ internal static class StateProjection
         state.ShuttingDown ? "Stopping" : "Started",
         program.Instances.Length,
         program.Instances.Select(Instance).ToList());
-
-    private static ProgramConfigView Config(ProgramSpec spec) => new(
-        spec.Argv,
-        spec.WorkingDirectory,
-        spec.Instances,
-        spec.MaxInstances,
-        spec.MaxRetries,
-        spec.Restart switch
-        {
-            RestartPolicy.Always => "always",
-            RestartPolicy.Never => "never",
-            _ => "on-failure",
-        },
-        (long)spec.RestartDelay.TotalMilliseconds,
-        (long)spec.RestartDelayMax.TotalMilliseconds,
-        (long)spec.MinUptime.TotalMilliseconds,
-        Signals.NameOf(spec.StopSignal),
-        (long)spec.StopTimeout.TotalMilliseconds,
-        spec.User,
-        spec.ClearEnvironment,
-        [.. spec.Environment.Keys],
-        spec.Log.Enabled,
-        spec.Log.MaxBytes,
-        spec.Log.Backups)
-    {
-        DependsOn = spec.DependsOn.ToDictionary(d => d.Key, d => ProgramTableReader.NameOf(d.Value), StringComparer.Ordinal),
-        RestartWith = spec.RestartWith,
-        Readiness = Probe(spec.Readiness),
-        Liveness = Probe(spec.Liveness),
-        ReadyLogLine = spec.ReadyLogLine,
-        Autostart = spec.Autostart,
-        SuccessExitCodes = spec.SuccessExitCodes,
-        StopSignalTarget = ProgramTableReader.SignalTargets.First(t => t.Target == spec.StopSignalTarget).Name,
-        PortBase = spec.PortBase,
-        Groups = spec.Groups,
-        Umask = spec.Process.Umask is { } umask ? Convert.ToString(umask, 8).PadLeft(3, '0') : null,
-        Nice = spec.Process.Nice,
-        Rlimits = spec.Process.Limits.ToDictionary(l => l.Key, l => new ResourceLimitView(Limit(l.Value.Soft), Limit(l.Value.Hard)), StringComparer.Ordinal),
-        LogInherit = spec.Log.Inherit,
-        StdoutLog = spec.Log.StdoutPath,
-        StderrLog = spec.Log.StderrPath,
-        MergeStderr = spec.Log.MergeStderr,
-        LogTimestamps = spec.Log.Timestamps,
-    };
-
-    private static ulong? Limit(ulong value) => value == ResourceLimit.Unlimited ? null : value;
-
-    private static ProbeView? Probe(ProbeSpec? probe) => probe is null ? null : new(
-        !probe.Exec.IsDefaultOrEmpty ? "exec" : probe.Http is not null ? "http" : "tcp",
-        !probe.Exec.IsDefaultOrEmpty ? string.Join(' ', probe.Exec) : probe.Http?.ToString() ?? probe.Tcp ?? string.Empty,
-        (long)probe.Period.TotalMilliseconds,
-        (long)probe.Timeout.TotalMilliseconds,
-        probe.FailureThreshold,
-        (long)probe.InitialDelay.TotalMilliseconds);
 
     private static ProbeOutcomeView? Outcome(ProbeOutcome? outcome) =>
         outcome is null ? null : new(outcome.Passed, outcome.Detail, outcome.At);

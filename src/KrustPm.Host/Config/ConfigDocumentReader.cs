@@ -130,7 +130,7 @@ internal static partial class ConfigDocumentReader
         {
             hint = $" (declare each program as a table, e.g. [{parts[0]}])";
         }
-        else if (hint.Length == 0 && ProgramTableReader.KnownKeys.Contains(key))
+        else if (hint.Length == 0 && ProgramKeys.Names.Contains(key))
         {
             hint = " (program settings belong inside a [program-name] table)";
         }

@@ -18,32 +18,55 @@ internal sealed class ProgramBuilder(string name)
 
     public ImmutableArray<string> Args { get; set; } = [];
 
+    /// <summary>The line of the program's <c>[name]</c> header: where a problem of no particular key goes.</summary>
+    public int? TableLine { get; init; }
+
+    /// <summary>Where each key was first written (<c>instances</c>, <c>env.PORT</c>, <c>readiness.period_ms</c>).</summary>
+    public Dictionary<string, int?> Lines { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Where each item of a list key (<c>args</c>, <c>success_exit_codes</c>, <c>groups</c>) was written, in order.</summary>
+    public Dictionary<string, List<int?>> ItemLines { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The keys whose value could not be read (reported): the engine's problems with them would only repeat it.</summary>
+    public HashSet<string> Unread { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The line of the <c>command</c> key.</summary>
-    public int? CommandLine { get; set; }
+    public int? CommandLine => Lines.GetValueOrDefault("command");
 
-    /// <summary>The line of a valid <c>user</c> key.</summary>
-    public int? UserLine { get; set; }
+    /// <summary>The line of the <c>user</c> key.</summary>
+    public int? UserLine => Lines.GetValueOrDefault("user");
 
-    /// <summary>The line of a valid <c>instances</c> key, or <see langword="null"/> when it is absent.</summary>
-    public int? InstancesLine { get; set; }
+    /// <summary>Records the line of the next item of list key <paramref name="key"/>.</summary>
+    public void ItemLine(string key, int? line)
+    {
+        if (!ItemLines.TryGetValue(key, out var lines))
+        {
+            lines = [];
+            ItemLines[key] = lines;
+        }
+
+        lines.Add(line);
+    }
 
     /// <summary>
-    /// The texts that may hold placeholders (<c>command</c>'s words, <c>args</c>, log paths), with their key and line:
-    /// checked once the whole table is read, since <c>{port}</c> depends on <c>port_base</c>.
+    /// Where a problem with <paramref name="key"/> (and its item) was written: the item's line, the key's, the line of
+    /// the table it belongs to (<c>readiness</c> for <c>readiness.period_ms</c>), else the program's header.
     /// </summary>
-    public List<(string Key, int? Line, string Text)> Templates { get; } = [];
+    public int? LineOf(string key, int? item)
+    {
+        if (item is { } index && ItemLines.TryGetValue(key, out var items) && index < items.Count)
+        {
+            return items[index];
+        }
 
-    /// <summary>The line of a valid <c>port_base</c> key.</summary>
-    public int? PortBaseLine { get; set; }
+        if (Lines.TryGetValue(key, out var line))
+        {
+            return line;
+        }
 
-    /// <summary>The line of a valid <c>merge_stderr</c> key.</summary>
-    public int? MergeStderrLine { get; set; }
-
-    /// <summary>The line of a valid <c>stderr_log</c> key.</summary>
-    public int? StderrLogLine { get; set; }
-
-    /// <summary>The line of a valid <c>ready_log_line</c> key.</summary>
-    public int? ReadyLogLineLine { get; set; }
+        var dot = key.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && Lines.TryGetValue(key[..dot], out var outer) ? outer : TableLine;
+    }
 
     /// <summary>
     /// The keys that are tables (<c>depends_on</c>, <c>readiness</c>, <c>liveness</c>, <c>rlimits</c>), gathered from every form

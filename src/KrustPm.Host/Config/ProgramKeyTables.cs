@@ -10,7 +10,7 @@ internal static class ProgramKeyTables
 {
     /// <summary>The program a <c>[program.depends_on]</c>, <c>[program.readiness]</c> or <c>[program.liveness]</c> table belongs to.</summary>
     public static string? Of(TableSyntaxBase table) =>
-        table is TableSyntax && TomlSyntax.KeyParts(table.Name) is [var program, var key] && ProgramTableReader.TableKeys.Contains(key)
+        table is TableSyntax && TomlSyntax.KeyParts(table.Name) is [var program, var key] && ProgramKeys.TableNames.Contains(key)
             ? program
             : null;
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
 using KrustPm.Engine.Health;
 using Tomlyn.Syntax;
 
@@ -11,26 +10,11 @@ namespace KrustPm.Host.Config;
 /// </summary>
 internal sealed partial class ProgramTableReader
 {
-    /// <summary>The program keys whose value is a table, also written as <c>[name.key]</c> or with dotted keys.</summary>
-    public static readonly ImmutableArray<string> TableKeys = ["depends_on", "readiness", "liveness", "rlimits"];
-
-    /// <summary>The conditions of <c>depends_on</c>, as written in the file.</summary>
-    public static readonly ImmutableArray<(string Name, DependencyCondition Condition)> Conditions =
-    [
-        ("started", DependencyCondition.Started), ("healthy", DependencyCondition.Healthy),
-        ("healthy_all", DependencyCondition.HealthyAll), ("completed_successfully", DependencyCondition.CompletedSuccessfully),
-        ("completed", DependencyCondition.Completed),
-    ];
-
     /// <summary>
     /// Every program read so far, valid or not, with the dependencies it names (those that could be read) and the
     /// line of its <c>depends_on</c>: the graph is checked once every program is known.
     /// </summary>
     public List<DeclaredDependencies> Declared { get; } = [];
-
-    /// <summary>The config name of a condition (<c>healthy_all</c>).</summary>
-    public static string NameOf(DependencyCondition condition) =>
-        Conditions.First(c => c.Condition == condition).Name;
 
     /// <summary>Collects <c>depends_on = ...</c>, <c>readiness = { ... }</c> or <c>liveness = { ... }</c>.</summary>
     private static void AddTableKey(ProgramBuilder program, string key, int? line, ValueSyntax? value)
@@ -67,6 +51,11 @@ internal sealed partial class ProgramTableReader
     /// <summary>Reads the table keys gathered from the whole program, and records its dependencies.</summary>
     private void ReadTableKeys(ProgramBuilder program)
     {
+        foreach (var (key, table) in program.Tables)
+        {
+            program.Lines.TryAdd(key, table.Line);
+        }
+
         var dependsOnLine = default(int?);
         if (program.Tables.TryGetValue("depends_on", out var dependsOn))
         {
@@ -76,12 +65,12 @@ internal sealed partial class ProgramTableReader
 
         if (program.Tables.TryGetValue("readiness", out var readiness))
         {
-            program.Spec = program.Spec with { Readiness = ReadProbe(program.Name, "readiness", readiness) };
+            program.Spec = program.Spec with { Readiness = ReadProbe(program, "readiness", readiness) };
         }
 
         if (program.Tables.TryGetValue("liveness", out var liveness))
         {
-            program.Spec = program.Spec with { Liveness = ReadProbe(program.Name, "liveness", liveness) };
+            program.Spec = program.Spec with { Liveness = ReadProbe(program, "liveness", liveness) };
         }
 
         if (program.Tables.TryGetValue("rlimits", out var limits))
@@ -124,11 +113,11 @@ internal sealed partial class ProgramTableReader
                 $"expected a table of programs and conditions such as {{ db = \"healthy\" }}, or an array of program names, got {TomlSyntax.Describe(table.Value)}");
         }
 
-        var names = string.Join(", ", Conditions.Select(c => TomlSyntax.Quote(c.Name)));
+        var names = string.Join(", ", ProgramKeyValues.Conditions.Select(c => TomlSyntax.Quote(c.Name)));
         foreach (var entry in table.Entries)
         {
             var match = entry.Value is StringValueSyntax { Value: { } text }
-                ? Conditions.FirstOrDefault(c => c.Name == text)
+                ? ProgramKeyValues.Conditions.FirstOrDefault(c => c.Name == text)
                 : default;
             if (match.Name is null)
             {
@@ -145,34 +134,17 @@ internal sealed partial class ProgramTableReader
         return dependencies.ToImmutable();
     }
 
-    /// <summary>Reads <c>ready_log_line</c>: a .NET regular expression, checked here so a typo cannot start anything.</summary>
-    private void ReadReadyLogLine(ProgramBuilder program, KeyContext context, ValueSyntax? value)
+    /// <summary>Reads <c>ready_log_line</c>: a string; whether it is a usable regular expression is the engine's rule.</summary>
+    internal void ReadReadyLogLine(ProgramBuilder program, KeyContext context, ValueSyntax? value)
     {
-        if (value is not StringValueSyntax { Value: { } pattern })
+        if (value is StringValueSyntax { Value: { } pattern })
+        {
+            program.Spec = program.Spec with { ReadyLogLine = pattern };
+        }
+        else
         {
             Report(context, $"expected a regular expression string, got {TomlSyntax.Describe(value)}");
-            return;
         }
-
-        if (pattern.Length == 0)
-        {
-            Report(context, "must not be empty (it would match every line)");
-            return;
-        }
-
-        try
-        {
-            // Interpreted, never RegexOptions.Compiled: Native AOT cannot compile at run time.
-            _ = new Regex(pattern, RegexOptions.None);
-        }
-        catch (ArgumentException error)
-        {
-            Report(context, $"invalid regular expression {TomlSyntax.Quote(pattern)}: {error.Message}");
-            return;
-        }
-
-        program.Spec = program.Spec with { ReadyLogLine = pattern };
-        program.ReadyLogLineLine = context.Line;
     }
 }
 

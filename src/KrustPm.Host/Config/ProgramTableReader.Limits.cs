@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using KrustPm.Engine;
 using Tomlyn.Syntax;
 
@@ -10,14 +9,6 @@ namespace KrustPm.Host.Config;
 /// </summary>
 internal sealed partial class ProgramTableReader
 {
-    /// <summary>The limits by their <c>prlimit</c> names; those measured in bytes also take sizes such as <c>"1G"</c>.</summary>
-    public static readonly ImmutableArray<(string Name, bool InBytes)> LimitNames =
-    [
-        ("as", true), ("core", true), ("cpu", false), ("data", true), ("fsize", true), ("locks", false),
-        ("memlock", true), ("msgqueue", true), ("nice", false), ("nofile", false), ("nproc", false), ("rss", true),
-        ("rtprio", false), ("rttime", false), ("sigpending", false), ("stack", true),
-    ];
-
     private void ReadLimits(ProgramBuilder program, TableKey table)
     {
         var context = new KeyContext(program.Name, "rlimits", table.Line);
@@ -31,11 +22,11 @@ internal sealed partial class ProgramTableReader
         foreach (var entry in table.Entries)
         {
             var at = new KeyContext(program.Name, $"rlimits.{entry.Key}", entry.Line);
-            var known = LimitNames.FirstOrDefault(l => l.Name == entry.Key);
+            var known = ProgramKeyValues.LimitNames.FirstOrDefault(l => l.Name == entry.Key);
             if (known.Name is null)
             {
-                var names = string.Join(", ", LimitNames.Select(l => l.Name));
-                var suggestion = KeySuggester.Suggest(entry.Key, [.. LimitNames.Select(l => l.Name)]) is { } near ? $" (did you mean '{near}'?)" : string.Empty;
+                var names = string.Join(", ", ProgramKeyValues.LimitNames.Select(l => l.Name));
+                var suggestion = KeySuggester.Suggest(entry.Key, [.. ProgramKeyValues.LimitNames.Select(l => l.Name)]) is { } near ? $" (did you mean '{near}'?)" : string.Empty;
                 problems.AddAboutKey(at.Line, program.Name, at.Key, $"unknown limit '{entry.Key}'{suggestion}; the limits are {names}");
                 continue;
             }

@@ -12,11 +12,10 @@ internal sealed partial class ProgramTableReader
     public static readonly ImmutableArray<string> ProbeKeys =
         ["exec", "http", "tcp", "period_ms", "timeout_ms", "failure_threshold", "initial_delay_ms"];
 
-    private static readonly ImmutableArray<string> ProbeTargets = ["exec", "http", "tcp"];
-
     /// <summary>Reads a <c>readiness</c> or <c>liveness</c> table: exactly one target, and its timings.</summary>
-    private ProbeSpec? ReadProbe(string name, string key, TableKey table)
+    private ProbeSpec? ReadProbe(ProgramBuilder program, string key, TableKey table)
     {
+        var name = program.Name;
         var context = new KeyContext(name, key, table.Line);
         if (table.HasValue)
         {
@@ -24,15 +23,12 @@ internal sealed partial class ProgramTableReader
             return null;
         }
 
+        var problemsBefore = problems.Count;
         var probe = new ProbeSpec();
-        var targets = new List<string>();
         foreach (var entry in table.Entries)
         {
             var at = new KeyContext(name, $"{key}.{entry.Key}", entry.Line);
-            if (ProbeTargets.Contains(entry.Key))
-            {
-                targets.Add(entry.Key);
-            }
+            program.Lines.TryAdd(at.Key, at.Line);
 
             switch (entry.Key)
             {
@@ -46,16 +42,16 @@ internal sealed partial class ProgramTableReader
                     probe = ReadTcp(at, entry.Value) is { } address ? probe with { Tcp = address } : probe;
                     break;
                 case "period_ms":
-                    probe = TryReadDuration(at, entry.Value, minimumMilliseconds: 1, out var period) ? probe with { Period = period } : probe;
+                    probe = TryReadDuration(at, entry.Value, out var period) ? probe with { Period = period } : probe;
                     break;
                 case "timeout_ms":
-                    probe = TryReadDuration(at, entry.Value, minimumMilliseconds: 1, out var timeout) ? probe with { Timeout = timeout } : probe;
+                    probe = TryReadDuration(at, entry.Value, out var timeout) ? probe with { Timeout = timeout } : probe;
                     break;
                 case "failure_threshold":
-                    probe = TryReadInt(at, entry.Value, minimum: 1, out var threshold) ? probe with { FailureThreshold = threshold } : probe;
+                    probe = TryReadInt(at, entry.Value, out var threshold, "a positive integer") ? probe with { FailureThreshold = threshold } : probe;
                     break;
                 case "initial_delay_ms":
-                    probe = TryReadDuration(at, entry.Value, minimumMilliseconds: 0, out var delay) ? probe with { InitialDelay = delay } : probe;
+                    probe = TryReadDuration(at, entry.Value, out var delay) ? probe with { InitialDelay = delay } : probe;
                     break;
                 default:
                     var suggestion = KeySuggester.Suggest(entry.Key, ProbeKeys) is { } known ? $" (did you mean '{key}.{known}'?)" : string.Empty;
@@ -64,11 +60,11 @@ internal sealed partial class ProgramTableReader
             }
         }
 
-        if (targets.Count != 1)
+        // Exactly one target and the timings' ranges are the engine's rules; when a target could not be read (reported),
+        // the engine's "exactly one target" would only repeat it.
+        if (problems.Count != problemsBefore)
         {
-            var got = targets.Count == 0 ? "none" : string.Join(" and ", targets);
-            Report(context, $"expected exactly one of exec, http or tcp, got {got}");
-            return null;
+            program.Unread.Add(key);
         }
 
         return probe;
@@ -91,10 +87,6 @@ internal sealed partial class ProgramTableReader
         else if (words[0].Length == 0)
         {
             Report(context, "the program to run (the first word) is empty");
-        }
-        else if (words.SelectMany(w => Placeholders.Check(w, hasPortBase: true)).FirstOrDefault() is { } wrong)
-        {
-            Report(context, wrong); // {index}, {port}... expand per instance; {nope} is a mistake
         }
         else
         {
@@ -129,10 +121,9 @@ internal sealed partial class ProgramTableReader
 
         // "127.0.0.1:{port}": each instance's own port; the address is checked as instance 0 of a program would have it.
         var sample = Placeholders.HasAny(text) ? Placeholders.Expand(text, new PlaceholderValues("program", 0, 0, 1)) : text;
-        if (Placeholders.HasAny(text) && Placeholders.Check(text, hasPortBase: true) is [var wrong, ..])
+        if (Placeholders.HasAny(text) && Placeholders.Check(text, hasPortBase: true) is [_, ..])
         {
-            Report(context, wrong);
-            return null;
+            return text; // a wrong placeholder is the engine's rule to report; the address cannot be checked before
         }
 
         if (!ServerAddress.TryParse(sample, out _, out var error))

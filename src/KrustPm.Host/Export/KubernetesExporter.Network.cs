@@ -216,5 +216,5 @@ internal static partial class KubernetesExporter
 
     /// <summary>A condition as the configuration writes it.</summary>
     private static string Describe(DependencyCondition condition) =>
-        ProgramTableReader.Conditions.First(c => c.Condition == condition).Name;
+        ProgramKeyValues.Conditions.First(c => c.Condition == condition).Name;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using KrustPm.Host.Api;
+using KrustPm.Host.Config;
 using KrustPm.Host.Tests.EndToEnd;
 
 namespace KrustPm.Host.Tests.Api;
@@ -29,7 +30,10 @@ public sealed partial class DocumentedFieldsTests
             .Concat(Quoted().Matches(Document).Select(m => m.Groups[1].Value))
             .ToHashSet(StringComparer.Ordinal);
 
-        var undocumented = FieldsOf<ProgramView>().Concat(FieldsOf<ProgramConfigView>()).Concat(FieldsOf<ProbeView>())
+        // The config view's other fields are the keys of configuration.md's table in camelCase (ProgramKeys renders both).
+        var configNames = ProgramKeys.All.Select(k => k.ViewName).OfType<string>();
+        var probeFields = ProgramKeyValues.Probe(new KrustPm.Engine.Health.ProbeSpec { Tcp = "127.0.0.1:1" })!.Select(p => p.Key);
+        var undocumented = FieldsOf<ProgramView>().Concat(configNames).Concat(probeFields)
             .Where(field => !documented.Contains(field)).ToList();
         Assert.True(undocumented.Count == 0, $"not documented: {string.Join(", ", undocumented)}");
     }

@@ -60,7 +60,7 @@ public sealed class ConfigLoaderLogTests
 
     [Theory]
     [InlineData("log = \"no\"", "key 'log': expected true, false or \"inherit\", got string \"no\"")]
-    [InlineData("log_max_bytes = -1", "key 'log_max_bytes': expected a number of bytes or a string such as \"512K\", \"300M\", \"1GiB\" or \"50MB\", got integer -1")]
+    [InlineData("log_max_bytes = -1", "key 'log_max_bytes': expected a non-negative size, got -1")]
     [InlineData("log_backups = 1.5", "key 'log_backups': expected a non-negative integer, got float 1.5")]
     public void Bad_program_log_keys_are_reported(string line, string message)
     {

@@ -97,7 +97,7 @@ public sealed class ConfigLoaderProbeTests
     [InlineData("readiness = { period_ms = 100 }", 3, "key 'readiness': expected exactly one of exec, http or tcp, got none")]
     [InlineData("readiness = { exec = \"true\", http = \"http://a/\" }", 3, "key 'readiness': expected exactly one of exec, http or tcp, got exec and http")]
     [InlineData("liveness = { tcp = \"a:1\", http = \"http://a/\", exec = \"true\" }", 3,
-        "key 'liveness': expected exactly one of exec, http or tcp, got tcp and http and exec")]
+        "key 'liveness': expected exactly one of exec, http or tcp, got exec and http and tcp")]
     [InlineData("readiness = \"http://a/\"", 3,
         "key 'readiness': expected a table such as { http = \"http://127.0.0.1:8080/health\" }, got string \"http://a/\"")]
     [InlineData("readiness = { exec = 5 }", 3, "key 'readiness.exec': expected a command line string, got integer 5")]
@@ -116,10 +116,10 @@ public sealed class ConfigLoaderProbeTests
     [InlineData("readiness = { tcp = \"localhost:65536\" }", 3,
         "key 'readiness.tcp': invalid address \"localhost:65536\": port '65536' is not a number from 1 to 65535; expected \"host:port\" such as \"127.0.0.1:5432\"")]
     [InlineData("readiness = { tcp = 5432 }", 3, "key 'readiness.tcp': expected \"host:port\" such as \"127.0.0.1:5432\", got integer 5432")]
-    [InlineData("readiness = { tcp = \"a:1\", period_ms = 0 }", 3, "key 'readiness.period_ms': expected a positive integer, got integer 0")]
-    [InlineData("readiness = { tcp = \"a:1\", timeout_ms = 0 }", 3, "key 'readiness.timeout_ms': expected a positive integer, got integer 0")]
-    [InlineData("readiness = { tcp = \"a:1\", failure_threshold = 0 }", 3, "key 'readiness.failure_threshold': expected a positive integer, got integer 0")]
-    [InlineData("readiness = { tcp = \"a:1\", initial_delay_ms = -1 }", 3, "key 'readiness.initial_delay_ms': expected a non-negative integer, got integer -1")]
+    [InlineData("readiness = { tcp = \"a:1\", period_ms = 0 }", 3, "key 'readiness.period_ms': expected a positive duration, got 0 ms")]
+    [InlineData("readiness = { tcp = \"a:1\", timeout_ms = 0 }", 3, "key 'readiness.timeout_ms': expected a positive duration, got 0 ms")]
+    [InlineData("readiness = { tcp = \"a:1\", failure_threshold = 0 }", 3, "key 'readiness.failure_threshold': expected a positive integer, got 0")]
+    [InlineData("readiness = { tcp = \"a:1\", initial_delay_ms = -1 }", 3, "key 'readiness.initial_delay_ms': expected a non-negative duration, got -1 ms")]
     [InlineData("liveness = { tcp = \"a:1\", period_ms = \"1x\" }", 3, "key 'liveness.period_ms': invalid duration \"1x\": unknown unit \"x\" (use ms, s, m, h or d); expected a number of milliseconds or a string such as \"500ms\", \"10s\", \"2m\", \"1h\" or \"1m30s\"")]
     [InlineData("readiness = { tcp = \"a:1\", perod_ms = 10 }", 3, "unknown key 'readiness.perod_ms' (did you mean 'readiness.period_ms'?)")]
     [InlineData("readiness = { exec = \"true\", url = \"http://a/\" }", 3, "unknown key 'readiness.url' (did you mean 'readiness.http'?)")]
@@ -143,8 +143,8 @@ public sealed class ConfigLoaderProbeTests
 
         Assert.Equal(
             [
-                $"{ConfigPath}:6: program 'web': key 'liveness.period_ms': expected a positive integer, got integer 0",
-                $"{ConfigPath}:7: program 'web': key 'liveness.failure_threshold': expected a positive integer, got integer -2",
+                $"{ConfigPath}:6: program 'web': key 'liveness.period_ms': expected a positive duration, got 0 ms",
+                $"{ConfigPath}:7: program 'web': key 'liveness.failure_threshold': expected a positive integer, got -2",
             ],
             problems.Select(p => p.ToString()));
         Assert.Equal(["liveness.period_ms", "liveness.failure_threshold"], problems.Select(p => p.Key));

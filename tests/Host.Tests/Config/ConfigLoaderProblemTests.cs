@@ -34,16 +34,16 @@ public class ConfigLoaderProblemTests
     }
 
     [Theory]
-    [InlineData("instances = -1", "instances", "expected a non-negative integer, got integer -1")]
+    [InlineData("instances = -1", "instances", "expected a non-negative integer, got -1")]
     [InlineData("max_retries = 1.5", "max_retries", "expected a non-negative integer, got float 1.5")]
     [InlineData("max_retries = true", "max_retries", "expected a non-negative integer, got boolean true")]
     [InlineData("instances = [1]", "instances", "expected a non-negative integer, got an array")]
     [InlineData("instances = { n = 1 }", "instances", "expected a non-negative integer, got an inline table")]
     [InlineData("instances = 1979-05-27", "instances", "expected a non-negative integer, got date-time 1979-05-27")]
     [InlineData("restart_delay_ms = 3000000000", "restart_delay_ms",
-        "expected a non-negative integer no larger than 2147483647, got integer 3000000000")]
-    [InlineData("stop_timeout_ms = -5", "stop_timeout_ms", "expected a non-negative integer, got integer -5")]
-    [InlineData("max_instances = 0", "max_instances", "expected a positive integer, got integer 0")]
+        "expected a number of milliseconds no larger than 2147483647, got integer 3000000000")]
+    [InlineData("stop_timeout_ms = -5", "stop_timeout_ms", "expected a non-negative duration, got -5 ms")]
+    [InlineData("max_instances = 0", "max_instances", "expected a positive integer, got 0")]
     [InlineData("max_instances = \"10\"", "max_instances", "expected a positive integer, got string \"10\"")]
     [InlineData("command = 5", "command", "expected a string, got integer 5")]
     [InlineData("command = \"\"", "command", "must not be empty")]

@@ -167,7 +167,7 @@ public class ConfigLoaderStructureTests
                 "/cfg/krust-pm.toml:2: unknown top-level key 'colour'",
                 "/cfg/krust-pm.toml:5: program 'web': key 'command': unterminated single quote starting at character 6",
                 "/cfg/krust-pm.toml:6: program 'web': key 'max_retries': expected a non-negative integer, got string \"three\"",
-                "/cfg/krust-pm.toml:7: program 'web': key 'instances': expected a non-negative integer, got integer -2",
+                "/cfg/krust-pm.toml:7: program 'web': key 'instances': expected a non-negative integer, got -2",
                 "/cfg/krust-pm.toml:9: program 'worker': missing required key 'command'",
                 "/cfg/krust-pm.toml:11: program 'worker': key 'stop_signal': unknown signal \"STOP\"; expected one of HUP, INT, QUIT, KILL, USR1, USR2, TERM (optionally with a SIG prefix)",
                 "/cfg/krust-pm.toml:16: program 'w': nested table [w.x] is not supported; program settings are plain keys inside [w] (only [w.env], [w.depends_on], [w.readiness] and [w.liveness] are tables)",

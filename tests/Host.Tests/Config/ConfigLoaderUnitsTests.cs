@@ -61,8 +61,8 @@ public sealed class ConfigLoaderUnitsTests
     [InlineData("restart_delay_ms = 1.5", "key 'restart_delay_ms': expected a number of milliseconds or a string such as \"500ms\"")]
     [InlineData("log_max_bytes = \"50XB\"", "key 'log_max_bytes': invalid size \"50XB\": units are B, K, M, G, T")]
     [InlineData("log_max_bytes = \"MB\"", "key 'log_max_bytes': invalid size \"MB\"")]
-    [InlineData("log_max_bytes = -1", "key 'log_max_bytes': expected a number of bytes or a string such as \"512K\"")]
-    [InlineData("readiness = { tcp = \"127.0.0.1:80\", period_ms = \"0s\" }", "key 'readiness.period_ms': expected at least 1 ms, got string \"0s\"")]
+    [InlineData("log_max_bytes = -1", "key 'log_max_bytes': expected a non-negative size, got -1")]
+    [InlineData("readiness = { tcp = \"127.0.0.1:80\", period_ms = \"0s\" }", "key 'readiness.period_ms': expected a positive duration, got 0 ms")]
     public void Bad_units_are_located_errors(string line, string message)
     {
         var problem = Assert.Single(ConfigLoader.Parse($"[web]\ncommand = \"x\"\n{line}\n", ConfigPath).Problems);

@@ -9,16 +9,31 @@ namespace KrustPm.Host.Tests.Config;
 public sealed partial class ProgramKeysDocsTests
 {
     [Fact]
-    public void The_program_keys_table_in_configuration_md_lists_exactly_the_keys_the_reader_knows()
+    public void The_program_keys_table_in_configuration_md_is_the_one_the_key_registry_renders()
     {
-        var text = File.ReadAllText(Path.Combine(PublishedKrustPm.RepositoryRoot, "docs", "configuration.md"));
-        var start = text.IndexOf("## Program keys", StringComparison.Ordinal);
-        var section = text[start..text.IndexOf("\n## ", start + 1, StringComparison.Ordinal)];
-        var table = section[..section.IndexOf("\n\n", section.IndexOf("| key |", StringComparison.Ordinal), StringComparison.Ordinal)];
+        // To update the docs after changing a key: paste the "expected" side, or run this test and copy Program-keys.received.md.
+        var path = Path.Combine(PublishedKrustPm.RepositoryRoot, "docs", "configuration.md");
+        var text = File.ReadAllText(path);
+        var start = text.IndexOf("| key | type | default | meaning |", text.IndexOf("## Program keys", StringComparison.Ordinal), StringComparison.Ordinal);
+        var table = text[start..(text.IndexOf("\n\n", start, StringComparison.Ordinal) + 1)];
 
-        var documented = Row().Matches(table).Select(m => m.Groups[1].Value).Where(k => k != "key");
+        var expected = ProgramKeys.DocsTable();
+        if (expected != table)
+        {
+            File.WriteAllText(Path.Combine(Path.GetTempPath(), "Program-keys.received.md"), expected);
+        }
 
-        Assert.Equal(ProgramTableReader.KnownKeys.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
+        Assert.Equal(expected, table);
+    }
+
+    [Fact]
+    public void The_key_table_lists_each_key_once_and_the_reader_reads_every_one()
+    {
+        var documented = Row().Matches(ProgramKeys.DocsTable()).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Equal(ProgramKeys.Names, documented);
+        Assert.Equal(documented.Count, documented.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ProgramKeys.All, key => Assert.True(key.IsTable != (key.Read is not null), key.Name));
     }
 
     [Fact]
@@ -26,7 +41,7 @@ public sealed partial class ProgramKeysDocsTests
     {
         // args has no entry of its own: the engine compares the whole argv under "command".
         Assert.Equal(
-            ProgramTableReader.KnownKeys.Where(k => k != "args").Order(StringComparer.Ordinal),
+            ProgramKeys.Names.Where(k => k != "args").Order(StringComparer.Ordinal),
             SpecChanges.Settings.Select(s => s.Key).Order(StringComparer.Ordinal));
     }
 

@@ -41,7 +41,7 @@ public sealed class CheckCommandTests(PublishedKrustPm krustPm) : IDisposable
         Assert.Equal(2, exitCode);
         Assert.Contains($"krust-pm: {path}:1: program 'web': missing required key 'command'", output, StringComparison.Ordinal);
         Assert.Contains($"krust-pm: {path}:2: program 'web': unknown key 'comand' (did you mean 'command'?)", output, StringComparison.Ordinal);
-        Assert.Contains($"krust-pm: {path}:3: program 'web': key 'instances': expected a non-negative integer, got integer -1", output, StringComparison.Ordinal);
+        Assert.Contains($"krust-pm: {path}:3: program 'web': key 'instances': expected a non-negative integer, got -1", output, StringComparison.Ordinal);
         Assert.Contains("krust-pm: 3 problem(s) in the configuration; the configuration is not valid.", output, StringComparison.Ordinal);
     }
 
@@ -69,7 +69,7 @@ public sealed class CheckCommandTests(PublishedKrustPm krustPm) : IDisposable
         Assert.Equal(
             [
                 $"krust-pm: {path}:3: program 'db': key 'readiness.tcp': invalid address \"127.0.0.1\": missing ':port' after the host; expected \"host:port\" such as \"127.0.0.1:5432\"",
-                $"krust-pm: {path}:3: program 'db': key 'readiness.period_ms': expected a positive integer, got integer 0",
+                $"krust-pm: {path}:3: program 'db': key 'readiness.period_ms': expected a positive duration, got 0 ms",
                 $"krust-pm: {path}:11: program 'web': key 'depends_on': no program is named 'cache'",
                 $"krust-pm: {path}:11: program 'web': key 'depends_on': dependency cycle: migrate -> web -> migrate",
                 $"krust-pm: {path}:12: program 'web': key 'ready_log_line': invalid regular expression \"listening (on\": Invalid pattern 'listening (on' at offset 13. Not enough )'s.",
@@ -94,7 +94,7 @@ public sealed class CheckCommandTests(PublishedKrustPm krustPm) : IDisposable
     [InlineData("[web\ncommand = \"x\"\n", ":1: syntax error:")]
     [InlineData("[web]\n", ":1: program 'web': missing required key 'command'")]
     [InlineData("[web]\ncommand = \"x\"\nmax_retries = \"three\"\n", ":3: program 'web': key 'max_retries': expected a non-negative integer, got string \"three\"")]
-    [InlineData("[web]\ncommand = \"x\"\ninstances = -1\n", ":3: program 'web': key 'instances': expected a non-negative integer, got integer -1")]
+    [InlineData("[web]\ncommand = \"x\"\ninstances = -1\n", ":3: program 'web': key 'instances': expected a non-negative integer, got -1")]
     [InlineData("[web]\ncommand = \"x\"\nretries = 1\n", ":3: program 'web': unknown key 'retries'")]
     [InlineData("server-port = \"x\"\n", ":1: key 'server-port': invalid address")]
     public async Task Each_kind_of_broken_config_exits_2_naming_file_line_program_and_key(string toml, string expected)
