@@ -29,15 +29,18 @@ public sealed partial class LinuxProcessLauncher
         // Listed before anything else can happen: if krust-pm dies from now on, the guardian kills the group.
         _guardian?.Add(child.Pid);
         var markers = capture ? new TryMarkers(request, child.Pid) : null;
-        var run = new SpawnedRun(child.Pid) { Ready = ready, Markers = markers };
-        var pidfd = ChildReaper.Open(child.Pid);
+        var cgroup = Contain(request, child.Pid, out error);
+        var run = new SpawnedRun(child.Pid, cgroup) { Ready = ready, Markers = markers };
+        var pidfd = error == 0 ? ChildReaper.Open(child.Pid) : -1;
         if (pidfd < 0)
         {
-            // A child krust-pm cannot watch must not run: it is ended at once (it has not run the program yet, or
-            // only just), and the try waits for krust-pm's descriptors (or memory) to come back.
-            error = Marshal.GetLastPInvokeError();
+            // A child krust-pm cannot watch or contain must not run: it is ended at once (it has not run the program
+            // yet, or only just), and the try waits for krust-pm's descriptors (or memory) to come back.
+            var contained = error == 0;
+            error = contained ? Marshal.GetLastPInvokeError() : error;
             KillGroupAndUnlist(child.Pid);
             run.Reap();
+            cgroup?.End(static () => { }); // removes the cgroup made for it
             CloseIfOpen(child.Stdout);
             CloseIfOpen(child.Stderr);
             if (DescriptorBudget.IsShortage(error))
@@ -46,7 +49,8 @@ public sealed partial class LinuxProcessLauncher
             }
             else
             {
-                events.StartFailed(request.RunId, $"cannot start '{plan.Program}': cannot watch it: {Marshal.GetPInvokeErrorMessage(error)}");
+                var what = contained ? "cannot watch it" : $"cannot move it into its cgroup {cgroup?.Path}";
+                events.StartFailed(request.RunId, $"cannot start '{plan.Program}': {what}: {Marshal.GetPInvokeErrorMessage(error)}");
             }
 
             return;
@@ -71,7 +75,16 @@ public sealed partial class LinuxProcessLauncher
             reaper.Watch(pidfd, () =>
             {
                 KillGroupAndUnlist(child.Pid); // while the leader, a zombie, still holds the group's number
-                Ended(request.RunId, run.Reap(), events);
+                var exitCode = run.Reap();
+                if (cgroup is null)
+                {
+                    Ended(request.RunId, exitCode, events);
+                }
+                else
+                {
+                    // Over only once its cgroup is empty: a detached daemon cannot outlive the run.
+                    cgroup.End(() => Ended(request.RunId, exitCode, events));
+                }
             });
         }
     }
@@ -103,12 +116,40 @@ public sealed partial class LinuxProcessLauncher
         return $"cannot start {what}{file}: {Marshal.GetPInvokeErrorMessage(error)}";
     }
 
+    /// <summary>
+    /// Moves a new run into its instance's cgroup, when runs are contained. Until this write, the run is in krust-pm's
+    /// own leaf (still in the tree the guardian kills); what it forks before the move stays there, which glibc's
+    /// posix_spawn makes a window of a few microseconds after the exec (see docs/operations.md, "Containment").
+    /// </summary>
+    private InstanceCgroup? Contain(LaunchRequest request, int pid, out int error)
+    {
+        error = 0;
+        if (_cgroups is null)
+        {
+            return null;
+        }
+
+        error = InstanceCgroup.Adopt(_cgroups, request.Program.Name, request.InstanceId, pid, out var cgroup);
+        return cgroup;
+    }
+
     /// <summary>A run started by posix_spawn: krust-pm reaps it itself.</summary>
-    private sealed class SpawnedRun(int pid) : Run
+    private sealed class SpawnedRun(int pid, InstanceCgroup? cgroup) : Run
     {
         private readonly SpawnedChild _child = new(pid);
 
-        public override void Signal(int signal, SignalTarget target) => _child.Signal(signal, target);
+        /// <summary>
+        /// Signals the group (or main process); SIGKILL to the group, the end of a stop, also goes to the whole
+        /// cgroup, so that processes that left the group die too.
+        /// </summary>
+        public override void Signal(int signal, SignalTarget target)
+        {
+            _child.Signal(signal, target);
+            if (signal == Signals.Kill && target == SignalTarget.Group)
+            {
+                cgroup?.Kill();
+            }
+        }
 
         /// <inheritdoc cref="SpawnedChild.Reap"/>
         public int Reap() => _child.Reap();

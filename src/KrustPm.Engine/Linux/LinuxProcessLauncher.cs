@@ -24,6 +24,7 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     private readonly OutputStore? _output;
     private readonly Guardian? _guardian;
     private readonly ChildReaper? _reaper;
+    private readonly CgroupTree? _cgroups;
     private readonly LaunchThread _thread = LaunchThread.Instance;
 
     /// <summary>Creates a launcher with <see cref="LinuxProcessLauncherOptions.Default"/>; output is not captured.</summary>
@@ -39,8 +40,13 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     /// Where every instance's stdout and stderr go (each program's <see cref="ProgramSpec.Log"/> applies);
     /// <see langword="null"/> lets children write to krust-pm's own stdout and stderr.
     /// </param>
+    /// <param name="cgroups">
+    /// krust-pm's cgroup tree, when it contains its instances in cgroups (v2): each run is moved into its instance's
+    /// cgroup right after the spawn, and is over only once that cgroup is empty. <see langword="null"/>: process
+    /// groups only. Not used by the fallback path (kernels before Linux 5.3 have no <c>cgroup.kill</c> anyway).
+    /// </param>
     /// <exception cref="PlatformNotSupportedException">Not on Linux, or a needed util-linux/coreutils tool is missing.</exception>
-    public LinuxProcessLauncher(LinuxProcessLauncherOptions options, OutputStore? output = null)
+    public LinuxProcessLauncher(LinuxProcessLauncherOptions options, OutputStore? output = null, CgroupTree? cgroups = null)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -58,8 +64,12 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
 
         _options = options;
         _output = output;
-        _guardian = options.Guardian ? new Guardian() : null;
+        _cgroups = _reaper is null ? null : cgroups;
+        _guardian = options.Guardian ? new Guardian(_cgroups) : null;
     }
+
+    /// <summary>Whether runs are contained in cgroups (a <see cref="CgroupTree"/> was given and the spawn path is in use).</summary>
+    public bool UsesCgroups => _cgroups is not null;
 
     /// <summary>How many runs this launcher has started that have not exited yet.</summary>
     public int LiveRuns => _runs.Count;
