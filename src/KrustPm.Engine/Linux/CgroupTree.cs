@@ -178,6 +178,11 @@ public sealed partial class CgroupTree : IDisposable
     /// <returns>Whether the tree is gone.</returns>
     private static bool KillAndRemove(string root)
     {
+        if (!Directory.Exists(root))
+        {
+            return true;
+        }
+
         if (CgroupFiles.IsPopulated(root) == true)
         {
             _ = CgroupFiles.Write(Path.Combine(root, "cgroup.kill"), "1");
