@@ -5,8 +5,9 @@ namespace KrustPm.Engine.Linux;
 
 /// <summary>
 /// The cgroup of one instance, <c>ROOT/PROGRAM.ID</c> under krust-pm's <see cref="CgroupTree"/>: its run's main
-/// process is moved in right after the spawn, and everything that process starts is born in it, however it forks,
-/// double-forks or leaves its session. Made for each run and removed once the run is over and the cgroup empty.
+/// process moves itself in before it execs the program (see <see cref="LaunchPlan"/>), so everything the program
+/// starts is born in it, however it forks, double-forks or leaves its session. Made before each run and removed once
+/// the run is over and the cgroup empty.
 /// </summary>
 internal sealed class InstanceCgroup
 {
@@ -40,13 +41,15 @@ internal sealed class InstanceCgroup
         return name.Append(CultureInfo.InvariantCulture, $".{instanceId}").ToString();
     }
 
-    /// <summary>Makes the instance's cgroup (or takes the one its previous run left) and moves the process in.</summary>
-    /// <returns>0, or the errno of what failed (the process is then where it was born, in krust-pm's own cgroup).</returns>
-    public static int Adopt(CgroupTree tree, string program, long instanceId, int pid, out InstanceCgroup cgroup)
+    /// <summary>The file a process writes <c>0</c> to in order to move itself into the cgroup.</summary>
+    public string ProcsFile => System.IO.Path.Combine(Path, "cgroup.procs");
+
+    /// <summary>Makes the instance's cgroup (or takes the one its previous run left), before its run is spawned.</summary>
+    /// <returns>0, or the errno of what failed.</returns>
+    public static int Make(CgroupTree tree, string program, long instanceId, out InstanceCgroup cgroup)
     {
         cgroup = new InstanceCgroup(System.IO.Path.Combine(tree.Root, NameOf(program, instanceId)));
-        var error = CgroupFiles.MakeDirectory(cgroup.Path);
-        return error != 0 ? error : CgroupFiles.Write(System.IO.Path.Combine(cgroup.Path, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
+        return CgroupFiles.MakeDirectory(cgroup.Path);
     }
 
     /// <summary>SIGKILLs every process in the cgroup at once (<c>cgroup.kill</c>), detached daemons included.</summary>

@@ -7,11 +7,16 @@ namespace KrustPm.Engine.Linux;
 /// <summary>The default path: posix_spawn, a pidfd per run, and the reaper thread.</summary>
 public sealed partial class LinuxProcessLauncher
 {
-    private void Spawn(LaunchRequest request, LaunchPlan plan, ChildReaper reaper, IProcessEvents events, ReadyLineReport? ready)
+    private void Spawn(LaunchRequest request, LaunchPlan plan, InstanceCgroup? cgroup, ChildReaper reaper, IProcessEvents events, ReadyLineReport? ready)
     {
         var log = request.Program.Log;
         var capture = _output is not null && !log.Inherit;
         var error = ChildSpawner.Spawn(plan, capture, out var child, _guardian is null ? null : _guardian.Spawning, mergeStderr: log.MergeStderr);
+        if (error != 0)
+        {
+            cgroup?.End(static () => { }); // removes the cgroup made for it
+        }
+
         if (error != 0 && DescriptorBudget.IsShortage(error))
         {
             _guardian?.SpawnFailed();
@@ -29,15 +34,13 @@ public sealed partial class LinuxProcessLauncher
         // Listed before anything else can happen: if krust-pm dies from now on, the guardian kills the group.
         _guardian?.Add(child.Pid);
         var markers = capture ? new TryMarkers(request, child.Pid) : null;
-        var cgroup = Contain(request, child.Pid, out error);
         var run = new SpawnedRun(child.Pid, cgroup) { Ready = ready, Markers = markers };
-        var pidfd = error == 0 ? ChildReaper.Open(child.Pid) : -1;
+        var pidfd = ChildReaper.Open(child.Pid);
         if (pidfd < 0)
         {
-            // A child krust-pm cannot watch or contain must not run: it is ended at once (it has not run the program
-            // yet, or only just), and the try waits for krust-pm's descriptors (or memory) to come back.
-            var contained = error == 0;
-            error = contained ? Marshal.GetLastPInvokeError() : error;
+            // A child krust-pm cannot watch must not run: it is ended at once (it has not run the program yet, or
+            // only just), and the try waits for krust-pm's descriptors (or memory) to come back.
+            error = Marshal.GetLastPInvokeError();
             KillGroupAndUnlist(child.Pid);
             run.Reap();
             cgroup?.End(static () => { }); // removes the cgroup made for it
@@ -49,8 +52,7 @@ public sealed partial class LinuxProcessLauncher
             }
             else
             {
-                var what = contained ? "cannot watch it" : $"cannot move it into its cgroup {cgroup?.Path}";
-                events.StartFailed(request.RunId, $"cannot start '{plan.Program}': {what}: {Marshal.GetPInvokeErrorMessage(error)}");
+                events.StartFailed(request.RunId, $"cannot start '{plan.Program}': cannot watch it: {Marshal.GetPInvokeErrorMessage(error)}");
             }
 
             return;
@@ -114,23 +116,6 @@ public sealed partial class LinuxProcessLauncher
         var what = spec.User is null ? $"'{plan.Program}'" : $"'{plan.Program}' as user '{spec.User}'";
         var file = plan.Argv[0] == plan.Program ? string.Empty : $" ({plan.Argv[0]})";
         return $"cannot start {what}{file}: {Marshal.GetPInvokeErrorMessage(error)}";
-    }
-
-    /// <summary>
-    /// Moves a new run into its instance's cgroup, when runs are contained. Until this write, the run is in krust-pm's
-    /// own leaf (still in the tree the guardian kills); what it forks before the move stays there, which glibc's
-    /// posix_spawn makes a window of a few microseconds after the exec (see docs/operations.md, "Containment").
-    /// </summary>
-    private InstanceCgroup? Contain(LaunchRequest request, int pid, out int error)
-    {
-        error = 0;
-        if (_cgroups is null)
-        {
-            return null;
-        }
-
-        error = InstanceCgroup.Adopt(_cgroups, request.Program.Name, request.InstanceId, pid, out var cgroup);
-        return cgroup;
     }
 
     /// <summary>A run started by posix_spawn: krust-pm reaps it itself.</summary>

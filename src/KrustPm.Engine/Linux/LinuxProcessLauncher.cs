@@ -115,22 +115,56 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         {
             events.StartDeferred(request.RunId, shortage);
         }
-        else if (!LaunchPlan.TryCreate(request.Program, _options, out var plan, out var error))
+        else if (!TryMakeCgroup(request, events, out var cgroup))
         {
+            // Reported as a start failure or deferral.
+        }
+        else if (!LaunchPlan.TryCreate(request.Program, _options, out var plan, out var error, cgroup?.ProcsFile))
+        {
+            cgroup?.End(static () => { });
             events.StartFailed(request.RunId, error);
         }
         else if (!ReadyLineReport.TryCreate(request, outputRead: _output is not null && !request.Program.Log.Inherit, events, out var ready))
         {
-            // Reported as a start failure.
+            cgroup?.End(static () => { }); // Reported as a start failure.
         }
         else if (_reaper is not null)
         {
-            Spawn(request, plan, _reaper, events, ready);
+            Spawn(request, plan, cgroup, _reaper, events, ready);
         }
         else
         {
             StartProcess(request, plan, events, ready);
         }
+    }
+
+    /// <summary>Makes the run's instance cgroup, when runs are contained in cgroups; a failure is the start's.</summary>
+    private bool TryMakeCgroup(LaunchRequest request, IProcessEvents events, out InstanceCgroup? cgroup)
+    {
+        cgroup = null;
+        if (_cgroups is null)
+        {
+            return true;
+        }
+
+        var error = InstanceCgroup.Make(_cgroups, request.Program.Name, request.InstanceId, out var made);
+        if (error == 0)
+        {
+            cgroup = made;
+            return true;
+        }
+
+        var reason = $"cannot make its cgroup {made.Path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}";
+        if (DescriptorBudget.IsShortage(error))
+        {
+            events.StartDeferred(request.RunId, $"krust-pm {reason}");
+        }
+        else
+        {
+            events.StartFailed(request.RunId, $"krust-pm {reason}");
+        }
+
+        return false;
     }
 
     /// <summary>
