@@ -64,26 +64,14 @@ public sealed partial class CgroupTree : IDisposable
     public static bool TryOpen(string? parent, string name, bool moveSelf, [NotNullWhen(true)] out CgroupTree? tree, [NotNullWhen(false)] out string? problem)
     {
         tree = null;
-        var origin = OwnCgroup(out var reason);
-        parent ??= origin;
-        if (parent is null)
+        if (Probe(parent, out var unusable) is not { } usable)
         {
-            problem = reason!;
+            problem = unusable ?? "no cgroup v2";
             return false;
         }
 
-        if (!Path.IsPathFullyQualified(parent) || !Directory.Exists(parent) || !IsInCgroup2(parent))
-        {
-            problem = $"{parent} is not a directory of a mounted cgroup v2 file system";
-            return false;
-        }
-
-        if (NativeMethods.Access(parent, WriteOk) != 0)
-        {
-            problem = $"krust-pm may not make cgroups in {parent} ({Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}; under systemd, run it with Delegate=yes)";
-            return false;
-        }
-
+        var origin = OwnCgroup(out _);
+        parent = usable;
         var root = Path.Combine(parent, name);
         if (origin is not null && (origin == root || origin.StartsWith(root + "/", StringComparison.Ordinal)))
         {
@@ -119,6 +107,38 @@ public sealed partial class CgroupTree : IDisposable
         tree = new CgroupTree(root, origin, moveSelf, leftover);
         problem = null;
         return true;
+    }
+
+    /// <summary>
+    /// Where krust-pm's tree would go: <paramref name="parent"/>, or the cgroup this process is in when that is
+    /// <see langword="null"/>, if it is a directory of a mounted cgroup v2 file system that this process may write to.
+    /// </summary>
+    /// <param name="parent">A cgroup v2 directory, or <see langword="null"/> for the cgroup this process is in.</param>
+    /// <param name="problem">Why it is not usable, as a sentence part.</param>
+    /// <returns>The directory, or <see langword="null"/> with the <paramref name="problem"/>.</returns>
+    public static string? Probe(string? parent, out string? problem)
+    {
+        problem = null;
+        parent ??= OwnCgroup(out problem);
+        if (parent is null)
+        {
+            return null;
+        }
+
+        if (!Path.IsPathFullyQualified(parent) || !Directory.Exists(parent) || !IsInCgroup2(parent))
+        {
+            problem = $"{parent} is not a directory of a mounted cgroup v2 file system";
+            return null;
+        }
+
+        if (NativeMethods.Access(parent, WriteOk) != 0)
+        {
+            problem = $"krust-pm may not make cgroups in {parent} ({Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}; under systemd, run it with Delegate=yes)";
+            return null;
+        }
+
+        problem = null;
+        return parent;
     }
 
     /// <summary>
