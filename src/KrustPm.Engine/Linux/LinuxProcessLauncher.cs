@@ -11,7 +11,10 @@ namespace KrustPm.Engine.Linux;
 /// its own session and process group, so a signal reaches the whole tree it started and never krust-pm; it dies
 /// with krust-pm's launch thread, even if krust-pm is killed with SIGKILL (<see
 /// cref="LinuxProcessLauncherOptions.KillWithParent"/>); and it starts with default signal dispositions (.NET leaves
-/// SIGPIPE ignored). Exits are noticed through pid file descriptors on one reaper thread, which reaps every child,
+/// SIGPIPE ignored). With a <see cref="CgroupTree"/>, each run moves itself into its instance's cgroup before it execs
+/// the program (a shell in front instead of setpriv's parent-death signal: the guardian kills the whole tree if
+/// krust-pm dies), and a run is over only once that cgroup is empty: whatever it forked, however it detached, is
+/// killed with it. Exits are noticed through pid file descriptors on one reaper thread, which reaps every child,
 /// so no zombie is left behind. Where the kernel has no pidfd_open (before Linux 5.3) or libc no
 /// posix_spawn_file_actions_addchdir_np (before glibc 2.29), runs are started with
 /// <see cref="System.Diagnostics.Process"/> instead, through <c>setsid env --default-signal</c>, and the .NET
@@ -67,9 +70,6 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         _cgroups = _reaper is null ? null : cgroups;
         _guardian = options.Guardian ? new Guardian(_cgroups) : null;
     }
-
-    /// <summary>Whether runs are contained in cgroups (a <see cref="CgroupTree"/> was given and the spawn path is in use).</summary>
-    public bool UsesCgroups => _cgroups is not null;
 
     /// <summary>How many runs this launcher has started that have not exited yet.</summary>
     public int LiveRuns => _runs.Count;

@@ -124,6 +124,16 @@ public sealed class CgroupContainmentTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_contained_run_moves_itself_into_its_cgroup_before_anything_else_and_needs_no_parent_death_signal()
+    {
+        var spec = new ProgramSpec("p", "/bin/true", ["/bin/true", "x"]) { WorkingDirectory = _folder };
+
+        Assert.True(LaunchPlan.TryCreate(spec, LinuxProcessLauncherOptions.Default, out var plan, out var error, "/cg/p.1/cgroup.procs"), error);
+
+        Assert.Equal([.. LaunchPlan.CgroupWrapper, "/cg/p.1/cgroup.procs", "/bin/true", "x"], plan.Argv);
+    }
+
     [Theory]
     [InlineData("web", 3, "web.3")]
     [InlineData("api.v2", 12, "api.v2.12")]
