@@ -56,6 +56,39 @@ public sealed partial class CgroupEndToEndTests(PublishedKrustPm krustPm) : IDis
         }
     }
 
+    [Fact]
+    public async Task Version_says_which_containment_auto_would_use_on_this_machine()
+    {
+        var (code, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "version");
+
+        Assert.Equal(0, code);
+        Assert.Contains(
+            CgroupTree.Probe(null, out var problem) is { } parent
+                ? $"containment: cgroup v2 available under {parent} (cgroup = \"auto\"; the default, \"off\", uses process groups)"
+                : $"containment: process groups (cgroup v2 not usable: {problem})",
+            output,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cgroup_path_that_is_not_cgroup_v2_refuses_the_start_and_starts_nothing()
+    {
+        var config = Path.Combine(_folder, "krust-pm.toml");
+        await File.WriteAllTextAsync(config, $$"""
+            server-port = "127.0.0.1:{{KrustPmProcess.FreePort()}}"
+            cgroup = "{{_folder}}"
+
+            [daemon]
+            command = "sh -c '(setsid sleep {{_marker}} &); exec sleep 1000'"
+            """, Token);
+
+        var (code, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "--config", config);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"krust-pm: cgroup = \"{_folder}\" in {config}: {_folder} is not a directory of a mounted cgroup v2 file system; nothing was started.", output, StringComparison.Ordinal);
+        Assert.Empty(Daemons());
+    }
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     /// <summary>Writes the configuration (again: each start takes a free port for its <c>{port}</c>); the same path, so the same tree.</summary>
