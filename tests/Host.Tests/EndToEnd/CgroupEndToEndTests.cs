@@ -24,7 +24,40 @@ public sealed partial class CgroupEndToEndTests(PublishedKrustPm krustPm) : IDis
             _ = Kill(pid, 9); // nothing of this test may outlive it, even when it fails
         }
 
+        RemoveTree();
         Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>A failed test may leave krust-pm's tree (killed with SIGKILL): it is removed here, as the next start would.</summary>
+    private void RemoveTree()
+    {
+        if (CgroupTree.Probe(null, out _) is not { } parent
+            || Path.Combine(parent, CgroupTree.NameFor(Path.Combine(_folder, "krust-pm.toml"))) is not { } tree
+            || !Directory.Exists(tree))
+        {
+            return;
+        }
+
+        File.WriteAllText(Path.Combine(tree, "cgroup.kill"), "1");
+        var cgroups = Directory.GetDirectories(tree).Append(tree).ToList();
+        _ = Eventually.Holds(() => cgroups.All(TryRemove), TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+
+        static bool TryRemove(string cgroup)
+        {
+            try
+            {
+                if (Directory.Exists(cgroup))
+                {
+                    Directory.Delete(cgroup);
+                }
+
+                return true;
+            }
+            catch (IOException)
+            {
+                return false; // still holds a dying process
+            }
+        }
     }
 
     [Fact]
