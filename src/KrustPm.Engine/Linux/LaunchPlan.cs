@@ -36,8 +36,9 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
     /// <param name="error">Why the program cannot be started.</param>
     /// <param name="cgroupProcs">
     /// The <c>cgroup.procs</c> of the run's instance cgroup, when runs are contained in cgroups: the child moves itself
-    /// there first (<see cref="CgroupWrapper"/>), and needs no parent-death signal (krust-pm's guardian kills its
-    /// whole cgroup tree if krust-pm dies), so <c>setpriv</c> is left out unless the program runs as another user.
+    /// there first (<see cref="CgroupWrapper"/>), and needs no parent-death signal when there is a guardian (it kills
+    /// krust-pm's whole cgroup tree if krust-pm dies), so <c>setpriv</c> is then left out unless the program runs as
+    /// another user.
     /// </param>
     public static bool TryCreate(
         ProgramSpec spec,
@@ -97,7 +98,7 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
         // limit or lowering the nice value (they need root, before the switch of user).
         var argv = cgroupProcs is null ? [] : new List<string>([.. CgroupWrapper, cgroupProcs]);
         argv.AddRange(ProcessSettingsWrapper.Prefix(spec.Process));
-        var deathSignal = options.KillWithParent && cgroupProcs is null;
+        var deathSignal = options.KillWithParent && (cgroupProcs is null || !options.Guardian);
         if (deathSignal || credentials.Count > 0)
         {
             argv.Add(SetprivPath);

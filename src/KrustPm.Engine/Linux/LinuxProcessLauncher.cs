@@ -44,8 +44,8 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     /// <see langword="null"/> lets children write to krust-pm's own stdout and stderr.
     /// </param>
     /// <param name="cgroups">
-    /// krust-pm's cgroup tree, when it contains its instances in cgroups (v2): each run is moved into its instance's
-    /// cgroup right after the spawn, and is over only once that cgroup is empty. <see langword="null"/>: process
+    /// krust-pm's cgroup tree, when it contains its instances in cgroups (v2): each run moves itself into its
+    /// instance's cgroup before it execs the program, and is over only once that cgroup is empty. <see langword="null"/>: process
     /// groups only. Not used by the fallback path (kernels before Linux 5.3 have no <c>cgroup.kill</c> anyway).
     /// </param>
     /// <exception cref="PlatformNotSupportedException">Not on Linux, or a needed util-linux/coreutils tool is missing.</exception>

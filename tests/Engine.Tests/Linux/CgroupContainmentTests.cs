@@ -134,6 +134,16 @@ public sealed class CgroupContainmentTests : IDisposable
         Assert.Equal([.. LaunchPlan.CgroupWrapper, "/cg/p.1/cgroup.procs", "/bin/true", "x"], plan.Argv);
     }
 
+    [Fact]
+    public void Without_a_guardian_a_contained_run_keeps_its_parent_death_signal()
+    {
+        var spec = new ProgramSpec("p", "/bin/true", ["/bin/true"]) { WorkingDirectory = _folder };
+
+        Assert.True(LaunchPlan.TryCreate(spec, LinuxProcessLauncherOptions.Default with { Guardian = false }, out var plan, out var error, "/cg/p.1/cgroup.procs"), error);
+
+        Assert.Equal([.. LaunchPlan.CgroupWrapper, "/cg/p.1/cgroup.procs", LaunchPlan.SetprivPath, "--pdeathsig", "KILL", "--", "/bin/true"], plan.Argv);
+    }
+
     [Theory]
     [InlineData("web", 3, "web.3")]
     [InlineData("api.v2", 12, "api.v2.12")]
