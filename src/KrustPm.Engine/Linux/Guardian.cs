@@ -47,6 +47,7 @@ internal sealed partial class Guardian : IDisposable
     private SafePipeHandle? _pipe;
     private DateTime _nextStart;
     private bool _disposed;
+    private bool _clean;
 
     /// <summary>Starts the guardian.</summary>
     /// <param name="cgroups">krust-pm's cgroup tree, which the guardian kills when krust-pm dies; <see langword="null"/>: none.</param>
@@ -114,18 +115,29 @@ internal sealed partial class Guardian : IDisposable
     public void Remove(int group) => Change(group, -1);
 
     /// <summary>
-    /// Closes the pipe: the guardian kills what is still listed (normally nothing) and exits. A clean exit: it leaves
-    /// the cgroup tree to krust-pm, which still lives in it and removes it itself.
+    /// krust-pm exits cleanly: when the pipe closes, the guardian is to leave the cgroup tree alone (krust-pm still
+    /// lives in it, and removes it itself). Never throws.
+    /// </summary>
+    public void ExitingCleanly()
+    {
+        lock (_lock)
+        {
+            if (_cgroups is not null && !_clean)
+            {
+                _clean = true;
+                Tell("=\n"u8);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Closes the pipe, which is what krust-pm's death looks like to the guardian: it kills the cgroup tree (unless
+    /// told <see cref="ExitingCleanly"/>) and what is still listed (normally nothing), and exits.
     /// </summary>
     public void Dispose()
     {
         lock (_lock)
         {
-            if (_pipe is not null && !_disposed && _cgroups is not null)
-            {
-                _ = TryWrite(_pipe, "=\n"u8);
-            }
-
             _disposed = true;
             Stop();
         }
@@ -208,6 +220,11 @@ internal sealed partial class Guardian : IDisposable
         if (_pending is not null)
         {
             _ = TryWrite(_pipe, _pending);
+        }
+
+        if (_clean)
+        {
+            _ = TryWrite(_pipe, "=\n"u8);
         }
     }
 

@@ -101,8 +101,15 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         }
     });
 
-    /// <summary>Lets the guardian go (it kills any group still listed, normally none).</summary>
-    public void Dispose() => _guardian?.Dispose();
+    /// <summary>
+    /// Lets the guardian go (it kills any group still listed, normally none), telling it that krust-pm exits
+    /// cleanly: the cgroup tree, if any, is left to its owner (<see cref="CgroupTree.Dispose"/> removes it).
+    /// </summary>
+    public void Dispose()
+    {
+        _guardian?.ExitingCleanly();
+        _guardian?.Dispose();
+    }
 
     private void LaunchNow(LaunchRequest request, IProcessEvents events)
     {

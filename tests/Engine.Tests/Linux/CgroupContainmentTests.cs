@@ -103,6 +103,38 @@ public sealed class CgroupContainmentTests : IDisposable
         Assert.False(Directory.Exists(_tree.Root)); // removed by a clean exit
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_guardian_kills_the_whole_tree_when_krust_pm_dies_and_leaves_it_after_a_clean_exit(bool clean)
+    {
+        // A run the guardian was never told of (a launcher without one): only the tree's cgroup.kill reaches its daemon.
+        using var launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default with { Guardian = false, KillWithParent = false }, cgroups: _tree);
+        var events = new RecordingEvents();
+        launcher.Launch(new LaunchRequest(1, new ProgramSpec("daemon", "sh", ["/bin/sh", "-c", Daemonizing]) { WorkingDirectory = _folder }, 1, 1), events);
+        Assert.Equal("started 1", await events.NextAsync());
+        await Eventually.Assert(() => Marked().Count == 1, "the daemon runs");
+        var guardian = new Guardian(_tree);
+        var guardianPid = guardian.ProcessId;
+        if (clean)
+        {
+            guardian.ExitingCleanly();
+        }
+
+        guardian.Dispose(); // the pipe closes: what krust-pm's death looks like to the guardian
+
+        await Eventually.Assert(() => !ProcFs.IsAlive(guardianPid), "the guardian has exited");
+        if (clean)
+        {
+            Assert.Single(Marked());
+        }
+        else
+        {
+            Assert.Equal("exited 1: 137", await events.NextAsync());
+            await Eventually.Assert(() => Marked().Count == 0, "the daemon is dead");
+        }
+    }
+
     [Fact]
     public void A_tree_whose_krust_pm_still_runs_is_refused_and_left_alone()
     {
