@@ -103,8 +103,10 @@ public sealed partial class CgroupEndToEndTests(PublishedKrustPm krustPm) : IDis
             StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_cgroup_path_that_is_not_cgroup_v2_refuses_the_start_and_starts_nothing()
+    [Theory]
+    [InlineData("check")]
+    [InlineData("run")]
+    public async Task A_cgroup_path_that_is_not_cgroup_v2_is_refused_by_check_and_by_the_start_which_starts_nothing(string command)
     {
         var config = Path.Combine(_folder, "krust-pm.toml");
         await File.WriteAllTextAsync(config, $$"""
@@ -115,10 +117,10 @@ public sealed partial class CgroupEndToEndTests(PublishedKrustPm krustPm) : IDis
             command = "sh -c '(setsid sleep {{_marker}} &); exec sleep 1000'"
             """, Token);
 
-        var (code, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "--config", config);
+        var (code, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, command, "--config", config);
 
-        Assert.Equal(1, code);
-        Assert.Contains($"krust-pm: cgroup = \"{_folder}\" in {config}: {_folder} is not a directory of a mounted cgroup v2 file system; nothing was started.", output, StringComparison.Ordinal);
+        Assert.Equal(2, code);
+        Assert.Contains($"krust-pm: {config}: cgroup \"{_folder}\": {_folder} is not a directory of a mounted cgroup v2 file system; ", output, StringComparison.Ordinal);
         Assert.Empty(Daemons());
     }
 
