@@ -11,7 +11,8 @@ internal sealed partial class Guardian
     // file it prints the groups left (line 1) and the pipes of a spawn in flight (line 2). sh kills with its builtin
     // kill, which goes on past a process already gone. Processes holding the pipes are found in /proc (stdout and
     // stderr of each; the child has exec'd by then: until it does, it holds a copy of krust-pm's end of this pipe).
-    // Never group or process 0 or 1, whatever the pipe said.
+    // Never group or process 0 or 1, whatever the pipe said. $3 is krust-pm's cgroup tree (or empty): its cgroup.kill
+    // ends everything krust-pm started at once, unless krust-pm said it exits cleanly (`=`).
     private const string Script = """
         exec >/dev/null 2>&1
         "$1" '
@@ -19,12 +20,15 @@ internal sealed partial class Guardian
           /^!$/ { pending = ""; next }
           /^\+[0-9]+$/ { live[substr($0, 2)]++; pending = ""; next }
           /^-[0-9]+$/ { group = substr($0, 2); if (--live[group] <= 0) delete live[group] }
+          /^=$/ { clean = 1 }
           END {
             for (group in live) if (group + 0 > 1) printf " -%s", group
-            printf "\n%s\n", pending
+            printf "\n%s\n%d\n", pending, clean
           }' | {
           read -r groups
           read -r pipes
+          read -r clean
+          [ -z "$3" ] || [ "$clean" = 1 ] || echo 1 > "$3/cgroup.kill"
           [ -z "$groups" ] || kill -s KILL -- $groups
           if [ -n "$pipes" ]; then
             found=$(LC_ALL=C QUOTING_STYLE=literal "$2" -l /proc/[0-9]*/fd/1 /proc/[0-9]*/fd/2 | "$1" -v pipes=" $pipes " '
@@ -41,15 +45,19 @@ internal sealed partial class Guardian
         paths.FirstOrDefault(File.Exists)
         ?? throw new PlatformNotSupportedException($"krust-pm needs {paths[0]} for the guardian that cleans up after it.");
 
-    private static (Process Process, SafePipeHandle Pipe) Start(string awk, string ls)
+    private static (Process Process, SafePipeHandle Pipe) Start(string awk, string ls, CgroupTree? cgroups)
     {
         var info = new ProcessStartInfo("/usr/bin/setsid")
         {
-            ArgumentList = { "/bin/sh", "-c", Script, "krust-pm-guardian", awk, ls },
+            ArgumentList = { "/bin/sh", "-c", Script, "krust-pm-guardian", awk, ls, cgroups?.Root ?? string.Empty },
             UseShellExecute = false,
             RedirectStandardInput = true,
         };
         var process = Process.Start(info) ?? throw new InvalidOperationException("The guardian process did not start.");
+
+        // Out of krust-pm's tree, which it kills. Should krust-pm die before this move, the guardian's cgroup.kill ends it
+        // too, after everything else in the tree: still nothing is left.
+        cgroups?.MoveOut(process.Id);
 
         // Written with write(2) directly: one system call per line, from any thread, never buffered.
         return (process, ((PipeStream)process.StandardInput.BaseStream).SafePipeHandle);

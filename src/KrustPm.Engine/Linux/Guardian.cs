@@ -12,7 +12,8 @@ namespace KrustPm.Engine.Linux;
 /// <list type="bullet">
 /// <item><c>?pipe:[I] pipe:[J]</c> just before a spawn: the new child will hold these pipes as its stdout and stderr;</item>
 /// <item><c>+PGID</c> when the spawn has returned (the child leads group PGID), or <c>!</c> when it failed;</item>
-/// <item><c>-PGID</c> once that group has been sent SIGKILL.</item>
+/// <item><c>-PGID</c> once that group has been sent SIGKILL;</item>
+/// <item><c>=</c> when krust-pm exits cleanly (it removes its cgroup tree itself).</item>
 /// </list>
 /// The guardian (<c>awk</c> under <c>sh</c>) keeps the set of groups and the spawn in flight. When the pipe reaches end
 /// of file, because krust-pm exited or died (even by SIGKILL), it sends SIGKILL to every group still listed, and to
@@ -40,19 +41,23 @@ internal sealed partial class Guardian : IDisposable
     private readonly Dictionary<int, int> _groups = [];
     private readonly string _awk;
     private readonly string _ls;
+    private readonly CgroupTree? _cgroups;
     private byte[]? _pending;
     private Process? _process;
     private SafePipeHandle? _pipe;
     private DateTime _nextStart;
     private bool _disposed;
+    private bool _clean;
 
     /// <summary>Starts the guardian.</summary>
+    /// <param name="cgroups">krust-pm's cgroup tree, which the guardian kills when krust-pm dies; <see langword="null"/>: none.</param>
     /// <exception cref="PlatformNotSupportedException">No <c>awk</c> or no <c>ls</c>.</exception>
-    public Guardian()
+    public Guardian(CgroupTree? cgroups = null)
     {
         _awk = Find(AwkPaths);
         _ls = Find(LsPaths);
-        (_process, _pipe) = Start(_awk, _ls);
+        _cgroups = cgroups;
+        (_process, _pipe) = Start(_awk, _ls, _cgroups);
     }
 
     /// <summary>The guardian's pid (0 while there is none).</summary>
@@ -109,7 +114,26 @@ internal sealed partial class Guardian : IDisposable
     /// </summary>
     public void Remove(int group) => Change(group, -1);
 
-    /// <summary>Closes the pipe: the guardian kills what is still listed (normally nothing) and exits.</summary>
+    /// <summary>
+    /// krust-pm exits cleanly: when the pipe closes, the guardian is to leave the cgroup tree alone (krust-pm still
+    /// lives in it, and removes it itself). Never throws.
+    /// </summary>
+    public void ExitingCleanly()
+    {
+        lock (_lock)
+        {
+            if (_cgroups is not null && !_clean)
+            {
+                _clean = true;
+                Tell("=\n"u8);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Closes the pipe, which is what krust-pm's death looks like to the guardian: it kills the cgroup tree (unless
+    /// told <see cref="ExitingCleanly"/>) and what is still listed (normally nothing), and exits.
+    /// </summary>
     public void Dispose()
     {
         lock (_lock)
@@ -175,7 +199,7 @@ internal sealed partial class Guardian : IDisposable
         Stop();
         try
         {
-            (_process, _pipe) = Start(_awk, _ls);
+            (_process, _pipe) = Start(_awk, _ls, _cgroups);
         }
         catch (Exception error) when (error is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
@@ -196,6 +220,11 @@ internal sealed partial class Guardian : IDisposable
         if (_pending is not null)
         {
             _ = TryWrite(_pipe, _pending);
+        }
+
+        if (_clean)
+        {
+            _ = TryWrite(_pipe, "=\n"u8);
         }
     }
 

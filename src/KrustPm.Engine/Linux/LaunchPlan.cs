@@ -22,7 +22,30 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
     /// <summary>The one wrapper (util-linux): it sets the parent-death signal and switches users, then execs in place.</summary>
     public const string SetprivPath = "/usr/bin/setpriv";
 
-    public static bool TryCreate(ProgramSpec spec, LinuxProcessLauncherOptions options, [NotNullWhen(true)] out LaunchPlan? plan, [NotNullWhen(false)] out string? error)
+    /// <summary>
+    /// The shell that moves the new process into its instance's cgroup, then execs the rest of the argv: the first
+    /// thing the child does, before anything of the program runs. ($0 is the cgroup's <c>cgroup.procs</c>; writing 0
+    /// moves the writer.) A failed move is no start: the shell exits 125, its error in the program's log.
+    /// </summary>
+    public static readonly string[] CgroupWrapper = ["/bin/sh", "-c", "echo 0 > \"$0\" || exit 125; exec \"$@\""];
+
+    /// <summary>Works out how to start <paramref name="spec"/>.</summary>
+    /// <param name="spec">The program (with its instance's values).</param>
+    /// <param name="options">The launcher's options.</param>
+    /// <param name="plan">The plan.</param>
+    /// <param name="error">Why the program cannot be started.</param>
+    /// <param name="cgroupProcs">
+    /// The <c>cgroup.procs</c> of the run's instance cgroup, when runs are contained in cgroups: the child moves itself
+    /// there first (<see cref="CgroupWrapper"/>), and needs no parent-death signal when there is a guardian (it kills
+    /// krust-pm's whole cgroup tree if krust-pm dies), so <c>setpriv</c> is then left out unless the program runs as
+    /// another user.
+    /// </param>
+    public static bool TryCreate(
+        ProgramSpec spec,
+        LinuxProcessLauncherOptions options,
+        [NotNullWhen(true)] out LaunchPlan? plan,
+        [NotNullWhen(false)] out string? error,
+        string? cgroupProcs = null)
     {
         plan = null;
         var workingDirectory = spec.WorkingDirectory ?? System.Environment.CurrentDirectory;
@@ -71,12 +94,15 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
             return false;
         }
 
-        // Before setpriv: raising a hard limit or lowering the nice value needs root, before the switch of user.
-        var argv = new List<string>(ProcessSettingsWrapper.Prefix(spec.Process));
-        if (options.KillWithParent || credentials.Count > 0)
+        // First the move into the cgroup (nothing of the program's may run outside it); before setpriv, raising a hard
+        // limit or lowering the nice value (they need root, before the switch of user).
+        var argv = cgroupProcs is null ? [] : new List<string>([.. CgroupWrapper, cgroupProcs]);
+        argv.AddRange(ProcessSettingsWrapper.Prefix(spec.Process));
+        var deathSignal = options.KillWithParent && (cgroupProcs is null || !options.Guardian);
+        if (deathSignal || credentials.Count > 0)
         {
             argv.Add(SetprivPath);
-            if (options.KillWithParent)
+            if (deathSignal)
             {
                 // Set last by setpriv, after the credentials: a change of user would clear it.
                 argv.AddRange(["--pdeathsig", "KILL"]);

@@ -7,11 +7,16 @@ namespace KrustPm.Engine.Linux;
 /// <summary>The default path: posix_spawn, a pidfd per run, and the reaper thread.</summary>
 public sealed partial class LinuxProcessLauncher
 {
-    private void Spawn(LaunchRequest request, LaunchPlan plan, ChildReaper reaper, IProcessEvents events, ReadyLineReport? ready)
+    private void Spawn(LaunchRequest request, LaunchPlan plan, InstanceCgroup? cgroup, ChildReaper reaper, IProcessEvents events, ReadyLineReport? ready)
     {
         var log = request.Program.Log;
         var capture = _output is not null && !log.Inherit;
         var error = ChildSpawner.Spawn(plan, capture, out var child, _guardian is null ? null : _guardian.Spawning, mergeStderr: log.MergeStderr);
+        if (error != 0)
+        {
+            cgroup?.End(static () => { }); // removes the cgroup made for it
+        }
+
         if (error != 0 && DescriptorBudget.IsShortage(error))
         {
             _guardian?.SpawnFailed();
@@ -29,7 +34,7 @@ public sealed partial class LinuxProcessLauncher
         // Listed before anything else can happen: if krust-pm dies from now on, the guardian kills the group.
         _guardian?.Add(child.Pid);
         var markers = capture ? new TryMarkers(request, child.Pid) : null;
-        var run = new SpawnedRun(child.Pid) { Ready = ready, Markers = markers };
+        var run = new SpawnedRun(child.Pid, cgroup) { Ready = ready, Markers = markers };
         var pidfd = ChildReaper.Open(child.Pid);
         if (pidfd < 0)
         {
@@ -38,6 +43,7 @@ public sealed partial class LinuxProcessLauncher
             error = Marshal.GetLastPInvokeError();
             KillGroupAndUnlist(child.Pid);
             run.Reap();
+            cgroup?.End(static () => { }); // removes the cgroup made for it
             CloseIfOpen(child.Stdout);
             CloseIfOpen(child.Stderr);
             if (DescriptorBudget.IsShortage(error))
@@ -71,7 +77,16 @@ public sealed partial class LinuxProcessLauncher
             reaper.Watch(pidfd, () =>
             {
                 KillGroupAndUnlist(child.Pid); // while the leader, a zombie, still holds the group's number
-                Ended(request.RunId, run.Reap(), events);
+                var exitCode = run.Reap();
+                if (cgroup is null)
+                {
+                    Ended(request.RunId, exitCode, events);
+                }
+                else
+                {
+                    // Over only once its cgroup is empty: a detached daemon cannot outlive the run.
+                    cgroup.End(() => Ended(request.RunId, exitCode, events));
+                }
             });
         }
     }
@@ -104,11 +119,22 @@ public sealed partial class LinuxProcessLauncher
     }
 
     /// <summary>A run started by posix_spawn: krust-pm reaps it itself.</summary>
-    private sealed class SpawnedRun(int pid) : Run
+    private sealed class SpawnedRun(int pid, InstanceCgroup? cgroup) : Run
     {
         private readonly SpawnedChild _child = new(pid);
 
-        public override void Signal(int signal, SignalTarget target) => _child.Signal(signal, target);
+        /// <summary>
+        /// Signals the group (or main process); SIGKILL to the group, the end of a stop, also goes to the whole
+        /// cgroup, so that processes that left the group die too.
+        /// </summary>
+        public override void Signal(int signal, SignalTarget target)
+        {
+            _child.Signal(signal, target);
+            if (signal == Signals.Kill && target == SignalTarget.Group)
+            {
+                cgroup?.Kill();
+            }
+        }
 
         /// <inheritdoc cref="SpawnedChild.Reap"/>
         public int Reap() => _child.Reap();

@@ -11,7 +11,10 @@ namespace KrustPm.Engine.Linux;
 /// its own session and process group, so a signal reaches the whole tree it started and never krust-pm; it dies
 /// with krust-pm's launch thread, even if krust-pm is killed with SIGKILL (<see
 /// cref="LinuxProcessLauncherOptions.KillWithParent"/>); and it starts with default signal dispositions (.NET leaves
-/// SIGPIPE ignored). Exits are noticed through pid file descriptors on one reaper thread, which reaps every child,
+/// SIGPIPE ignored). With a <see cref="CgroupTree"/>, each run moves itself into its instance's cgroup before it execs
+/// the program (a shell in front instead of setpriv's parent-death signal: the guardian kills the whole tree if
+/// krust-pm dies), and a run is over only once that cgroup is empty: whatever it forked, however it detached, is
+/// killed with it. Exits are noticed through pid file descriptors on one reaper thread, which reaps every child,
 /// so no zombie is left behind. Where the kernel has no pidfd_open (before Linux 5.3) or libc no
 /// posix_spawn_file_actions_addchdir_np (before glibc 2.29), runs are started with
 /// <see cref="System.Diagnostics.Process"/> instead, through <c>setsid env --default-signal</c>, and the .NET
@@ -24,6 +27,7 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     private readonly OutputStore? _output;
     private readonly Guardian? _guardian;
     private readonly ChildReaper? _reaper;
+    private readonly CgroupTree? _cgroups;
     private readonly LaunchThread _thread = LaunchThread.Instance;
 
     /// <summary>Creates a launcher with <see cref="LinuxProcessLauncherOptions.Default"/>; output is not captured.</summary>
@@ -39,8 +43,13 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     /// Where every instance's stdout and stderr go (each program's <see cref="ProgramSpec.Log"/> applies);
     /// <see langword="null"/> lets children write to krust-pm's own stdout and stderr.
     /// </param>
+    /// <param name="cgroups">
+    /// krust-pm's cgroup tree, when it contains its instances in cgroups (v2): each run moves itself into its
+    /// instance's cgroup before it execs the program, and is over only once that cgroup is empty. <see langword="null"/>: process
+    /// groups only. Not used by the fallback path (kernels before Linux 5.3 have no <c>cgroup.kill</c> anyway).
+    /// </param>
     /// <exception cref="PlatformNotSupportedException">Not on Linux, or a needed util-linux/coreutils tool is missing.</exception>
-    public LinuxProcessLauncher(LinuxProcessLauncherOptions options, OutputStore? output = null)
+    public LinuxProcessLauncher(LinuxProcessLauncherOptions options, OutputStore? output = null, CgroupTree? cgroups = null)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -58,7 +67,8 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
 
         _options = options;
         _output = output;
-        _guardian = options.Guardian ? new Guardian() : null;
+        _cgroups = _reaper is null ? null : cgroups;
+        _guardian = options.Guardian ? new Guardian(_cgroups) : null;
     }
 
     /// <summary>How many runs this launcher has started that have not exited yet.</summary>
@@ -91,8 +101,15 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         }
     });
 
-    /// <summary>Lets the guardian go (it kills any group still listed, normally none).</summary>
-    public void Dispose() => _guardian?.Dispose();
+    /// <summary>
+    /// Lets the guardian go (it kills any group still listed, normally none), telling it that krust-pm exits
+    /// cleanly: the cgroup tree, if any, is left to its owner (<see cref="CgroupTree.Dispose"/> removes it).
+    /// </summary>
+    public void Dispose()
+    {
+        _guardian?.ExitingCleanly();
+        _guardian?.Dispose();
+    }
 
     private void LaunchNow(LaunchRequest request, IProcessEvents events)
     {
@@ -105,22 +122,56 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         {
             events.StartDeferred(request.RunId, shortage);
         }
-        else if (!LaunchPlan.TryCreate(request.Program, _options, out var plan, out var error))
+        else if (!TryMakeCgroup(request, events, out var cgroup))
         {
+            // Reported as a start failure or deferral.
+        }
+        else if (!LaunchPlan.TryCreate(request.Program, _options, out var plan, out var error, cgroup?.ProcsFile))
+        {
+            cgroup?.End(static () => { });
             events.StartFailed(request.RunId, error);
         }
         else if (!ReadyLineReport.TryCreate(request, outputRead: _output is not null && !request.Program.Log.Inherit, events, out var ready))
         {
-            // Reported as a start failure.
+            cgroup?.End(static () => { }); // Reported as a start failure.
         }
         else if (_reaper is not null)
         {
-            Spawn(request, plan, _reaper, events, ready);
+            Spawn(request, plan, cgroup, _reaper, events, ready);
         }
         else
         {
             StartProcess(request, plan, events, ready);
         }
+    }
+
+    /// <summary>Makes the run's instance cgroup, when runs are contained in cgroups; a failure is the start's.</summary>
+    private bool TryMakeCgroup(LaunchRequest request, IProcessEvents events, out InstanceCgroup? cgroup)
+    {
+        cgroup = null;
+        if (_cgroups is null)
+        {
+            return true;
+        }
+
+        var error = InstanceCgroup.Make(_cgroups, request.Program.Name, request.InstanceId, out var made);
+        if (error == 0)
+        {
+            cgroup = made;
+            return true;
+        }
+
+        var reason = $"cannot make its cgroup {made.Path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}";
+        if (DescriptorBudget.IsShortage(error))
+        {
+            events.StartDeferred(request.RunId, $"krust-pm {reason}");
+        }
+        else
+        {
+            events.StartFailed(request.RunId, $"krust-pm {reason}");
+        }
+
+        return false;
     }
 
     /// <summary>

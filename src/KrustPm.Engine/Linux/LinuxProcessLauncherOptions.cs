@@ -14,7 +14,8 @@ public sealed record LinuxProcessLauncherOptions
 
     /// <summary>
     /// Give every instance's main process a parent-death signal (SIGKILL), so that it dies with krust-pm even when
-    /// krust-pm is killed with SIGKILL. Defaults to <see langword="true"/>.
+    /// krust-pm is killed with SIGKILL. Defaults to <see langword="true"/>. Not needed, so not applied, when runs are
+    /// contained in cgroups and <see cref="Guardian"/> is on (the guardian kills krust-pm's whole cgroup tree).
     /// </summary>
     public bool KillWithParent { get; init; } = true;
 

@@ -73,6 +73,9 @@ public sealed record SignalRequest(string? Signal, long? Instance);
 /// </summary>
 public sealed record HealthView(string Status, long Version, int Programs)
 {
+    /// <summary>How krust-pm holds its programs' processes: <c>cgroup v2 (PATH)</c> or <c>process groups</c>.</summary>
+    public string? Containment { get; init; }
+
     /// <summary>When <see cref="Status"/> is <c>degraded</c>: what is wrong, one sentence each.</summary>
     public IReadOnlyList<string>? Problems { get; init; }
 

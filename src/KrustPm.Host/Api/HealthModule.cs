@@ -11,9 +11,9 @@ namespace KrustPm.Host.Api;
 public sealed class HealthModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", (ProcessEngine engine, Hosting.JournalSetup journal) => engine.Completion.IsCompleted
+        app.MapGet("/healthz", (ProcessEngine engine, Hosting.JournalSetup journal, Hosting.Containment containment) => engine.Completion.IsCompleted
                 ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The engine has stopped")
-                : TypedResults.Json(View(engine.State, journal), ApiJson.Context.HealthView))
+                : TypedResults.Json(View(engine.State, journal) with { Containment = containment.Description }, ApiJson.Context.HealthView))
             .WithName("Health")
             .WithSummary("krust-pm is up.");
 

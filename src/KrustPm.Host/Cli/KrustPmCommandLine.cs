@@ -107,7 +107,7 @@ internal static class KrustPmCommandLine
         ImportCommand.Add(root);
 
         var version = new Command("version", "Print krust-pm's version.");
-        version.SetAction(_ => Console.Out.WriteLine($"krust-pm {Version()}"));
+        version.SetAction(_ => Console.Out.WriteLine($"krust-pm {Version()}\ncontainment: {Containment.DescribeAuto()}"));
         root.Subcommands.Add(version);
 
         var parse = root.Parse(commandLine);
@@ -165,7 +165,14 @@ internal static class KrustPmCommandLine
             return ExitUsage;
         }
 
-        await using var app = KrustPmApp.Build(config, new ConfigSource(file => StartChecks.WithEnvironmentToken(overrides.Apply(file))), hostArgs, journal);
+        // Before the host: krust-pm moves itself into its cgroup tree's leaf; disposed after it (the tree is removed).
+        using var containment = Containment.Open(config, Console.Error);
+        if (containment is null)
+        {
+            return ExitFailed;
+        }
+
+        await using var app = KrustPmApp.Build(config, new ConfigSource(file => StartChecks.WithEnvironmentToken(overrides.Apply(file))), hostArgs, journal, containment);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         using var bridge = stop.Token.Register(lifetime.StopApplication);
         signals.Attach(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ProcessSignals>(), app.Services.GetRequiredService<LogFileReopener>(), app.Services.GetRequiredService<ConfigReload>());

@@ -86,6 +86,12 @@ internal static class StartChecks
             return await RefuseAsync($"{config.Path}: log_dir {config.LogDirectory} {logs}", consequence);
         }
 
+        if (config.Cgroup is not (KrustConfig.CgroupOff or KrustConfig.CgroupAuto)
+            && KrustPm.Engine.Linux.CgroupTree.Probe(config.Cgroup, out var unusable) is null)
+        {
+            return await RefuseAsync($"{config.Path}: cgroup \"{config.Cgroup}\": {unusable}", consequence);
+        }
+
         switch (ServerAddressCheck.Inspect(config.Server, tryBinding: mode == StartMode.Check))
         {
             case { IsWarning: false } error:

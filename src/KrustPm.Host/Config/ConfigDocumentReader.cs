@@ -23,7 +23,7 @@ internal static partial class ConfigDocumentReader
     private static readonly ImmutableArray<string> JournalKeys = ["journal", "journal_dir", "journal_max_bytes", "journal_max_segments", "journal_fsync"];
 
     /// <summary>The keys allowed outside a program table.</summary>
-    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", "exit_when", "subreaper", .. JournalKeys];
+    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", "exit_when", "subreaper", "cgroup", .. JournalKeys];
 
     /// <summary>The values of <c>exit_when</c>, as written in the file.</summary>
     public static readonly ImmutableArray<(string Name, ExitWhen Rule)> ExitRules =
@@ -109,6 +109,12 @@ internal static partial class ConfigDocumentReader
                 return settings with { Subreaper = subreaper.Value };
             case ["subreaper"]:
                 return Fail(problems, line, "subreaper", $"expected true or false, got {TomlSyntax.Describe(item.Value)}", settings);
+            case ["cgroup"] when item.Value is StringValueSyntax { Value: KrustConfig.CgroupOff or KrustConfig.CgroupAuto } mode:
+                return settings with { Cgroup = mode.Value };
+            case ["cgroup"] when item.Value is StringValueSyntax { Value: { } path } && Path.IsPathFullyQualified(path):
+                return settings with { Cgroup = Path.TrimEndingDirectorySeparator(path) };
+            case ["cgroup"]:
+                return Fail(problems, line, "cgroup", $"expected \"auto\", \"off\" or the absolute path of a cgroup v2 directory, got {TomlSyntax.Describe(item.Value)}", settings);
             case ["auth_token"]:
                 return ReadToken(item.Value, line, problems) is { } token
                     ? settings with { AuthToken = token, AuthTokenVariable = TokenVariable(item.Value) }

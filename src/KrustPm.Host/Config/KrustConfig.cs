@@ -64,6 +64,19 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
     /// </summary>
     public bool Subreaper { get; init; }
 
+    /// <summary>
+    /// How krust-pm contains its programs' processes (<c>cgroup</c>): <c>"off"</c> (process groups only, the default),
+    /// <c>"auto"</c> (a cgroup v2 tree under the cgroup krust-pm runs in, where it may write one; else process groups),
+    /// or the absolute path of a cgroup v2 directory to make krust-pm's tree under (an error when that is impossible).
+    /// </summary>
+    public string Cgroup { get; init; } = CgroupOff;
+
+    /// <summary>The value of <see cref="Cgroup"/> that turns containment in cgroups off.</summary>
+    public const string CgroupOff = "off";
+
+    /// <summary>The value of <see cref="Cgroup"/> that finds a writable cgroup v2, else falls back to process groups.</summary>
+    public const string CgroupAuto = "auto";
+
     /// <summary>The default of <see cref="MaxStreams"/>.</summary>
     public const int DefaultMaxStreams = 256;
 

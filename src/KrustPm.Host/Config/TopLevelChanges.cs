@@ -45,6 +45,7 @@ internal static class TopLevelChanges
         "read_only" => a.ReadOnly != b.ReadOnly,
         "exit_when" => a.ExitWhen != b.ExitWhen,
         "subreaper" => a.Subreaper != b.Subreaper,
+        "cgroup" => a.Cgroup != b.Cgroup,
         ConfigDocumentReader.WatchConfigKey => a.WatchConfig != b.WatchConfig,
         "journal" => a.Journal.Enabled != b.Journal.Enabled,
         "journal_dir" => a.Journal.Directory != b.Journal.Directory,

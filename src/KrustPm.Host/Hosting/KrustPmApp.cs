@@ -17,7 +17,7 @@ internal static class KrustPmApp
     /// <summary>What Kestrel may hold of one response before its writer waits for the client.</summary>
     public const int ResponseBufferBytes = 64 * 1024;
 
-    public static WebApplication Build(KrustConfig config, ConfigSource source, string[] hostArgs, JournalSetup journal)
+    public static WebApplication Build(KrustConfig config, ConfigSource source, string[] hostArgs, JournalSetup journal, Containment containment)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -48,7 +48,8 @@ internal static class KrustPmApp
         builder.Services.AddSingleton(_ => new OutputStore(config.LogDirectory));
         builder.Services.AddSingleton<LogFileReopener>();
         var launching = LauncherOptions(config);
-        builder.Services.AddSingleton<IProcessLauncher>(services => new LinuxProcessLauncher(launching, services.GetRequiredService<OutputStore>()));
+        builder.Services.AddSingleton(containment);
+        builder.Services.AddSingleton<IProcessLauncher>(services => new LinuxProcessLauncher(launching, services.GetRequiredService<OutputStore>(), containment.Tree));
         if (config.Attach)
         {
             builder.Services.AddSingleton(services => new AttachPrinter(

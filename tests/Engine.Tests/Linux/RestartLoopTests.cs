@@ -13,13 +13,22 @@ public sealed class RestartLoopTests
 {
     private const int Restarts = 2000;
 
-    [Fact]
-    public async Task Thousands_of_restarts_leave_no_zombie_and_no_process()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Thousands_of_restarts_leave_no_zombie_and_no_process_nor_cgroup(bool inCgroups)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         limit.CancelAfter(TimeSpan.FromSeconds(90));
         var folder = Directory.CreateTempSubdirectory("krust-loop-").FullName;
-        using var launcher = new LinuxProcessLauncher();
+        CgroupTree? tree = null;
+        if (inCgroups && !CgroupTree.TryOpen(null, CgroupTree.NameFor(folder), moveSelf: false, out tree, out var problem))
+        {
+            Assert.Skip($"no writable cgroup v2 here: {problem}");
+        }
+
+        using var cgroups = tree;
+        using var launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default, cgroups: tree);
         var engine = new ProcessEngine(launcher);
         var pids = new List<int>();
         engine.Applied += applied =>
@@ -46,6 +55,11 @@ public sealed class RestartLoopTests
         Assert.DoesNotContain(ProcFs.All(), p => p.Parent == Environment.ProcessId && p.State == 'Z');
         Assert.DoesNotContain(pids, pid => ProcFs.Ids(pid) is { Session: var session } && session == pid); // none of our runs survives
         Assert.Equal(0, launcher.LiveRuns);
+        if (tree is not null)
+        {
+            Assert.Equal([Path.Combine(tree.Root, CgroupTree.SupervisorLeaf)], Directory.GetDirectories(tree.Root)); // each run's cgroup removed
+        }
+
         Directory.Delete(folder, recursive: true);
     }
 }

@@ -112,7 +112,8 @@ public sealed class OpenApiAndHealthTests : ApiTestBase
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(["status", "version", "programs"], health.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["status", "version", "programs", "containment"], health.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("process groups", health.GetProperty("containment").GetString()); // cgroup = "off", the default
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal(2, health.GetProperty("programs").GetInt32());
         Assert.True(health.GetProperty("version").GetInt64() >= Host.Engine.State.Version - 1);

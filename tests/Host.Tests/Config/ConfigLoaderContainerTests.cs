@@ -3,7 +3,7 @@ using KrustPm.Host.Config;
 
 namespace KrustPm.Host.Tests.Config;
 
-/// <summary>The top-level keys for containers (issue 22): <c>exit_when</c> and <c>subreaper</c>.</summary>
+/// <summary>The top-level keys for containers (issue 22): <c>exit_when</c> and <c>subreaper</c>; and <c>cgroup</c> (issue 20).</summary>
 public sealed class ConfigLoaderContainerTests
 {
     private const string ConfigPath = "/cfg/krust-pm.toml";
@@ -49,5 +49,29 @@ public sealed class ConfigLoaderContainerTests
 
         var problem = Assert.Single(ConfigLoader.Parse("subreaper = \"yes\"\n[web]\ncommand = \"x\"\n", ConfigPath).Problems);
         Assert.Equal($"{ConfigPath}:1: key 'subreaper': expected true or false, got string \"yes\"", problem.ToString());
+    }
+
+    [Theory]
+    [InlineData("", "off")]
+    [InlineData("cgroup = \"off\"\n", "off")]
+    [InlineData("cgroup = \"auto\"\n", "auto")]
+    [InlineData("cgroup = \"/sys/fs/cgroup/krust/\"\n", "/sys/fs/cgroup/krust")]
+    public void Cgroup_is_read_and_off_by_default(string line, string expected)
+    {
+        var result = ConfigLoader.Parse($"{line}[web]\ncommand = \"x\"\n", ConfigPath);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        Assert.Equal(expected, result.Config.Cgroup);
+    }
+
+    [Theory]
+    [InlineData("cgroup = \"on\"", "got string \"on\"")]
+    [InlineData("cgroup = \"krust\"", "got string \"krust\"")]
+    [InlineData("cgroup = true", "got boolean true")]
+    public void A_bad_cgroup_is_a_located_error(string line, string got)
+    {
+        var problem = Assert.Single(ConfigLoader.Parse($"{line}\n[web]\ncommand = \"x\"\n", ConfigPath).Problems);
+
+        Assert.Equal($"{ConfigPath}:1: key 'cgroup': expected \"auto\", \"off\" or the absolute path of a cgroup v2 directory, {got}", problem.ToString());
     }
 }
