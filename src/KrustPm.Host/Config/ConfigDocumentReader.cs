@@ -16,6 +16,9 @@ internal static partial class ConfigDocumentReader
     /// <summary>Whether the file is reloaded when it changes.</summary>
     public const string WatchConfigKey = "watch_config";
 
+    /// <summary>The other files whose programs belong to this configuration.</summary>
+    public const string IncludeKey = "include";
+
     /// <summary>The shortest <c>auth_token</c> (or <c>KRUST_PM_TOKEN</c>) accepted: a shorter one can be guessed.</summary>
     public const int MinTokenLength = 16;
 
@@ -23,21 +26,42 @@ internal static partial class ConfigDocumentReader
     private static readonly ImmutableArray<string> JournalKeys = ["journal", "journal_dir", "journal_max_bytes", "journal_max_segments", "journal_fsync"];
 
     /// <summary>The keys allowed outside a program table.</summary>
-    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", "exit_when", "subreaper", "cgroup", .. JournalKeys];
+    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, IncludeKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", "exit_when", "subreaper", "cgroup", .. JournalKeys];
 
     /// <summary>The values of <c>exit_when</c>, as written in the file.</summary>
     public static readonly ImmutableArray<(string Name, ExitWhen Rule)> ExitRules =
         [("never", ExitWhen.Never), ("any-failed", ExitWhen.AnyFailed), ("all-done", ExitWhen.AllDone)];
 
-    /// <summary>Reads the document into a configuration, or reports its problems.</summary>
-    /// <returns>The configuration, or <see langword="null"/> when any problem was found.</returns>
-    public static KrustConfig? Read(DocumentSyntax document, string fullPath, ProblemList problems)
+    /// <summary>
+    /// Reads the document (the main file, or one it includes) into a configuration, then the files it includes, and
+    /// reports the problems of each in its own file's list. The dependencies between programs are checked by the
+    /// caller once every file is read (<see cref="ConfigAssembly.Declared"/>).
+    /// </summary>
+    /// <returns>The settings (of the main file) and the programs of this file and those it includes, in order.</returns>
+    public static KrustConfig Read(DocumentSyntax document, string fullPath, ProblemList problems, ConfigAssembly assembly)
     {
         var directory = Path.GetDirectoryName(fullPath) ?? fullPath;
+        var isMain = problems == assembly.Main;
         var settings = new KrustConfig(fullPath, ServerAddress.Default, []);
+        var includes = new List<(string Pattern, int? Line)>();
         foreach (var item in document.KeyValues)
         {
-            settings = ReadTopLevelItem(item, directory, problems, settings);
+            if (TomlSyntax.KeyParts(item.Key) is [IncludeKey])
+            {
+                ReadInclude(item, problems, includes);
+            }
+            else if (isMain || TomlSyntax.KeyParts(item.Key) is not [{ } key] || !TopLevelKeys.Contains(key))
+            {
+                settings = ReadTopLevelItem(item, directory, problems, settings);
+            }
+            else
+            {
+                problems.AddAboutKey(
+                    TomlSyntax.LineOf(item.Key) ?? TomlSyntax.LineOf(item),
+                    null,
+                    key,
+                    $"top-level key '{key}' belongs in the main configuration file ({assembly.Main.File}); an included file holds programs (and include)");
+            }
         }
 
         var reader = new ProgramTableReader(problems, directory);
@@ -57,8 +81,49 @@ internal static partial class ConfigDocumentReader
         }
 
         ProgramKeyTables.ReportOrphans(keyTables, firstLines, problems);
-        DependencyChecks.Report(reader.Declared, problems);
-        return problems.Count == 0 ? settings with { Programs = programs.ToImmutable() } : null;
+        ReportDefinedElsewhere(firstLines, problems, assembly);
+        assembly.Declared.AddRange(reader.Declared);
+        foreach (var (pattern, line) in includes)
+        {
+            programs.AddRange(ConfigIncludes.Read(pattern, line, directory, problems, assembly));
+        }
+
+        return settings with { Programs = programs.ToImmutable() };
+    }
+
+    /// <summary>Reports each program of this file that another file read before defines too, naming both places.</summary>
+    private static void ReportDefinedElsewhere(Dictionary<string, int?> firstLines, ProblemList problems, ConfigAssembly assembly)
+    {
+        foreach (var (name, line) in firstLines)
+        {
+            if (assembly.Programs.TryGetValue(name, out var first) && first.File != problems.File)
+            {
+                var at = first.Line is { } firstLine ? $"{first.File}:{firstLine.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : first.File;
+                problems.AddProgram(line, name, $"program defined twice: first in {at}");
+            }
+            else
+            {
+                assembly.Programs.TryAdd(name, (problems.File, line));
+            }
+        }
+    }
+
+    /// <summary>Reads <c>include</c>: a string or an array of strings, each a file path or a glob.</summary>
+    private static void ReadInclude(KeyValueSyntax item, ProblemList problems, List<(string Pattern, int? Line)> includes)
+    {
+        var line = TomlSyntax.LineOf(item.Key) ?? TomlSyntax.LineOf(item);
+        IEnumerable<ValueSyntax?> values = item.Value is ArraySyntax array ? array.Items.Select(i => i.Value) : [item.Value];
+        foreach (var value in values)
+        {
+            if (value is StringValueSyntax { Value: { Length: > 0 } pattern })
+            {
+                includes.Add((pattern, TomlSyntax.LineOf(value) ?? line));
+            }
+            else
+            {
+                problems.AddKey(TomlSyntax.LineOf(value) ?? line, null, IncludeKey, $"expected file paths or patterns such as [\"conf.d/*.toml\"], got {TomlSyntax.Describe(value)}");
+            }
+        }
     }
 
     /// <returns>The settings with <paramref name="item"/> applied when it is a valid top-level key.</returns>

@@ -17,30 +17,7 @@ public static class ConfigLoader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
-        if (Directory.Exists(fullPath))
-        {
-            return Failure(fullPath, "cannot read the configuration file: it is a directory");
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(fullPath);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return Failure(fullPath, "cannot read the configuration file: file not found");
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return Failure(fullPath, "cannot read the configuration file: permission denied");
-        }
-        catch (IOException e)
-        {
-            return Failure(fullPath, $"cannot read the configuration file: {e.Message}");
-        }
-
-        return Parse(text, fullPath);
+        return ReadText(fullPath, out var text) is { } error ? Failure(fullPath, error) : Parse(text, fullPath);
     }
 
     /// <summary>Parses configuration text.</summary>
@@ -49,13 +26,59 @@ public static class ConfigLoader
     /// The file the text comes from: named in problems, and its folder is the base of relative <c>workdir</c>s and
     /// the default working directory.
     /// </param>
-    /// <returns>The configuration, or all problems found.</returns>
+    /// <returns>The configuration, or all problems found (in the main file and in the files it includes).</returns>
     public static ConfigLoadResult Parse(string text, string path)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
         var problems = new ProblemList(fullPath);
+        if (ParseDocument(text, fullPath, problems) is not { } document)
+        {
+            return new ConfigLoadResult(null, problems.ToImmutable());
+        }
+
+        var assembly = new ConfigAssembly(problems);
+        var config = ConfigDocumentReader.Read(document, fullPath, problems, assembly) with { IncludedFiles = [.. assembly.Included], IncludeFolders = [.. assembly.IncludeFolders] };
+        DependencyChecks.Report(assembly.Declared);
+        return assembly.HasProblems
+            ? new ConfigLoadResult(null, [.. assembly.Files.SelectMany(f => f.ToImmutable())])
+            : new ConfigLoadResult(config, []) { Warnings = [.. assembly.Files.SelectMany(f => f.Warnings())] };
+    }
+
+    /// <summary>Reads a configuration file's text.</summary>
+    /// <returns><see langword="null"/>, or why the file cannot be read.</returns>
+    internal static string? ReadText(string fullPath, out string text)
+    {
+        text = string.Empty;
+        if (Directory.Exists(fullPath))
+        {
+            return "cannot read the configuration file: it is a directory";
+        }
+
+        try
+        {
+            text = File.ReadAllText(fullPath);
+            return null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return "cannot read the configuration file: file not found";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "cannot read the configuration file: permission denied";
+        }
+        catch (IOException e)
+        {
+            return $"cannot read the configuration file: {e.Message}";
+        }
+    }
+
+    /// <summary>Parses TOML text into a syntax tree, reporting syntax errors.</summary>
+    /// <returns>The document, or <see langword="null"/> when it has syntax errors (reported).</returns>
+    internal static DocumentSyntax? ParseDocument(string text, string fullPath, ProblemList problems)
+    {
         DocumentSyntax document;
         try
         {
@@ -64,32 +87,29 @@ public static class ConfigLoader
         catch (TomlException e) when (IsTooDeep(e))
         {
             problems.Add(LineTooDeep(text, fullPath), $"syntax error: arrays and inline tables nested more than {MaxDepth} levels deep");
-            return new ConfigLoadResult(null, problems.ToImmutable());
+            return null;
         }
         catch (TomlException e)
         {
             problems.Add(e.Line, $"syntax error: {e.Message}");
-            return new ConfigLoadResult(null, problems.ToImmutable());
+            return null;
         }
 
-        if (document.HasErrors)
+        if (!document.HasErrors)
         {
-            foreach (var diagnostic in document.Diagnostics)
-            {
-                if (diagnostic.Kind == DiagnosticMessageKind.Error)
-                {
-                    var line = diagnostic.Span.Start.Line;
-                    problems.Add(line >= 0 ? line + 1 : null, $"syntax error: {diagnostic.Message}");
-                }
-            }
-
-            return new ConfigLoadResult(null, problems.ToImmutable());
+            return document;
         }
 
-        var config = ConfigDocumentReader.Read(document, fullPath, problems);
-        return problems.Count == 0
-            ? new ConfigLoadResult(config, []) { Warnings = problems.Warnings() }
-            : new ConfigLoadResult(null, problems.ToImmutable());
+        foreach (var diagnostic in document.Diagnostics)
+        {
+            if (diagnostic.Kind == DiagnosticMessageKind.Error)
+            {
+                var line = diagnostic.Span.Start.Line;
+                problems.Add(line >= 0 ? line + 1 : null, $"syntax error: {diagnostic.Message}");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Tomlyn's limit on nested arrays and inline tables (<c>TomlSerializerOptions.MaxDepth</c>'s default).</summary>

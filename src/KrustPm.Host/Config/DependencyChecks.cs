@@ -10,9 +10,11 @@ namespace KrustPm.Host.Config;
 /// </summary>
 internal static class DependencyChecks
 {
-    /// <param name="declared">Every program of the file, valid or not, with the dependencies that could be read.</param>
-    /// <param name="problems">Where the problems go.</param>
-    public static void Report(IReadOnlyList<DeclaredDependencies> declared, ProblemList problems)
+    /// <param name="declared">
+    /// Every program of the configuration (the main file and the files it includes), valid or not, with the
+    /// dependencies that could be read; each problem goes to the file its program is written in.
+    /// </param>
+    public static void Report(IReadOnlyList<DeclaredDependencies> declared)
     {
         if (declared.All(d => d.DependsOn.IsEmpty))
         {
@@ -21,10 +23,10 @@ internal static class DependencyChecks
 
         // Programs with problems of their own take part too, so that naming one is not also "no program is named".
         var programs = declared.Select(d => new ProgramSpec(d.Program, string.Empty, []) { DependsOn = d.DependsOn }).ToList();
-        var lines = new Dictionary<string, int?>(StringComparer.Ordinal);
+        var where = new Dictionary<string, DeclaredDependencies>(StringComparer.Ordinal);
         foreach (var program in declared)
         {
-            lines.TryAdd(program.Program, program.Line);
+            where.TryAdd(program.Program, program);
         }
 
         var names = declared.Select(d => d.Program).ToList();
@@ -33,7 +35,8 @@ internal static class DependencyChecks
             var hint = names.Contains(problem.Dependency, StringComparer.Ordinal) || problem.Dependency == problem.Program
                 ? string.Empty
                 : KeySuggester.Hint(problem.Dependency, names.Where(n => n != problem.Program));
-            problems.AddKey(lines.GetValueOrDefault(problem.Program), problem.Program, "depends_on", problem.Message + hint);
+            var program = where[problem.Program];
+            program.Problems.AddKey(program.Line, problem.Program, "depends_on", problem.Message + hint);
         }
     }
 }

@@ -77,6 +77,12 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
     /// <summary>The value of <see cref="Cgroup"/> that finds a writable cgroup v2, else falls back to process groups.</summary>
     public const string CgroupAuto = "auto";
 
+    /// <summary>The files <c>include</c> read (absolute paths, in order): a change to one reloads like a change to <see cref="Path"/>.</summary>
+    public ImmutableArray<string> IncludedFiles { get; init; } = [];
+
+    /// <summary>The folders the <c>include</c> patterns look in: a file appearing in one reloads too.</summary>
+    public ImmutableArray<string> IncludeFolders { get; init; } = [];
+
     /// <summary>The default of <see cref="MaxStreams"/>.</summary>
     public const int DefaultMaxStreams = 256;
 

@@ -78,7 +78,7 @@ internal sealed partial class ProgramTableReader
             ReadLimits(program, limits);
         }
 
-        Declared.Add(new DeclaredDependencies(program.Name, program.Spec.DependsOn, dependsOnLine));
+        Declared.Add(new DeclaredDependencies(program.Name, program.Spec.DependsOn, dependsOnLine, problems));
     }
 
     /// <summary>
@@ -152,4 +152,6 @@ internal sealed partial class ProgramTableReader
 /// <param name="Program">The program.</param>
 /// <param name="DependsOn">The dependencies that could be read.</param>
 /// <param name="Line">The line of its <c>depends_on</c> key (or <c>[name.depends_on]</c> header).</param>
-internal sealed record DeclaredDependencies(string Program, ImmutableSortedDictionary<string, DependencyCondition> DependsOn, int? Line);
+/// <param name="Problems">The problems of the file it is written in (the main file or an included one).</param>
+internal sealed record DeclaredDependencies(
+    string Program, ImmutableSortedDictionary<string, DependencyCondition> DependsOn, int? Line, ProblemList Problems);

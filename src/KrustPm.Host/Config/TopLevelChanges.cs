@@ -11,14 +11,14 @@ namespace KrustPm.Host.Config;
 public sealed record TopLevelChange(string Key, bool Applied);
 
 /// <summary>
-/// Which top-level keys a reload can apply while krust-pm runs (only <c>watch_config</c>), and which are read once, at
+/// Which top-level keys a reload can apply while krust-pm runs (<c>watch_config</c> and <c>include</c>), and which are read once, at
 /// start (the address, the token, the log folder and format, attach, read-only, the journal): a change of those is
 /// reported, never half-applied.
 /// </summary>
 internal static class TopLevelChanges
 {
     /// <summary>The top-level keys a reload applies.</summary>
-    public static ImmutableArray<string> Live { get; } = [ConfigDocumentReader.WatchConfigKey];
+    public static ImmutableArray<string> Live { get; } = [ConfigDocumentReader.WatchConfigKey, ConfigDocumentReader.IncludeKey];
 
     /// <summary>The top-level keys that differ between the running configuration and the file, in the documentation's order.</summary>
     /// <param name="running">The configuration krust-pm runs with.</param>
@@ -32,7 +32,10 @@ internal static class TopLevelChanges
 
     /// <summary>The running configuration with the live keys of <paramref name="file"/> and its programs.</summary>
     public static KrustConfig Apply(KrustConfig running, KrustConfig file) =>
-        running with { WatchConfig = file.WatchConfig, Programs = file.Programs };
+        running with
+        {
+            WatchConfig = file.WatchConfig, Programs = file.Programs, IncludedFiles = file.IncludedFiles, IncludeFolders = file.IncludeFolders,
+        };
 
     private static bool Differs(string key, KrustConfig a, KrustConfig b) => key switch
     {
@@ -47,6 +50,7 @@ internal static class TopLevelChanges
         "subreaper" => a.Subreaper != b.Subreaper,
         "cgroup" => a.Cgroup != b.Cgroup,
         ConfigDocumentReader.WatchConfigKey => a.WatchConfig != b.WatchConfig,
+        ConfigDocumentReader.IncludeKey => !a.IncludeFolders.SequenceEqual(b.IncludeFolders), // a new file in conf.d is no change of the key
         "journal" => a.Journal.Enabled != b.Journal.Enabled,
         "journal_dir" => a.Journal.Directory != b.Journal.Directory,
         "journal_max_bytes" => a.Journal.Options.MaxSegmentBytes != b.Journal.Options.MaxSegmentBytes,

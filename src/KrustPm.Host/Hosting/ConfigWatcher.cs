@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace KrustPm.Host.Hosting;
 
 /// <summary>
-/// <c>watch_config = true</c>: reloads the configuration file when it changes. Every change restarts a quiet time of
+/// <c>watch_config = true</c>: reloads the configuration when its file, or a file it includes, changes (or a file appears in an included folder). Every change restarts a quiet time of
 /// <see cref="QuietTime"/>, and the file is read once none came for that long: an editor's save (a write of a temporary
 /// file then a rename into place, or several writes) reloads once, and never from a half-written file. A save that
 /// leaves the content as it was reloads nothing. Follows <c>watch_config</c> itself across reloads.
@@ -18,7 +18,7 @@ internal sealed partial class ConfigWatcher(
     public static readonly TimeSpan QuietTime = TimeSpan.FromMilliseconds(300);
 
     private readonly Lock _lock = new();
-    private FileSystemWatcher? _watcher;
+    private List<FileSystemWatcher>? _watchers;
     private ITimer? _quiet;
     private byte[] _lastContent = [];
 
@@ -48,42 +48,67 @@ internal sealed partial class ConfigWatcher(
 
     private void Follow(bool watch)
     {
-        var path = reload.Current.Path;
+        var config = reload.Current;
         lock (_lock)
         {
-            if (watch && _watcher is null && !lifetime.ApplicationStopping.IsCancellationRequested)
+            if (watch && _watchers is null && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                _lastContent = Hash(path);
+                _lastContent = Hash(config);
                 _quiet = time.CreateTimer(_ => OnQuiet(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
-                // The folder, not the file: an editor's save replaces the file (a new inode), which a watch on the old one would miss.
-                _watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!)
+                // Folders, not files: an editor's save replaces the file (a new inode), which a watch on the old one
+                // would miss; and a file can appear in an included folder (conf.d/*.toml).
+                _watchers = [];
+                foreach (var folder in Folders(config).Where(Directory.Exists))
                 {
-                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-                    IncludeSubdirectories = false,
-                };
-                _watcher.Changed += OnEvent;
-                _watcher.Created += OnEvent;
-                _watcher.Deleted += OnEvent;
-                _watcher.Renamed += OnEvent;
-                _watcher.EnableRaisingEvents = true;
-                LogWatching(path, (long)QuietTime.TotalMilliseconds);
+                    var watcher = new FileSystemWatcher(folder)
+                    {
+                        NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+                        IncludeSubdirectories = false,
+                    };
+                    watcher.Changed += OnEvent;
+                    watcher.Created += OnEvent;
+                    watcher.Deleted += OnEvent;
+                    watcher.Renamed += OnEvent;
+                    watcher.EnableRaisingEvents = true;
+                    _watchers.Add(watcher);
+                }
+
+                LogWatching(config.Path, (long)QuietTime.TotalMilliseconds);
             }
-            else if (!watch && _watcher is not null)
+            else if (!watch && _watchers is not null)
             {
-                _watcher.Dispose();
-                _watcher = null;
+                _watchers.ForEach(w => w.Dispose());
+                _watchers = null;
                 _quiet?.Dispose();
                 _quiet = null;
-                LogNotWatching(path);
+                LogNotWatching(config.Path);
+            }
+            else if (watch && _watchers is not null && !Folders(config).SequenceEqual(_watchers.Select(w => w.Path)))
+            {
+                Follow(false); // a reload changed what is included: watch the new folders
+                Follow(true);
             }
         }
     }
 
+    /// <summary>The main file's folder, then those of the included files and of the include patterns.</summary>
+    private static List<string> Folders(Config.KrustConfig config) =>
+        [.. new[] { Path.GetDirectoryName(config.Path)! }
+            .Concat(config.IncludedFiles.Select(f => Path.GetDirectoryName(f)!))
+            .Concat(config.IncludeFolders)
+            .Distinct(StringComparer.Ordinal)];
+
     private void OnEvent(object sender, FileSystemEventArgs change)
     {
-        var name = Path.GetFileName(reload.Current.Path);
-        if (change.Name == name || (change is RenamedEventArgs renamed && renamed.OldName == name))
+        var config = reload.Current;
+        var mainFolder = Path.GetDirectoryName(config.Path);
+        var name = Path.GetFileName(config.Path);
+        var relevant = ((FileSystemWatcher)sender).Path != mainFolder
+            || change.Name == name
+            || (change is RenamedEventArgs renamed && renamed.OldName == name)
+            || config.IncludedFiles.Contains(change.FullPath);
+        if (relevant)
         {
             lock (_lock)
             {
@@ -97,11 +122,10 @@ internal sealed partial class ConfigWatcher(
     {
         try
         {
-            var path = reload.Current.Path;
-            var content = Hash(path);
+            var content = Hash(reload.Current);
             lock (_lock)
             {
-                if (_watcher is null || content.AsSpan().SequenceEqual(_lastContent))
+                if (_watchers is null || content.AsSpan().SequenceEqual(_lastContent))
                 {
                     return;
                 }
@@ -122,12 +146,36 @@ internal sealed partial class ConfigWatcher(
         }
     }
 
-    /// <summary>The hash of the file's content; empty when it cannot be read (it is then reloaded, and the loader says why).</summary>
-    private static byte[] Hash(string path)
+    /// <summary>
+    /// The hash of the configuration: the main file's content, each included file's, and the names in the include
+    /// folders (a new or removed file there changes it). A file that cannot be read counts as empty (it is then
+    /// reloaded, and the loader says why).
+    /// </summary>
+    private static byte[] Hash(Config.KrustConfig config)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in config.IncludedFiles.Prepend(config.Path))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file + "\n"));
+            hash.AppendData(Content(file));
+        }
+
+        foreach (var folder in config.IncludeFolders.Where(Directory.Exists))
+        {
+            foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
+            {
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file + "\n"));
+            }
+        }
+
+        return hash.GetHashAndReset();
+    }
+
+    private static byte[] Content(string path)
     {
         try
         {
-            return SHA256.HashData(File.ReadAllBytes(path));
+            return File.ReadAllBytes(path);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

@@ -39,13 +39,13 @@ public sealed class ConfigLoaderReloadTests
     }
 
     [Fact]
-    public void Every_top_level_key_is_compared_by_a_reload_and_only_watch_config_applies_live()
+    public void Every_top_level_key_is_compared_by_a_reload_and_only_watch_config_and_include_apply_live()
     {
         var running = Valid("[web]\ncommand = \"x\"\n");
 
         // Between compares every key of TopLevelKeys: one without a comparison throws.
         Assert.Empty(TopLevelChanges.Between(running, running));
-        Assert.Equal(["watch_config"], TopLevelChanges.Live);
+        Assert.Equal(["watch_config", "include"], TopLevelChanges.Live);
     }
 
     [Fact]
