@@ -17,6 +17,13 @@ public enum DocumentedLocation
 public sealed record DocumentedParameter(string Name, DocumentedLocation In, string Type, bool Required, string Description);
 
 /// <summary>
+/// The JSON body a handler reads itself (<see cref="RequestChecks"/>), for the OpenAPI document. Not
+/// <c>Accepts&lt;T&gt;</c>: its metadata takes part in routing, which would answer a body of another Content-Type
+/// with a bare 415 before the handler's problem can name the type it got.
+/// </summary>
+public sealed record DocumentedBody(Type Type);
+
+/// <summary>
 /// Marks a command whose <c>{name}</c> may be a group (<c>@web</c>) or <c>@all</c>: it then answers a
 /// <see cref="TargetCommandView"/> instead of a <see cref="CommandView"/> (see <see cref="TargetCommands"/>).
 /// </summary>
@@ -41,6 +48,9 @@ internal static class ApiDocumentation
     /// <summary>The instance id in the route, parsed by the handler (so that a bad one is a 400 problem, not a 404).</summary>
     public static RouteHandlerBuilder InstanceIdInRoute(this RouteHandlerBuilder builder) =>
         builder.WithMetadata(new DocumentedParameter("id", DocumentedLocation.Path, "integer", true, "The instance's id (see the program's instances)."));
+
+    public static RouteHandlerBuilder ReadsJsonBody<TBody>(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new DocumentedBody(typeof(TBody)));
 
     /// <summary>Problems (<c>application/problem+json</c>) the endpoint answers with, each of its status codes.</summary>
     public static RouteHandlerBuilder Problems(this RouteHandlerBuilder builder, params int[] statusCodes)

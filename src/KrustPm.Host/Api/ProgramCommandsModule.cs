@@ -35,7 +35,7 @@ public sealed class ProgramCommandsModule : ICarterModule
         programs.MapPost("/scale", (string name, HttpContext context, ProcessEngine engine) => ScaleAsync(name, context, engine))
             .WithName("ScaleProgramV1").WithSummary("Set the number of instances: {\"instances\": N}.")
             .WithTags("programs")
-            .Accepts<ScaleRequest>("application/json")
+            .ReadsJsonBody<ScaleRequest>()
             .Produces<ScaleView>()
             .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge,
                 StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
@@ -43,7 +43,7 @@ public sealed class ProgramCommandsModule : ICarterModule
             .WithName("SignalProgram").WithSummary("Send a signal to running instances: {\"signal\": \"HUP\", \"instance\": 0}.")
             .ProgramCommand()
             .Query("target", "string", "group: signal each instance's whole process group; main: its main process only; default: the program's stop_signal_target.")
-            .Accepts<SignalRequest>("application/json")
+            .ReadsJsonBody<SignalRequest>()
             .Problems(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
     }
 

@@ -91,6 +91,19 @@ internal static class KrustPmOpenApi
             operation.Parameters = null;
         }
 
+        if (metadata.OfType<DocumentedBody>().FirstOrDefault() is { } body)
+        {
+            context.Document!.AddComponent(body.Type.Name, await context.GetOrCreateSchemaAsync(body.Type, cancellationToken: cancellationToken));
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = new OpenApiSchemaReference(body.Type.Name, context.Document) },
+                },
+            };
+        }
+
         operation.Responses ??= [];
         await DescribeEventStreamAsync(operation, context, metadata, cancellationToken);
         if (metadata.OfType<AnswersForGroups>().Any())
