@@ -46,7 +46,12 @@ public sealed class EventsModule : ICarterModule
                 return new ServerSentEventsStream(stream, Items(subscription, ends), ends);
             })
             .WithName("Events")
-            .WithSummary("Engine events as Server-Sent Events; resume with Last-Event-ID.");
+            .WithSummary("Engine events as Server-Sent Events; resume with Last-Event-ID.")
+            .WithTags("events")
+            .Query("since", "integer", "Resume after this event id (or send Last-Event-ID).")
+            .Header("Last-Event-ID", "integer", "The id of the last event received: the stream resumes after it (an EventSource sends it when it reconnects).")
+            .ProducesEventStream()
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
 
     private static async IAsyncEnumerable<SseItem<string>> Items(
         EventFeed.Subscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)

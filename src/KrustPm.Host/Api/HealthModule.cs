@@ -15,7 +15,10 @@ public sealed class HealthModule : ICarterModule
                 ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The engine has stopped")
                 : TypedResults.Json(View(engine.State, journal) with { Containment = containment.Description }, ApiJson.Context.HealthView))
             .WithName("Health")
-            .WithSummary("krust-pm is up.");
+            .WithSummary("krust-pm is up.")
+            .WithTags("health")
+            .Produces<HealthView>()
+            .Problems(StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>
     /// ok, or degraded with the problems: krust-pm short of a resource to start programs, a journal that does not

@@ -14,16 +14,20 @@ public sealed class InstanceCommandsModule : ICarterModule
         var instances = app.MapGroup("/api/v1/programs/{name}/instances/{id}");
         instances.MapPost("/start", (string name, string id, HttpContext context, ProcessEngine engine) =>
                 Run(name, id, "start", context, engine, (p, i) => engine.StartInstancesAsync(p, i, context.RequestAborted)))
-            .WithName("StartInstance").WithSummary("Start the instance if it is not running.");
+            .WithName("StartInstance").WithSummary("Start the instance if it is not running.")
+            .InstanceCommand();
         instances.MapPost("/stop", (string name, string id, HttpContext context, ProcessEngine engine) =>
                 Run(name, id, "stop", context, engine, (p, i) => engine.StopInstancesAsync(p, i, context.RequestAborted)))
-            .WithName("StopInstance").WithSummary("Stop the instance; it stays listed as Stopped.");
+            .WithName("StopInstance").WithSummary("Stop the instance; it stays listed as Stopped.")
+            .InstanceCommand();
         instances.MapPost("/restart", (string name, string id, HttpContext context, ProcessEngine engine) =>
                 Run(name, id, "restart", context, engine, (p, i) => engine.RestartInstancesAsync(p, i, false, cancellationToken: context.RequestAborted)))
-            .WithName("RestartInstance").WithSummary("Stop the instance and start it again.");
+            .WithName("RestartInstance").WithSummary("Stop the instance and start it again.")
+            .InstanceCommand();
         instances.MapDelete(string.Empty, (string name, string id, HttpContext context, ProcessEngine engine) =>
                 Run(name, id, "delete", context, engine, (p, i) => engine.RemoveInstanceAsync(p, i, context.RequestAborted)))
-            .WithName("DeleteInstance").WithSummary("Stop the instance and remove it from the program.");
+            .WithName("DeleteInstance").WithSummary("Stop the instance and remove it from the program.")
+            .InstanceCommand();
     }
 
     private static async Task<IResult> Run(

@@ -13,5 +13,7 @@ public sealed class LogFilesModule : ICarterModule
         app.MapPost("/api/v1/logs/reopen", (LogFileReopener reopener) =>
                 TypedResults.Json(new LogsReopenedView(reopener.Reopen("the API")), ApiJson.Context.LogsReopenedView))
             .WithName("ReopenLogs")
-            .WithSummary("Reopen every log file (after logrotate moved them), as SIGUSR1 does.");
+            .WithSummary("Reopen every log file (after logrotate moved them), as SIGUSR1 does.")
+            .WithTags("logs")
+            .Produces<LogsReopenedView>();
 }

@@ -18,7 +18,16 @@ public sealed class LogsModule : ICarterModule
                 "/api/v1/programs/{name}/logs",
                 (string name, HttpRequest request, ProcessEngine engine, OutputStore store, StreamSlots slots, IHostApplicationLifetime lifetime) =>
                     Logs(name, request, engine.State, store, slots, FollowEnds(request.HttpContext, lifetime)))
-            .WithName("ProgramLogs");
+            .WithName("ProgramLogs")
+            .WithSummary("The last lines of one instance's output; follow=true streams new lines as Server-Sent Events.")
+            .WithTags("logs")
+            .Query("instance", "integer", "The instance (optional when the program has one).")
+            .Query("stream", "string", "stdout (default) or stderr.")
+            .Query("tail", "integer", "How many of the last lines (default 100, at most 10000).")
+            .Query("follow", "boolean", "Stream new lines as Server-Sent Events.")
+            .Produces<LogLinesView>()
+            .ProducesEventStream()
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>A follow ends when the client leaves or krust-pm stops (an open stream must not hold up shutdown).</summary>
     internal static CancellationToken FollowEnds(HttpContext context, IHostApplicationLifetime lifetime)

@@ -16,18 +16,35 @@ public sealed class ProgramCommandsModule : ICarterModule
         var programs = app.MapGroup("/api/v1/programs/{name}");
         programs.MapPost("/start", (string name, HttpContext context, ProcessEngine engine) => TargetCommands.RunAsync(
                 engine.State, name, "start", one => Run(one, "start", context, engine, p => engine.StartInstancesAsync(p, null, context.RequestAborted))))
-            .WithName("StartProgram").WithSummary("Start the program's instances that are not running.");
+            .WithName("StartProgram").WithSummary("Start the program's instances that are not running.")
+            .ProgramCommand();
         programs.MapPost("/stop", (string name, HttpContext context, ProcessEngine engine) => TargetCommands.RunAsync(
                 engine.State, name, "stop", one => Run(one, "stop", context, engine, p => engine.StopInstancesAsync(p, null, context.RequestAborted))))
-            .WithName("StopProgram").WithSummary("Stop every instance; they stay listed as Stopped.");
+            .WithName("StopProgram").WithSummary("Stop every instance; they stay listed as Stopped.")
+            .ProgramCommand();
         programs.MapPost("/restart", (string name, HttpContext context, ProcessEngine engine, TimeProvider time) =>
                 RestartAsync(name, context, engine, time))
             .WithName("RestartProgram")
-            .WithSummary("Stop then start every instance; ?rolling=true does one at a time, each once the previous one is ready.");
+            .WithSummary("Stop then start every instance; ?rolling=true does one at a time, each once the previous one is ready.")
+            .ProgramCommand()
+            .Query("rolling", "boolean", "Restart one instance at a time, each once the previous one's new run is ready (readiness probe or ready_log_line; else min_uptime_ms).")
+            .Query("wait", "boolean", "false: answer at once (202) and let the restart go on.")
+            .Query("timeout", "integer", "With rolling=true: seconds to wait for the rolling restart (1 to 86400; default: for each instance, stop_timeout_ms + min_uptime_ms + 60 s). Running out answers 504; the rolling restart goes on.")
+            .Produces<CommandView>(StatusCodes.Status202Accepted)
+            .Problems(StatusCodes.Status502BadGateway, StatusCodes.Status504GatewayTimeout);
         programs.MapPost("/scale", (string name, HttpContext context, ProcessEngine engine) => ScaleAsync(name, context, engine))
-            .WithName("ScaleProgramV1").WithSummary("Set the number of instances: {\"instances\": N}.");
+            .WithName("ScaleProgramV1").WithSummary("Set the number of instances: {\"instances\": N}.")
+            .WithTags("programs")
+            .ReadsJsonBody<ScaleRequest>()
+            .Produces<ScaleView>()
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge,
+                StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
         programs.MapPost("/signal", (string name, HttpContext context, ProcessEngine engine) => SignalAsync(name, context, engine))
-            .WithName("SignalProgram").WithSummary("Send a signal to running instances: {\"signal\": \"HUP\", \"instance\": 0}.");
+            .WithName("SignalProgram").WithSummary("Send a signal to running instances: {\"signal\": \"HUP\", \"instance\": 0}.")
+            .ProgramCommand()
+            .Query("target", "string", "group: signal each instance's whole process group; main: its main process only; default: the program's stop_signal_target.")
+            .ReadsJsonBody<SignalRequest>()
+            .Problems(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
     }
 
     private static async Task<IResult> Run(

@@ -15,7 +15,9 @@ public sealed class ProgramsModule : ICarterModule
                 return TypedResults.Json(programs, ApiJson.Context.IReadOnlyListProgramView);
             })
             .WithName("ListProgramsV1")
-            .WithSummary("Every program with its instances, state and configuration.");
+            .WithSummary("Every program with its instances, state and configuration.")
+            .WithTags("programs")
+            .Produces<IReadOnlyList<ProgramView>>();
 
         app.MapGet("/api/v1/programs/{name}", (string name, ProcessEngine engine) =>
             {
@@ -25,6 +27,9 @@ public sealed class ProgramsModule : ICarterModule
                     : TypedResults.Json(StateProjection.Detailed(state, program), ApiJson.Context.ProgramView);
             })
             .WithName("GetProgram")
-            .WithSummary("One program with its instances, state and configuration.");
+            .WithSummary("One program with its instances, state and configuration.")
+            .WithTags("programs")
+            .Produces<ProgramView>()
+            .Problems(StatusCodes.Status404NotFound);
     }
 }

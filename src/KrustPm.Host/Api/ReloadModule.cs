@@ -14,7 +14,11 @@ public sealed class ReloadModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/reload", (HttpContext context, ConfigReload reload) => ReloadAsync(context, reload))
             .WithName("ReloadConfig")
-            .WithSummary("Read the configuration file again and apply it; ?dryRun=true only shows the plan.");
+            .WithSummary("Read the configuration file again and apply it; ?dryRun=true only shows the plan.")
+            .WithTags("config")
+            .Query("dryRun", "boolean", "true: only show the plan, change nothing.")
+            .Produces<ReloadView>()
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
 
     private static async Task<IResult> ReloadAsync(HttpContext context, ConfigReload reload)
     {

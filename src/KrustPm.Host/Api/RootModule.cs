@@ -9,7 +9,12 @@ public sealed class RootModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app) =>
         app.MapGet("/", (HttpRequest request, ProcessEngine engine, SnapshotJson cache) => List(request, engine.State, cache))
-            .WithName("ListPrograms");
+            .WithName("ListPrograms")
+            .WithSummary("Every program with its instances (the first API's form of /api/v1/programs).")
+            .WithTags("programs")
+            .Query("status", "string", "Keep the programs with at least one instance in this status.")
+            .Produces<IReadOnlyList<ProgramView>>()
+            .Problems(StatusCodes.Status400BadRequest);
 
     private static IResult List(HttpRequest request, EngineState state, SnapshotJson cache)
     {

@@ -14,7 +14,13 @@ public sealed class ScaleModule : ICarterModule
         app.MapGet("/ps", (HttpRequest request, ProcessEngine engine, CancellationToken cancellationToken) =>
                 ScaleAsync(request, engine, cancellationToken))
             .WithName("ScaleProgram")
-            .WithMetadata(ChangesState.Instance);
+            .WithMetadata(ChangesState.Instance)
+            .WithSummary("Set the number of instances of a program; answers how many were added or removed (the first API's form of POST .../scale).")
+            .WithTags("programs")
+            .Query("name", "string", "The program to scale.", required: true)
+            .Query("to", "integer", "The number of instances wanted (0 to max_instances).", required: true)
+            .Produces<int>()
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> ScaleAsync(HttpRequest request, ProcessEngine engine, CancellationToken cancellationToken)
     {

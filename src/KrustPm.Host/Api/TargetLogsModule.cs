@@ -26,7 +26,16 @@ public sealed class TargetLogsModule : ICarterModule
                 (HttpRequest request, ProcessEngine engine, OutputStore store, StreamSlots slots, IHostApplicationLifetime lifetime) =>
                     Logs(request, engine.State, store, slots, LogsModule.FollowEnds(request.HttpContext, lifetime)))
             .WithName("Logs")
-            .WithSummary("The output of a program's instances, a group's (target=@web) or every program's, each line with its program and instance; follow=true streams them as Server-Sent Events.");
+            .WithSummary("The output of a program's instances, a group's (target=@web) or every program's, each line with its program and instance; follow=true streams them as Server-Sent Events.")
+            .WithTags("logs")
+            .Query("target", "string", "A program, NAME:ID for one instance, @group (the programs whose groups list it) or all (default).")
+            .Query("stream", "string", "stdout (default) or stderr.")
+            .Query("tail", "integer", "How many of the last lines of each instance (default 100, at most 10000).")
+            .Query("since", "string", "Only lines written at or after this RFC 3339 time (programs with log_timestamps = true).")
+            .Query("follow", "boolean", "Stream new lines of every instance as Server-Sent Events.")
+            .Produces<TargetLogLinesView>()
+            .ProducesEventStream()
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status503ServiceUnavailable);
 
     private static IResult Logs(HttpRequest request, EngineState state, OutputStore store, StreamSlots slots, CancellationToken cancellationToken)
     {

@@ -20,10 +20,13 @@ public sealed class KrustPmFactory : WebApplicationFactory<Program>
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("krust-api-").FullName;
     private readonly bool _realProcesses;
+    private readonly Action<IServiceCollection>? _configureServices;
 
-    public KrustPmFactory(string toml, bool kestrel = false, Action<KestrelServerOptions>? configureKestrel = null, bool realProcesses = false)
+    public KrustPmFactory(string toml, bool kestrel = false, Action<KestrelServerOptions>? configureKestrel = null, bool realProcesses = false,
+        Action<IServiceCollection>? configureServices = null)
     {
         _realProcesses = realProcesses;
+        _configureServices = configureServices;
         ConfigPath = Path.Combine(_folder, "krust-pm.toml");
         Port = kestrel ? EndToEnd.KrustPmProcess.FreePort() : 0;
         File.WriteAllText(ConfigPath, toml.Replace("{port}", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
@@ -63,6 +66,8 @@ public sealed class KrustPmFactory : WebApplicationFactory<Program>
             {
                 services.Replace(ServiceDescriptor.Singleton<IProcessLauncher>(Launcher));
             }
+
+            _configureServices?.Invoke(services);
         });
 
     public override async ValueTask DisposeAsync()
