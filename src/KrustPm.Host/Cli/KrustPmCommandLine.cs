@@ -104,6 +104,7 @@ internal static class KrustPmCommandLine
         CompletionCommand.Add(root);
         JournalCommands.Add(root, configOption);
         ExportCommand.Add(root, configOption);
+        SchemaCommand.Add(root);
         ImportCommand.Add(root);
 
         var version = new Command("version", "Print krust-pm's version.");
