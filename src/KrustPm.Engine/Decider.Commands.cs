@@ -86,10 +86,8 @@ public static partial class Decider
             _ when t.State.ShuttingDown => CommandResult.Rejected(RejectionKind.Conflict, "krust-pm is shutting down."),
             _ when program.Removing => CommandResult.Rejected(RejectionKind.Conflict, $"Program '{m.Program}' is being removed by a reload."),
             _ when program.Rolling is { } rolling => CommandResult.Rejected(RejectionKind.Conflict, RollingInProgress(program, rolling)),
-            { To: < 0 } => CommandResult.Rejected(RejectionKind.Invalid, $"The instance count must not be negative (got {m.To})."),
-            _ when m.To > program.Spec.MaxInstances => CommandResult.Rejected(
-                RejectionKind.Invalid,
-                $"Program '{m.Program}' allows at most {program.Spec.MaxInstances} instances (got {m.To})."),
+            // The spec's own rules decide a count (not negative, within max_instances, one log file per instance).
+            _ when Problem(program.Spec with { Instances = m.To }) is { } problem => CommandResult.Rejected(RejectionKind.Invalid, problem),
             _ => null,
         };
         if (rejection is not null)

@@ -214,6 +214,17 @@ public sealed partial record ProgramSpec
             }
         }
 
+        if (Instances > 1)
+        {
+            foreach (var (key, path) in new[] { ("stdout_log", Log.StdoutPath), ("stderr_log", Log.StderrPath) })
+            {
+                if (path is not null && !path.Contains("{id}", StringComparison.Ordinal) && !path.Contains("{index}", StringComparison.Ordinal))
+                {
+                    problems.Add(new(key, $"the {Format(Instances)} instances would all write this one file; put {{id}} or {{index}} in the path"));
+                }
+            }
+        }
+
         if (Log.MergeStderr && Log.StderrPath is not null)
         {
             problems.Add(new("stderr_log", "has no effect with merge_stderr = true (stderr goes to the stdout log); remove one of them"));

@@ -42,6 +42,7 @@ public sealed class ProgramSpecValidationTests
         { "stderr_log", s => s with { Log = s.Log with { MergeStderr = true, StderrPath = "/tmp/e.log" } }, "has no effect with merge_stderr = true (stderr goes to the stdout log); remove one of them", null },
         { "ready_log_line", s => s with { ReadyLogLine = "up", Log = s.Log with { Inherit = true } }, "needs captured output, but log = \"inherit\" passes the output straight to krust-pm's own", null },
         { "ready_log_line", s => s with { ReadyLogLine = string.Empty }, "must not be empty (it would match every line)", null },
+        { "stdout_log", s => s with { Instances = 2, Log = s.Log with { StdoutPath = "/var/log/web.log" } }, "the 2 instances would all write this one file; put {id} or {index} in the path", null },
         { "log_backups", s => s with { Log = s.Log with { Backups = -1 } }, "expected a non-negative integer, got -1", null },
         { "readiness", s => s with { Readiness = new ProbeSpec() }, "expected exactly one of exec, http or tcp, got none", null },
         { "liveness.tcp", s => s with { Liveness = new ProbeSpec { Tcp = "127.0.0.1:{port}" } }, "placeholder {port} needs port_base (the port of instance index i is port_base + i)", null },
@@ -88,6 +89,20 @@ public sealed class ProgramSpecValidationTests
         };
 
         Assert.Empty(spec.Validate());
+    }
+
+    [Fact]
+    public void One_instance_may_have_a_log_file_of_its_own_name_but_a_scale_up_that_would_share_it_is_refused()
+    {
+        var single = Spec("web") with { Log = LogPolicy.Default with { StdoutPath = "/var/log/web.log" } };
+        Assert.Empty(single.Validate());
+        Assert.Empty((single with { Instances = 3, Log = single.Log with { StdoutPath = "/var/log/web.{index}.log" } }).Validate());
+
+        var then = Scenario.Given(Load(single)).When(new Message.Scale("web", 2, RequestId: 2, At(10)));
+
+        Assert.Equal(
+            "Program 'web': key 'stdout_log': the 2 instances would all write this one file; put {id} or {index} in the path.",
+            then.AssertRejected(2, RejectionKind.Invalid));
     }
 
     [Fact]
