@@ -77,7 +77,7 @@ public static class InstanceVariables
         ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(spec);
         var exec = !probe.Exec.IsDefaultOrEmpty && probe.Exec.Any(Placeholders.HasAny);
-        var http = probe.Http is { OriginalString: var url } && Placeholders.HasAny(url) ? url : null;
+        var http = probe.Http is { } url && Placeholders.HasAny(url) ? url : null;
         var tcp = probe.Tcp is { } address && Placeholders.HasAny(address) ? address : null;
         if (!exec && http is null && tcp is null)
         {
@@ -88,7 +88,7 @@ public static class InstanceVariables
         return probe with
         {
             Exec = exec ? [.. probe.Exec.Select(a => Placeholders.Expand(a, values))] : probe.Exec,
-            Http = http is null ? probe.Http : new Uri(Placeholders.Expand(http, values)),
+            Http = http is null ? probe.Http : Placeholders.Expand(http, values),
             Tcp = tcp is null ? probe.Tcp : Placeholders.Expand(tcp, values),
         };
     }

@@ -285,6 +285,14 @@ public sealed partial record ProgramSpec
             }
         }
 
+        if (probe.Http is { } http)
+        {
+            foreach (var problem in TextProblems(http))
+            {
+                problems.Add(new($"{kind}.http", problem));
+            }
+        }
+
         if (probe.Tcp is { } tcp)
         {
             foreach (var problem in TextProblems(tcp))

@@ -27,11 +27,11 @@ internal static class HttpProbe
         DefaultRequestHeaders = { UserAgent = { new ProductInfoHeaderValue("krust-pm-probe", "1") } },
     };
 
-    public static async Task<ProbeVerdict> RunAsync(Uri uri, TimeSpan timeout)
+    public static async Task<ProbeVerdict> RunAsync(string url, TimeSpan timeout)
     {
-        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            return ProbeVerdict.Fail($"not an http:// or https:// URL: '{uri}'");
+            return ProbeVerdict.Fail($"not an http:// or https:// URL: '{url}'");
         }
 
         using var limit = new CancellationTokenSource(timeout);

@@ -8,8 +8,11 @@ public sealed record ProbeSpec
     /// <summary>Run this command (already split, no shell); exit code 0 passes.</summary>
     public ImmutableArray<string> Exec { get; init; } = [];
 
-    /// <summary>GET this <c>http://</c> URL; a 2xx answer passes.</summary>
-    public Uri? Http { get; init; }
+    /// <summary>
+    /// GET this absolute <c>http://</c> or <c>https://</c> URL; a 2xx answer passes. It may hold placeholders
+    /// (<c>http://127.0.0.1:{port}/health</c>), expanded for each instance (<see cref="InstanceVariables.ProbeFor"/>).
+    /// </summary>
+    public string? Http { get; init; }
 
     /// <summary>Connect to this <c>host:port</c> over TCP; an accepted connection passes.</summary>
     public string? Tcp { get; init; }

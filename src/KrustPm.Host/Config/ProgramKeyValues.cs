@@ -51,7 +51,7 @@ internal static class ProgramKeyValues
     public static JsonObject? Probe(ProbeSpec? probe) => probe is null ? null : new JsonObject
     {
         ["kind"] = !probe.Exec.IsDefaultOrEmpty ? "exec" : probe.Http is not null ? "http" : "tcp",
-        ["target"] = !probe.Exec.IsDefaultOrEmpty ? string.Join(' ', probe.Exec) : probe.Http?.ToString() ?? probe.Tcp ?? string.Empty,
+        ["target"] = !probe.Exec.IsDefaultOrEmpty ? string.Join(' ', probe.Exec) : probe.Http ?? probe.Tcp ?? string.Empty,
         ["periodMs"] = (long)probe.Period.TotalMilliseconds,
         ["timeoutMs"] = (long)probe.Timeout.TotalMilliseconds,
         ["failureThreshold"] = probe.FailureThreshold,

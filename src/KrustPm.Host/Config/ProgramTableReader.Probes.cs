@@ -96,14 +96,26 @@ internal sealed partial class ProgramTableReader
         return default;
     }
 
-    private Uri? ReadHttp(KeyContext context, ValueSyntax? value)
+    /// <summary>
+    /// Reads an http probe's URL. With placeholders (<c>http://127.0.0.1:{port}/health</c>) the URL is checked as
+    /// instance 0 would have it; a wrong placeholder is the engine's rule to report.
+    /// </summary>
+    private string? ReadHttp(KeyContext context, ValueSyntax? value)
     {
-        if (value is StringValueSyntax { Value: { } text }
-            && Uri.TryCreate(text, UriKind.Absolute, out var url)
-            && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
-            && url.Host.Length > 0)
+        if (value is StringValueSyntax { Value: { } text })
         {
-            return url;
+            if (Placeholders.HasAny(text) && Placeholders.Check(text, hasPortBase: true) is [_, ..])
+            {
+                return text;
+            }
+
+            var sample = Placeholders.HasAny(text) ? Placeholders.Expand(text, new PlaceholderValues("program", 0, 0, 1)) : text;
+            if (Uri.TryCreate(sample, UriKind.Absolute, out var url)
+                && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+                && url.Host.Length > 0)
+            {
+                return text;
+            }
         }
 
         Report(context, $"expected an absolute http:// or https:// URL such as \"http://127.0.0.1:8080/health\", got {TomlSyntax.Describe(value)}");

@@ -104,7 +104,7 @@ internal static partial class KubernetesExporter
             }
 
             action["port"] = target.Port;
-            if (probe.Http is { } url)
+            if (probe.Http is { } http && new Uri(http) is var url)
             {
                 action["path"] = url.PathAndQuery;
                 action["scheme"] = url.Scheme.ToUpperInvariant();
@@ -141,9 +141,13 @@ internal static partial class KubernetesExporter
     {
         string host;
         int port;
-        if (probe.Http is { } url)
+        if (probe.Http is { } http && Uri.TryCreate(http, UriKind.Absolute, out var url))
         {
             (host, port) = (url.Host.Trim('[', ']'), url.Port);
+        }
+        else if (probe.Http is not null)
+        {
+            return null; // placeholders in the address: no fixed target
         }
         else if (probe.Tcp is { } address && address.LastIndexOf(':') is > 0 and var colon
             && int.TryParse(address[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var tcpPort))

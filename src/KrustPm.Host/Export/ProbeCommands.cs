@@ -21,7 +21,7 @@ internal static class ProbeCommands
 
         if (probe.Http is { } url)
         {
-            return $"curl -fsS -o /dev/null --max-time {seconds} {ShellSyntax.Quote(url.ToString())}";
+            return $"curl -fsS -o /dev/null --max-time {seconds} {ShellSyntax.Quote(url)}";
         }
 
         var address = probe.Tcp ?? string.Empty;

@@ -51,7 +51,7 @@ public sealed class HttpProbeTests(HttpProbeTests.Server server) : IClassFixture
     }
 
     /// <summary>A probe of <paramref name="url"/> whose timeout a loaded machine does not reach: these tests are about answers, not time.</summary>
-    private static ProbeSpec Http(string url) => new() { Http = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+    private static ProbeSpec Http(string url) => new() { Http = url, Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary><c>python3 -m http.server</c> serving a folder with one file, <c>health</c>; killed at the end.</summary>
     public sealed class Server : IAsyncLifetime

@@ -55,8 +55,21 @@ public sealed class ConfigLoaderProbeTests
         var spec = Single($"[web]\ncommand = \"x\"\n{keys}");
 
         Assert.Null(spec.Readiness);
-        Assert.Equal(new Uri("http://127.0.0.1:8080/health"), spec.Liveness!.Http);
+        Assert.Equal("http://127.0.0.1:8080/health", spec.Liveness!.Http);
         Assert.Equal(2, spec.Liveness.FailureThreshold);
+    }
+
+    [Fact]
+    public void An_http_probe_may_take_each_instances_port_and_a_wrong_placeholder_is_located()
+    {
+        var spec = Single("[web]\ncommand = \"x\"\nport_base = 8000\nreadiness = { http = \"http://127.0.0.1:{port}/health/{index}\" }\n");
+        Assert.Equal("http://127.0.0.1:{port}/health/{index}", spec.Readiness!.Http);
+        Assert.Equal("http://127.0.0.1:8002/health/2", KrustPm.Engine.InstanceVariables.ProbeFor(spec.Readiness, spec, instanceId: 7, index: 2).Http);
+
+        var problems = ConfigLoader.Parse("[web]\ncommand = \"x\"\nreadiness = { http = \"http://127.0.0.1:{port}/\" }\n", ConfigPath).Problems;
+        Assert.Equal(
+            [$"{ConfigPath}:3: program 'web': key 'readiness.http': placeholder {{port}} needs port_base (the port of instance index i is port_base + i)"],
+            problems.Select(p => p.ToString()));
     }
 
     [Fact]
@@ -64,7 +77,7 @@ public sealed class ConfigLoaderProbeTests
     {
         var spec = Single("[web]\ncommand = \"x\"\nreadiness = { http = \"https://localhost/ready\" }\nliveness = { tcp = \"[::1]:80\" }\n");
 
-        Assert.Equal("https", spec.Readiness!.Http!.Scheme);
+        Assert.Equal("https://localhost/ready", spec.Readiness!.Http);
         Assert.Equal("[::1]:80", spec.Liveness!.Tcp);
     }
 

@@ -12,7 +12,7 @@ namespace KrustPm.Host.Tests.Events;
 /// </summary>
 public sealed class ApiEventsTests
 {
-    private static readonly ProgramSpec Db = Spec("db", 1) with { Readiness = new ProbeSpec { Http = new Uri("http://127.0.0.1:1/"), FailureThreshold = 2 } };
+    private static readonly ProgramSpec Db = Spec("db", 1) with { Readiness = new ProbeSpec { Http = "http://127.0.0.1:1/", FailureThreshold = 2 } };
 
     private static readonly ProgramSpec Web = Spec("web", 1) with
     {

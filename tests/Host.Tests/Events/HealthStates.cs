@@ -14,7 +14,7 @@ internal static class HealthStates
 
     public static readonly ProgramSpec Db = new("db", "db", ["db"])
     {
-        Readiness = new ProbeSpec { Http = new Uri("http://127.0.0.1:8701/") },
+        Readiness = new ProbeSpec { Http = "http://127.0.0.1:8701/" },
     };
 
     public static readonly ProgramSpec Web = new("web", "web", ["web"])
