@@ -84,11 +84,12 @@ internal static partial class Pm2Import
             }
 
             var full = TomlText.LiteralForPath(Path.GetFullPath(path, workdir));
-            if (instances != 1 && !merged)
+            if (instances != 1)
             {
-                // PM2 names each instance's file NAME-ID.log: one file per instance, as here with {index}.
-                var extension = Path.GetExtension(full);
-                full = full[..^extension.Length] + "-{index}" + extension;
+                // PM2 names each instance's file NAME-ID.log: one file per instance, as here with {index}. With
+                // merge_logs its instances share one file, which krust-pm's never do.
+                program.Set(key, TomlText.String(PerInstanceLogPath.Of(full)), merged ? $"merge_logs: {PerInstanceLogPath.Why}" : null);
+                continue;
             }
 
             program.Set(key, TomlText.String(full));

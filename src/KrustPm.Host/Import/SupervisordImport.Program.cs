@@ -189,7 +189,16 @@ internal static partial class SupervisordImport
                 program.NotTranslatable(entry.Key, entry.Value, "krust-pm keeps both streams or neither (log = false)");
                 break;
             default:
-                program.Set($"{stream}_log", TomlText.String(Normalized(expansion.Expand(entry.Value, FieldKind.Path, entry.Line))));
+                var path = Normalized(expansion.Expand(entry.Value, FieldKind.Path, entry.Line));
+                if (program.Has("instances") && !PerInstanceLogPath.NamesInstance(path))
+                {
+                    program.Set($"{stream}_log", TomlText.String(PerInstanceLogPath.Of(path)), PerInstanceLogPath.Why);
+                }
+                else
+                {
+                    program.Set($"{stream}_log", TomlText.String(path));
+                }
+
                 break;
         }
     }

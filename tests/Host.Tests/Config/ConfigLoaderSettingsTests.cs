@@ -41,7 +41,7 @@ public sealed class ConfigLoaderSettingsTests
             umask = "027"
             nice = -5
             stdout_log = "logs/{program}.{id}.out"
-            stderr_log = "/var/log/web.err"
+            stderr_log = "/var/log/web-{index}.err"
             log_timestamps = true
             """).Programs[0];
 
@@ -51,7 +51,7 @@ public sealed class ConfigLoaderSettingsTests
         Assert.Equal(8000, spec.PortBase);
         Assert.Equal(["web", "front_1"], spec.Groups);
         Assert.Equal((0b000_010_111, -5), (spec.Process.Umask, spec.Process.Nice));
-        Assert.Equal(("/cfg/logs/{program}.{id}.out", "/var/log/web.err"), (spec.Log.StdoutPath, spec.Log.StderrPath));
+        Assert.Equal(("/cfg/logs/{program}.{id}.out", "/var/log/web-{index}.err"), (spec.Log.StdoutPath, spec.Log.StderrPath));
         Assert.True(spec.Log.Timestamps);
     }
 

@@ -46,7 +46,7 @@ public sealed class Pm2ImportTests : IDisposable
         Assert.Equal("1", worker.Environment["PYTHONUNBUFFERED"]);
         Assert.Equal((20, TimeSpan.FromSeconds(10)), (worker.MaxRetries, worker.MinUptime));
         Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3)), (worker.RestartDelay, worker.RestartDelayMax));
-        Assert.Equal(_fixtures.PathOf("pm2/jobs/logs/worker.log"), worker.Log.StdoutPath); // merge_logs: one file for every instance
+        Assert.Equal(_fixtures.PathOf("pm2/jobs/logs/worker-{index}.log"), worker.Log.StdoutPath); // merge_logs: still one file per instance here
 
         Assert.Equal(["node", "gateway.js"], gateway.Argv);
         Assert.Equal(4100, gateway.PortBase);

@@ -54,6 +54,8 @@ public sealed class SupervisordImportTests : IDisposable
         Assert.Equal("redis://127.0.0.1:6379/0", worker.Environment["CELERY_BROKER_URL"]);
         Assert.Equal(TimeSpan.FromMinutes(10), worker.StopTimeout);
         Assert.Equal(SignalTarget.Group, worker.StopSignalTarget);
+        Assert.Equal(_fixtures.PathOf("supervisord/celery/logs/celery-worker-{index}.log"), worker.Log.StdoutPath); // one file each
+        Assert.Equal(_fixtures.PathOf("supervisord/celery/logs/celery-worker.err-{index}.log"), worker.Log.StderrPath);
 
         Assert.Equal(RestartPolicy.OnFailure, beat.Restart);
         Assert.Equal([0, 2], beat.SuccessExitCodes);
