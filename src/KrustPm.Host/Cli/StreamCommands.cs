@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace KrustPm.Host.Cli;
@@ -20,7 +19,8 @@ internal static class StreamCommands
         };
         target.CompleteProgramNames(configOption, urlOption, ProgramNameCompletions.Forms.Instances | ProgramNameCompletions.Forms.Groups);
         var lines = new Option<int>("--lines", "-n") { Description = "How many of the last lines of each instance (default 100).", DefaultValueFactory = _ => 100, CustomParser = WholeNumbers.Parse<int> };
-        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until Ctrl-C." };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until Ctrl-C, or until the reader of the output goes away (| head, | grep -m1)." };
+        var noReconnect = new Option<bool>("--no-reconnect") { Description = "With -f: end when krust-pm ends the stream (it stops or restarts) instead of reconnecting." };
         var stderr = new Option<bool>("--stderr") { Description = "Standard error instead of standard output." };
         var logsSince = new Option<string?>("--since")
         {
@@ -29,7 +29,7 @@ internal static class StreamCommands
         };
         var logs = new Command("logs", "Print the last lines of the output of an instance, a program, a group or every program, and follow it with -f.")
         {
-            target, lines, follow, stderr, logsSince, urlOption,
+            target, lines, follow, stderr, logsSince, noReconnect, urlOption,
         };
         logs.SetAction((parse, _) => WithConnection(parse, configOption, urlOption, async connection =>
         {
@@ -45,22 +45,29 @@ internal static class StreamCommands
             {
                 // One instance, read as before (also the logs an instance removed since left behind).
                 var path = $"api/v1/programs/{Uri.EscapeDataString(text[..colon])}/logs?{query}&instance={Uri.EscapeDataString(text[(colon + 1)..])}";
-                return parse.GetValue(follow) ? await FollowAsync(connection, path + "&follow=true", data => data) : await InstanceTailAsync(connection, path);
+                var resume = path.Replace($"tail={parse.GetValue(lines).ToString(CultureInfo.InvariantCulture)}", "tail=0", StringComparison.Ordinal);
+                return parse.GetValue(follow)
+                    ? await new StreamFollower(connection, !parse.GetValue(noReconnect)).FollowAsync(path + "&follow=true", resume + "&follow=true", (_, data) => data)
+                    : await InstanceTailAsync(connection, path);
             }
 
             return parse.GetValue(follow)
-                ? await LogsFollowAsync(connection, text, query, from)
+                ? await LogsFollowAsync(new StreamFollower(connection, !parse.GetValue(noReconnect)), text, query, from)
                 : await LogsTailAsync(connection, text, query, from);
         }));
         root.Subcommands.Add(logs);
 
         var since = new Option<long?>("--since") { Description = "Start after this event id (0: everything still kept).", CustomParser = WholeNumbers.ParseNullable<long> };
-        var events = new Command("events", "Print the running krust-pm's events as they happen, one line each, until Ctrl-C.") { since, urlOption };
+        var eventsNoReconnect = new Option<bool>("--no-reconnect") { Description = "End when krust-pm ends the stream (it stops or restarts) instead of reconnecting with Last-Event-ID." };
+        var events = new Command("events", "Print the running krust-pm's events as they happen, one line each, until Ctrl-C or until the reader of the output goes away.")
+        {
+            since, eventsNoReconnect, urlOption,
+        };
         events.SetAction((parse, _) => WithConnection(parse, configOption, urlOption, connection =>
-            FollowAsync(
-                connection,
-                "api/v1/events" + (parse.GetValue(since) is { } from ? $"?since={from.ToString(CultureInfo.InvariantCulture)}" : string.Empty),
-                EventLine)));
+        {
+            var path = "api/v1/events" + (parse.GetValue(since) is { } from ? $"?since={from.ToString(CultureInfo.InvariantCulture)}" : string.Empty);
+            return new StreamFollower(connection, !parse.GetValue(eventsNoReconnect)).FollowAsync(path, "api/v1/events", (_, data) => EventLine(data));
+        }));
         root.Subcommands.Add(events);
     }
 
@@ -102,10 +109,11 @@ internal static class StreamCommands
         return exit;
     }
 
-    private static Task<int> LogsFollowAsync(ApiConnection connection, string target, string query, DateTimeOffset? since)
+    private static Task<int> LogsFollowAsync(StreamFollower follower, string target, string query, DateTimeOffset? since)
     {
         var several = false;
-        return FollowAsync(connection, LogsPath(target, query, since) + "&follow=true", (name, data) =>
+        var resume = LogsPath(target, System.Text.RegularExpressions.Regex.Replace(query, "tail=[0-9]+", "tail=0"), since: null) + "&follow=true";
+        return follower.FollowAsync(LogsPath(target, query, since) + "&follow=true", resume, (name, data) =>
         {
             using var document = JsonDocument.Parse(data);
             if (name == "instances")
@@ -127,65 +135,6 @@ internal static class StreamCommands
         await ApiConnection.ResolveAsync(parse.GetValue(urlOption), parse.GetValue(configOption)) is { } connection
             ? await run(connection)
             : KrustPmCommandLine.ExitUsage;
-
-    /// <summary>Prints each Server-Sent Event's data, formatted, until the stream ends or Ctrl-C.</summary>
-    private static Task<int> FollowAsync(ApiConnection connection, string path, Func<string, string> format) =>
-        FollowAsync(connection, path, (_, data) => format(data));
-
-    /// <summary>Prints each Server-Sent Event, formatted from its name and data (nothing for <see langword="null"/>), until the stream ends or Ctrl-C.</summary>
-    private static async Task<int> FollowAsync(ApiConnection connection, string path, Func<string?, string, string?> format)
-    {
-        using var stop = new CancellationTokenSource();
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var client = connection.CreateClient();
-        client.Timeout = Timeout.InfiniteTimeSpan;
-        try
-        {
-            using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, stop.Token);
-            if (!response.IsSuccessStatusCode)
-            {
-                await Console.Error.WriteLineAsync($"krust-pm: {ApiCall.Detail(await response.Content.ReadAsStringAsync(stop.Token))}");
-                return KrustPmCommandLine.ExitFailed;
-            }
-
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
-            string? name = null;
-            while (await reader.ReadLineAsync(stop.Token) is { } line)
-            {
-                if (line.StartsWith("event: ", StringComparison.Ordinal))
-                {
-                    name = line["event: ".Length..];
-                }
-                else if (line.StartsWith("data: ", StringComparison.Ordinal) && format(name, line["data: ".Length..]) is { } text)
-                {
-                    await Console.Out.WriteLineAsync(text);
-                }
-                else if (line.Length == 0)
-                {
-                    name = null;
-                }
-            }
-
-            return KrustPmCommandLine.ExitOk;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return KrustPmCommandLine.ExitOk;
-        }
-        catch (HttpRequestException error)
-        {
-            await Console.Error.WriteLineAsync(
-                $"krust-pm: cannot reach krust-pm at {connection.Describe}: {error.Message}. Is it running? Start it with: krust-pm run");
-            return ApiCall.ExitUnreachable;
-        }
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true; // end the follow; the process then exits normally
-            stop.Cancel();
-        }
-    }
 
     /// <summary>One event as one readable line: <c>#18 04:18:13.679 instance.exited good_sleeper.0 -> Backoff try 2 exit 1 retrying</c>.</summary>
     internal static string EventLine(string data)
