@@ -15,7 +15,7 @@ namespace KrustPm.Host.Api;
 public sealed class EventsModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/events", (HttpContext context, EventFeed feed, StreamSlots slots, IHostApplicationLifetime lifetime) =>
+        app.MapGet("/api/v1/events", (HttpContext context, EventFeed feed, StreamSlots slots) =>
             {
                 var request = context.Request;
                 var resume = request.Headers["Last-Event-ID"].ToString();
@@ -42,7 +42,8 @@ public sealed class EventsModule : ICarterModule
                 // Subscribed before the answer starts: once a client has the headers, no later event can miss it.
                 var subscription = feed.Subscribe(after);
                 context.Response.RegisterForDispose(subscription);
-                var ends = LogsModule.FollowEnds(context, lifetime);
+                // Not ended when krust-pm begins stopping: the stream carries the shutdown's events, and ends after them.
+                var ends = context.RequestAborted;
                 return new ServerSentEventsStream(stream, Items(subscription, ends), ends);
             })
             .WithName("Events")

@@ -49,7 +49,19 @@ internal sealed class ServerSentEventsStream(OpenStream stream, IAsyncEnumerable
                 // once that it is subscribed, and does not time out waiting for an answer.
                 await response.Body.WriteAsync(RetryField, ends);
                 await response.Body.FlushAsync(ends);
-                await SseFormatter.WriteAsync(items, new FlushEachWrite(response.Body, stream), ends);
+                var body = new FlushEachWrite(response.Body, stream);
+                using var done = CancellationTokenSource.CreateLinkedTokenSource(ends);
+                var heartbeat = HeartbeatAsync(body, context.RequestServices.GetService<StreamHeartbeat>() ?? StreamHeartbeat.Default, done.Token);
+                try
+                {
+                    await SseFormatter.WriteAsync(items, body, ends);
+                }
+                finally
+                {
+                    // No write may follow the end of the response.
+                    await done.CancelAsync();
+                    await heartbeat;
+                }
             }
             catch (OperationCanceledException) when (ends.IsCancellationRequested)
             {
@@ -58,9 +70,45 @@ internal sealed class ServerSentEventsStream(OpenStream stream, IAsyncEnumerable
         }
     }
 
+    /// <summary>
+    /// Sends a comment whenever nothing was written for the heartbeat's interval (checked three times per interval,
+    /// so an idle stream carries one every 15 to 20 s). <see cref="SseFormatter"/> writes each event in one write, and
+    /// <see cref="FlushEachWrite"/> lets one write through at a time, so a comment never lands inside an event.
+    /// </summary>
+    private static async Task HeartbeatAsync(FlushEachWrite body, StreamHeartbeat heartbeat, CancellationToken done)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(heartbeat.Interval / 3);
+            while (await timer.WaitForNextTickAsync(done))
+            {
+                if (Environment.TickCount64 - body.LastWriteTicks >= (long)heartbeat.Interval.TotalMilliseconds)
+                {
+                    await body.WriteAsync(StreamHeartbeat.Comment, done);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The stream ended.
+        }
+        catch (IOException)
+        {
+            // The client went away: the events' own write finds out too.
+        }
+    }
+
     /// <summary>A write-only view of the response that flushes every write and counts what it hands over.</summary>
     private sealed class FlushEachWrite(Stream inner, OpenStream stream) : Stream
     {
+        /// <summary>One write at a time: an event's, or a heartbeat's.</summary>
+        private readonly SemaphoreSlim _writing = new(1, 1);
+
+        private long _lastWrite = Environment.TickCount64;
+
+        /// <summary>When the last write ended (<see cref="Environment.TickCount64"/>).</summary>
+        public long LastWriteTicks => Volatile.Read(ref _lastWrite);
+
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
@@ -77,10 +125,29 @@ internal sealed class ServerSentEventsStream(OpenStream stream, IAsyncEnumerable
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            stream.Writing(buffer.Length);
-            await inner.WriteAsync(buffer, cancellationToken);
-            await inner.FlushAsync(cancellationToken);
-            stream.Flushed();
+            await _writing.WaitAsync(cancellationToken);
+            try
+            {
+                stream.Writing(buffer.Length);
+                await inner.WriteAsync(buffer, cancellationToken);
+                await inner.FlushAsync(cancellationToken);
+                stream.Flushed();
+                Volatile.Write(ref _lastWrite, Environment.TickCount64);
+            }
+            finally
+            {
+                _writing.Release();
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _writing.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -9,7 +9,9 @@ namespace KrustPm.Host.Events;
 /// Keeps the last <see cref="HistorySize"/> of the engine's events as the API shows them, so a client can resume with
 /// <c>Last-Event-ID</c>; older ones, and those of earlier runs of krust-pm, are read from the journal. Each live reader
 /// gets its own bounded queue: a reader too slow to keep up is not waited for; it gets a <c>gap</c> event saying how
-/// many events it missed.
+/// many events it missed. A reader that resumes from an id krust-pm never gave (newer than its newest, or from an
+/// earlier run without a journal) gets a <c>reset</c> event: it must read the state again. When the engine stops, every
+/// reader gets the events of the shutdown, then its stream ends (<see cref="Complete"/>).
 /// </summary>
 internal sealed class EventFeed(Hosting.JournalSetup journal)
 {
@@ -19,7 +21,17 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
     private readonly Lock _lock = new();
     private readonly Queue<ApiEvent> _history = new();
     private readonly List<Reader> _readers = [];
-    private long _lastId;
+
+    /// <summary>The id of the newest event the API shows (this run's start before the first).</summary>
+    private long _lastId = journal.Start.LastEventId;
+
+    /// <summary>The id of the newest event the engine applied, whether or not the API shows it: no client has a newer one.</summary>
+    private long _appliedId = journal.Start.LastEventId;
+
+    /// <summary>The id before this run's first: ids up to it are the journal's (or, without one, of no event here).</summary>
+    private readonly long _runStart = journal.Start.LastEventId;
+
+    private bool _completed;
 
     /// <summary>The id from which every event is in <see cref="_history"/> (older ones are only in the journal).</summary>
     private long _firstKept = journal.Start.LastEventId + 1;
@@ -46,6 +58,7 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
 
         lock (_lock)
         {
+            _appliedId = applied.IdOf(applied.Events.Length - 1);
             for (var index = 0; index < applied.Events.Length; index++)
             {
                 if (ApiEvents.From(applied.Events[index], applied.IdOf(index)) is not { } entry)
@@ -70,23 +83,61 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
 
     /// <summary>
     /// Subscribes at once: the subscription holds the events after <paramref name="since"/> (from the journal, then
-    /// from the history; a <c>gap</c> event first when some are in neither), and gets every event from now on, whether
-    /// or not it is being read yet. Dispose it to leave.
+    /// from the history; a <c>gap</c> event first when some are in neither), and gets every event from now on, whether or not it is being read yet. An id krust-pm never
+    /// gave gets a <c>reset</c> event instead of a replay. Dispose it to leave.
     /// </summary>
     public Subscription Subscribe(long since)
     {
         var reader = new Reader();
         List<ApiEvent> replay;
         long firstKept;
+        long lastId;
         lock (_lock)
         {
-            replay = [.. _history.Where(e => e.Id > since)];
+            lastId = _appliedId;
+            replay = since > lastId ? [] : [.. _history.Where(e => e.Id > since)];
             firstKept = _firstKept;
-            _readers.Add(reader);
+            if (_completed)
+            {
+                reader.Complete();
+            }
+            else
+            {
+                _readers.Add(reader);
+            }
         }
 
-        var older = since + 1 < firstKept ? Older(since, firstKept, replay.Count > 0 ? replay[0].Id : firstKept) : [];
+        IEnumerable<ApiEvent> older;
+        if (since > lastId)
+        {
+            older = [Reset($"event {since} is newer than krust-pm's newest, {lastId}: it is from another krust-pm, or one whose journal was removed")];
+        }
+        else if (since > 0 && since <= _runStart && journal.Journal is null)
+        {
+            older = [Reset($"event {since} is from an earlier run of krust-pm, which kept no journal (journal = false)")];
+        }
+        else
+        {
+            older = since + 1 < firstKept ? Older(since, firstKept, replay.Count > 0 ? replay[0].Id : firstKept) : [];
+        }
+
         return new Subscription(this, older, replay, reader);
+    }
+
+    /// <summary>
+    /// Ends every reader's stream once it has read what it was given (the engine stopped: its shutdown's events were
+    /// the last); a later subscription gets its replay and ends.
+    /// </summary>
+    public void Complete()
+    {
+        lock (_lock)
+        {
+            _completed = true;
+            foreach (var reader in _readers)
+            {
+                reader.Complete();
+            }
+        }
     }
 
     /// <summary>
@@ -96,7 +147,8 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
     /// </summary>
     private IEnumerable<ApiEvent> Older(long since, long firstKept, long nextDelivered)
     {
-        var next = since + 1;
+        // Without a journal, the ids before this run's first are of no event here: a gap counts those of this run.
+        var next = journal.Journal is null ? Math.Max(since, _runStart) + 1 : since + 1;
         if (journal.Journal is { } file)
         {
             foreach (var record in JournalReader.Records(file.Directory, since, _ => { }))
@@ -135,6 +187,8 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
     }
 
     private static ApiEvent Gap(long missed) => new(0, DateTimeOffset.UtcNow, "gap") { Missed = missed };
+
+    private static ApiEvent Reset(string reason) => new(0, DateTimeOffset.UtcNow, "reset") { Reason = reason + "; read the state again (GET /api/v1/programs)" };
 
     /// <summary>One client's place in the feed: the replay it is owed, then its live queue.</summary>
     public sealed class Subscription : IDisposable
@@ -191,6 +245,15 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
 
         /// <summary>Events neither queued nor yet counted in a gap.</summary>
         private long _missed;
+
+        /// <summary>No more events: the reader ends once it has read the queued ones.</summary>
+        public void Complete()
+        {
+            lock (_lock)
+            {
+                _queue.Writer.TryComplete();
+            }
+        }
 
         public void Offer(ApiEvent item)
         {

@@ -70,7 +70,16 @@ internal sealed class EngineService(
         services.GetRequiredService<ConfigReload>().ProgramsLoaded();
     }
 
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Begins the engine's shutdown as soon as the host begins stopping, before the web server waits for its open
+    /// requests: event streams stay open to carry the shutdown's events and end when the engine has stopped, so the
+    /// server's wait is the engine's own. <see cref="StopAsync"/> waits for the same shutdown.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _ = engine.StopAsync(CancellationToken.None);
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => engine.StopAsync(cancellationToken);
 
@@ -103,6 +112,10 @@ internal sealed class EngineService(
         {
             eventLog.EngineFailed(error);
             lifetime.StopApplication();
+        }
+        finally
+        {
+            events.Complete(); // the shutdown's events were the last: event streams end once they have sent them
         }
     }
 }

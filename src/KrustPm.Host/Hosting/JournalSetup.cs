@@ -17,7 +17,19 @@ internal sealed class JournalSetup : IDisposable
         Warnings = warnings;
     }
 
-    public static JournalSetup None { get; } = new(null, EngineState.Empty, []);
+    /// <summary>
+    /// Without a journal: the engine starts empty, its event ids from <see cref="EpochId"/> of now, so that the ids of
+    /// one run are all above those of every earlier run and an EventSource that reconnects across a restart never
+    /// resumes at an id that means another event.
+    /// </summary>
+    public static JournalSetup None(DateTimeOffset now) => new(null, EngineState.Empty with { LastEventId = EpochId(now) }, []);
+
+    /// <summary>
+    /// The first event id of a run without a journal: the start time in Unix milliseconds × 1000. A run would need more
+    /// than 1,000 events per millisecond it lasted to reach the next run's; the ids stay below 2^53, exact in
+    /// JavaScript, until the year 2255.
+    /// </summary>
+    public static long EpochId(DateTimeOffset now) => now.ToUnixTimeMilliseconds() * 1000;
 
     /// <summary>The journal written, or <see langword="null"/> when there is none.</summary>
     public FileJournal? Journal { get; }
@@ -37,14 +49,15 @@ internal sealed class JournalSetup : IDisposable
     {
         if (!config.Journal.Enabled)
         {
-            return None;
+            return None(DateTimeOffset.UtcNow);
         }
 
         var directory = config.Journal.Directory;
-        var restored = fresh ? new JournalRestore(EngineState.Empty, []) : JournalReader.Restore(directory);
+        var restored = JournalReader.Restore(directory);
+        var start = fresh ? EngineState.Empty with { LastEventId = restored.State.LastEventId } : restored.State; // --fresh: ids still continue
         try
         {
-            return new JournalSetup(FileJournal.Open(directory, config.Journal.Options, restored.State), restored.State, restored.Warnings);
+            return new JournalSetup(FileJournal.Open(directory, config.Journal.Options, start), start, fresh ? [] : restored.Warnings);
         }
         catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
         {

@@ -51,9 +51,10 @@ public abstract class ApiTestBase : IAsyncDisposable
         bool waitForRunning = true,
         bool kestrel = false,
         Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? configureKestrel = null,
-        bool realProcesses = false)
+        bool realProcesses = false,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
-        _host = new KrustPmFactory(toml, kestrel, configureKestrel, realProcesses);
+        _host = new KrustPmFactory(toml, kestrel, configureKestrel, realProcesses, configureServices);
         if (kestrel)
         {
             _host.StartServer();

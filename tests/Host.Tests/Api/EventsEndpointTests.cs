@@ -1,5 +1,6 @@
 using System.Net;
 using KrustPm.Engine;
+using KrustPm.Host.Api;
 using KrustPm.Host.Events;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -271,15 +272,72 @@ public sealed class EventsEndpointTests : ApiTestBase
         var gap = await stream.NextAsync();
         var first = await stream.NextAsync();
 
-        // Ids have gaps (bookkeeping events have no entry): the gap counts the ids before the oldest one kept.
+        // Ids have gaps (bookkeeping events have no entry): the gap counts this run's ids before the oldest one kept.
+        // Without a journal a run numbers its events from its start time, so no id of an earlier run comes again.
+        var runStart = Host.Services.GetRequiredService<KrustPm.Host.Hosting.JournalSetup>().Start.LastEventId;
+        Assert.InRange(runStart, KrustPm.Host.Hosting.JournalSetup.EpochId(DateTimeOffset.UtcNow.AddMinutes(-5)), KrustPm.Host.Hosting.JournalSetup.EpochId(DateTimeOffset.UtcNow));
         Assert.Equal(("gap", null), (gap.Type, gap.Id));
-        Assert.True(first.NumericId > 1000, $"the oldest event kept is {first.NumericId}");
-        Assert.Equal(first.NumericId - 1, gap.Number("missed"));
+        Assert.True(first.NumericId > runStart + 1000, $"the oldest event kept is {first.NumericId - runStart} of this run");
+        Assert.Equal(first.NumericId - 1 - runStart, gap.Number("missed"));
         var rest = await stream.TakeUntilAsync(last);
         Assert.Equal(EventFeed.HistorySize - 1, rest.Count);
         await using var recent = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{rest[^4].NumericId}");
         var latest = await recent.TakeAsync(3);
         Assert.Equal(rest.TakeLast(3).Select(e => e.NumericId), latest.Select(e => e.NumericId));
+    }
+
+    [Fact]
+    public async Task A_Last_Event_ID_newer_than_krust_pms_newest_gets_a_reset_then_the_live_events()
+    {
+        await StartAsync(TwoPrograms);
+        var last = await SettledLastIdAsync();
+
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{last + 1000}");
+        var reset = await stream.NextAsync();
+        await PostJsonAsync("/api/v1/programs/worker/stop");
+        var live = await stream.NextAsync();
+
+        Assert.Equal(("reset", null), (reset.Type, reset.Id));
+        Assert.Matches(
+            $"^event {last + 1000} is newer than krust-pm's newest, [0-9]+: it is from another krust-pm, or one whose journal was removed; read the state again \\(GET /api/v1/programs\\)$",
+            reset.Text("reason"));
+        Assert.Equal(("command", "stop"), (live.Type, live.Text("command")));
+        Assert.True(live.NumericId > last);
+    }
+
+    [Fact]
+    public async Task Without_a_journal_a_Last_Event_ID_of_an_earlier_run_gets_a_reset_then_this_runs_events()
+    {
+        await StartAsync("journal = false\n" + TwoPrograms);
+        var runStart = Host.Services.GetRequiredService<KrustPm.Host.Hosting.JournalSetup>().Start.LastEventId;
+
+        await using var stream = await EventReader.OpenAsync(Client, "/api/v1/events", lastEventId: $"{runStart - 5}");
+        var reset = await stream.NextAsync();
+        var first = await stream.NextAsync();
+
+        Assert.Equal(("reset", null), (reset.Type, reset.Id));
+        Assert.StartsWith($"event {runStart - 5} is from an earlier run of krust-pm, which kept no journal", reset.Text("reason"), StringComparison.Ordinal);
+        Assert.Equal(("program.loaded", "web"), (first.Type, first.Text("program")));
+        Assert.True(first.NumericId > runStart);
+    }
+
+    [Fact]
+    public async Task An_idle_stream_gets_a_heartbeat_comment_that_an_sse_parser_skips()
+    {
+        await StartAsync(TwoPrograms, configureServices: services => services.AddSingleton(new StreamHeartbeat(TimeSpan.FromMilliseconds(150))));
+        var last = await SettledLastIdAsync();
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        bound.CancelAfter(TimeSpan.FromSeconds(20)); // a stream without heartbeats fails the test instead of hanging it
+
+        using var response = await Client.GetAsync($"/api/v1/events?since={last}", HttpCompletionOption.ResponseHeadersRead, bound.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(bound.Token));
+        var lines = new List<string>();
+        while (lines.Count(line => line == ": heartbeat") < 2 && await reader.ReadLineAsync(bound.Token) is { } line)
+        {
+            lines.Add(line);
+        }
+
+        Assert.Equal(["retry: 3000", "", ": heartbeat", "", ": heartbeat"], lines);
     }
 
     [Theory]

@@ -62,9 +62,19 @@ internal sealed partial class KrustPmProcess : IAsyncDisposable
     /// <c>unshare --pid --fork</c>): the process this object watches is then the launcher's.
     /// </summary>
     public static KrustPmProcess StartUnder(
-        string[] launcher, string executable, string configPath, IReadOnlyDictionary<string, string?> environment, params string[] extraArgs)
+        string[] launcher, string executable, string configPath, IReadOnlyDictionary<string, string?> environment, params string[] extraArgs) =>
+        Launch(launcher, executable, configPath, environment, FreePort(), extraArgs);
+
+    /// <summary>
+    /// Starts krust-pm again on a config file an earlier <see cref="Start(string, string, string[])"/> already gave its
+    /// port (a restart on the same address, as clients that reconnect expect).
+    /// </summary>
+    public static KrustPmProcess Restart(string executable, string configPath, int port) =>
+        Launch([], executable, configPath, new Dictionary<string, string?>(), port, []);
+
+    private static KrustPmProcess Launch(
+        string[] launcher, string executable, string configPath, IReadOnlyDictionary<string, string?> environment, int port, string[] extraArgs)
     {
-        var port = FreePort();
         File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         var info = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : executable)
         {

@@ -58,7 +58,7 @@ $('token-form').addEventListener('submit', e => {
 });
 
 // The event stream, reconnecting with Last-Event-ID. After each (re)connection the state is read again, so the page
-// is right whatever was missed (also when krust-pm restarted and its event ids began again).
+// is right whatever was missed (also when krust-pm restarted: a `reset` says its ids do not continue this page's).
 async function listen() {
   let delay = 500;
   for (;;) {
@@ -85,6 +85,7 @@ function onEvent(message) {
   let event;
   try { event = JSON.parse(message.data); } catch { return; }
   if (message.type === 'gap') timeline.note(`${event.missed ?? 'some'} event(s) missed; the state is read again`);
+  else if (message.type === 'reset') timeline.note(`krust-pm restarted without a journal (or this page saw another one); the state is read again`);
   else timeline.add({ type: message.type, ...event });
   refresh();
 }
