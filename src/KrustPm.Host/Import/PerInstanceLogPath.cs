@@ -8,7 +8,7 @@ namespace KrustPm.Host.Import;
 internal static class PerInstanceLogPath
 {
     /// <summary>Why the path changed, for the line's comment.</summary>
-    public const string Why = "one file per instance: krust-pm's instances never share a log file";
+    public const string Why = "krust-pm's instances never share a log file";
 
     /// <summary>Whether the path already names the instance.</summary>
     public static bool NamesInstance(string path) =>

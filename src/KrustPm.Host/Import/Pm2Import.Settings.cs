@@ -88,7 +88,7 @@ internal static partial class Pm2Import
             {
                 // PM2 names each instance's file NAME-ID.log: one file per instance, as here with {index}. With
                 // merge_logs its instances share one file, which krust-pm's never do.
-                program.Set(key, TomlText.String(PerInstanceLogPath.Of(full)), merged ? $"merge_logs: {PerInstanceLogPath.Why}" : null);
+                program.Set(key, TomlText.String(PerInstanceLogPath.Of(full)), merged ? $"merge_logs not kept: {PerInstanceLogPath.Why}" : null);
                 continue;
             }
 

@@ -192,7 +192,7 @@ internal static partial class SupervisordImport
                 var path = Normalized(expansion.Expand(entry.Value, FieldKind.Path, entry.Line));
                 if (program.Has("instances") && !PerInstanceLogPath.NamesInstance(path))
                 {
-                    program.Set($"{stream}_log", TomlText.String(PerInstanceLogPath.Of(path)), PerInstanceLogPath.Why);
+                    program.Set($"{stream}_log", TomlText.String(PerInstanceLogPath.Of(path)), $"one file per instance: {PerInstanceLogPath.Why}");
                 }
                 else
                 {
