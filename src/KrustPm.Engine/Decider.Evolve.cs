@@ -72,6 +72,7 @@ public static partial class Decider
             }
             : WaitOver(instance) with { Pid = e.Pid, StartedAt = e.At },
         EngineEvent.InstanceStable => instance with { ConsecutiveFailures = 0 },
+        EngineEvent.MemoryChecked e => instance with { MemoryStrikes = e.Strikes },
         EngineEvent.ProbeSkipped e => instance with { ProbesInFlight = instance.ProbesInFlight & ~Flag(e.Kind) },
         EngineEvent.StopRequested e => Stopping(instance, e),
         EngineEvent.InstanceWaiting e => Held(spec, instance, InstanceStatus.Waiting, e.Try, e.WaitingFor, e.FreshStreak, reason: null),
@@ -165,7 +166,8 @@ public static partial class Decider
             // A blocked instance's error was the dependency's; the new run has no error yet.
             LastError = instance.Status is InstanceStatus.Blocked ? null : instance.LastError,
 
-            // Probe state belongs to a run: the new one starts with none.
+            // Probe and memory state belong to a run: the new one starts with none.
+            MemoryStrikes = 0,
             Ready = InitialReady(spec),
             LastReadiness = null,
             LastLiveness = null,
@@ -212,6 +214,7 @@ public static partial class Decider
             StopReason.RestartWith => stopping with { RestartRequested = true },
             StopReason.ScaleDown or StopReason.Removed => stopping with { RestartRequested = false },
             StopReason.Liveness => stopping with { FailingBecause = e.Detail },
+            StopReason.Memory => stopping with { RestartRequested = true, FailingBecause = null },
             StopReason.Reload => stopping with { RestartRequested = true, FailingBecause = null },
             StopReason.Unloaded => stopping with { RestartRequested = false, FailingBecause = null },
             _ => stopping,

@@ -250,6 +250,20 @@ public abstract partial record EngineEvent
     /// <param name="Detail">What showed it.</param>
     /// <param name="At">When.</param>
     public sealed record ReadinessChanged(string Program, long Instance, long RunId, bool Ready, string Detail, DateTimeOffset At) : RunEvent;
+
+    /// <summary>
+    /// A run's memory sample went above its program's <see cref="ProgramSpec.MaxMemory"/>, or came back under it: the
+    /// count of samples in a row above it changed. At 2, a <see cref="StopRequested"/> with
+    /// <see cref="StopReason.Memory"/> follows (unless another instance of the program is being restarted for it).
+    /// </summary>
+    /// <param name="Program">The program.</param>
+    /// <param name="Instance">The instance.</param>
+    /// <param name="RunId">The run.</param>
+    /// <param name="Bytes">The resident memory sampled.</param>
+    /// <param name="Limit">The program's <c>max_memory</c>.</param>
+    /// <param name="Strikes">Samples in a row above it, this one included (0: it is under again).</param>
+    /// <param name="At">When.</param>
+    public sealed record MemoryChecked(string Program, long Instance, long RunId, long Bytes, long Limit, int Strikes, DateTimeOffset At) : RunEvent;
 }
 
 /// <summary>What becomes of an instance when its run ends.</summary>
@@ -306,4 +320,10 @@ public enum StopReason
 
     /// <summary>A reload dropped its program from the configuration.</summary>
     Unloaded,
+
+    /// <summary>
+    /// Its processes stayed above the program's <c>max_memory</c> for two samples in a row: it is restarted, and that is
+    /// not a failure.
+    /// </summary>
+    Memory,
 }

@@ -48,6 +48,7 @@ namespace KrustPm.Engine;
 [JsonDerivedType(typeof(EngineEvent.ProbesReset), "ProbesReset")]
 [JsonDerivedType(typeof(EngineEvent.ReadyLineMatched), "ReadyLineMatched")]
 [JsonDerivedType(typeof(EngineEvent.ReadinessChanged), "ReadinessChanged")]
+[JsonDerivedType(typeof(EngineEvent.MemoryChecked), "MemoryChecked")]
 public abstract partial record EngineEvent
 {
     private EngineEvent()

@@ -110,6 +110,12 @@ public sealed record InstanceState(long Id, int CurrentTry, InstanceStatus Statu
     /// </summary>
     public string? FailingBecause { get; init; }
 
+    /// <summary>
+    /// How many memory samples in a row of the current run were above <see cref="ProgramSpec.MaxMemory"/> (0 when
+    /// the last was not); at 2 the run is restarted.
+    /// </summary>
+    public int MemoryStrikes { get; init; }
+
     /// <summary>Whether an OS launch is in flight or alive for this instance.</summary>
     [JsonIgnore]
     public bool IsLive => RunId is not null;

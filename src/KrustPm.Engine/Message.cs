@@ -204,4 +204,13 @@ public abstract record Message
     /// <param name="Line">The line (possibly cut short).</param>
     /// <param name="At">When the engine received it.</param>
     public sealed record ReadyLineSeen(long RunId, string Line, DateTimeOffset At) : Message;
+
+    /// <summary>
+    /// krust-pm sampled the resident memory of a run's processes (sent for the programs with a
+    /// <see cref="ProgramSpec.MaxMemory"/> only).
+    /// </summary>
+    /// <param name="RunId">The run sampled.</param>
+    /// <param name="Bytes">The resident memory of all of its processes.</param>
+    /// <param name="At">When.</param>
+    public sealed record MemorySampled(long RunId, long Bytes, DateTimeOffset At) : Message;
 }

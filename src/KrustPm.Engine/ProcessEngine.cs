@@ -204,6 +204,14 @@ public sealed partial class ProcessEngine : IAsyncDisposable
         SendAsync((id, at) => new Message.SignalInstances(program, instance, signal, id, at) { Target = target }, cancellationToken);
 
     /// <summary>
+    /// Reports the resident memory of a run's processes, as sampled (for <see cref="ProgramSpec.MaxMemory"/>): two
+    /// samples in a row above the limit restart the run. Not a command: nothing answers it.
+    /// </summary>
+    /// <param name="runId">The run (<see cref="InstanceState.RunId"/>) sampled.</param>
+    /// <param name="bytes">The resident memory of all of its processes.</param>
+    public void ReportMemory(long runId, long bytes) => Post(new Message.MemorySampled(runId, bytes, _time.GetUtcNow()));
+
+    /// <summary>
     /// Stops every instance (stop signal, then SIGKILL after the program's stop timeout), waits until every
     /// process has exited, and ends the engine loop.
     /// </summary>

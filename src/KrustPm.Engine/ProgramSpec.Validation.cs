@@ -95,6 +95,11 @@ public sealed partial record ProgramSpec
             problems.Add(new("instances", $"{Format(Instances)} is more than max_instances ({Format(MaxInstances)})"));
         }
 
+        if (MaxMemory is <= 0)
+        {
+            problems.Add(new("max_memory", $"expected a size above 0 such as \"300M\", got {Format(MaxMemory.Value)}"));
+        }
+
         if (MaxRetries < 0)
         {
             problems.Add(new("max_retries", $"expected a non-negative integer, got {Format(MaxRetries)}"));

@@ -141,6 +141,13 @@ public sealed partial record ProgramSpec(string Name, string Command, ImmutableA
     /// </summary>
     public string? Image { get; init; }
 
+    /// <summary>
+    /// The most resident memory an instance's processes may use together (<c>max_memory</c>, PM2's
+    /// <c>max_memory_restart</c>): an instance that krust-pm samples above it twice in a row is restarted (not counted as a
+    /// failure), one instance of the program at a time. <see langword="null"/> for no limit.
+    /// </summary>
+    public long? MaxMemory { get; init; }
+
     /// <summary>Whether an exit code counts as a clean exit: it is one of <see cref="SuccessExitCodes"/> (0 when none is set).</summary>
     /// <param name="exitCode">The exit code (128 + N when killed by signal N).</param>
     public bool IsSuccessExit(int exitCode) =>

@@ -62,6 +62,7 @@ public static class SpecChanges
         new("stop_signal_target", ChangeEffect.InPlace),
         new("groups", ChangeEffect.InPlace),
         new("image", ChangeEffect.InPlace),
+        new("max_memory", ChangeEffect.InPlace),
     ];
 
     /// <summary>The settings that differ between two specifications of a program, in <see cref="Settings"/> order.</summary>
@@ -109,6 +110,7 @@ public static class SpecChanges
         "stop_signal_target" => a.StopSignalTarget != b.StopSignalTarget,
         "groups" => !a.Groups.SequenceEqual(b.Groups),
         "image" => a.Image != b.Image,
+        "max_memory" => a.MaxMemory != b.MaxMemory,
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown setting."),
     };
 

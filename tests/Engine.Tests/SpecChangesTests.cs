@@ -63,13 +63,14 @@ public sealed class SpecChangesTests
         var property = typeof(ProgramSpec).GetProperty(name)!;
         var copy = (ProgramSpec)typeof(ProgramSpec).GetMethod("<Clone>$")!.Invoke(spec, null)!;
         var value = property.GetValue(spec);
-        property.SetValue(copy, value is null && property.PropertyType == typeof(int?) ? 1 : Other(value));
+        property.SetValue(copy, value is null && property.PropertyType == typeof(int?) ? 1 : value is null && property.PropertyType == typeof(long?) ? 1L : Other(value));
         return copy;
     }
 
     private static object? Other(object? value) => value switch
     {
         int number => number + 1,
+        long number => number + 1,
         bool flag => !flag,
         string text => text + "-other",
         TimeSpan span => span + TimeSpan.FromSeconds(1),

@@ -153,6 +153,11 @@ public sealed partial class CgroupTree : IDisposable
         }
     }
 
+    /// <summary>The cgroup directory of an instance (it exists while the instance has a run).</summary>
+    /// <param name="program">The program.</param>
+    /// <param name="instanceId">The instance id.</param>
+    public string InstancePath(string program, long instanceId) => System.IO.Path.Combine(Root, InstanceCgroup.NameOf(program, instanceId));
+
     /// <summary>
     /// At a clean exit: krust-pm goes back to the cgroup it came from, whatever is still in the tree is killed
     /// (normally nothing: every instance has been stopped), and the tree is removed.

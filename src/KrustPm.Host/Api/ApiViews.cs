@@ -124,6 +124,27 @@ public sealed record InstanceView(long Id, int CurrentTry, string Status)
 
     public ProbeOutcomeView? LastReadiness { get; init; }
 
+    /// <summary>While it runs (and krust-pm samples): CPU over the last sample interval, in % of one core.</summary>
+    public double? CpuPercent { get; init; }
+
+    /// <summary>While it runs: CPU time its processes used since the run started, in seconds.</summary>
+    public double? CpuSeconds { get; init; }
+
+    /// <summary>While it runs: resident memory of all of its processes, in bytes.</summary>
+    public long? MemoryBytes { get; init; }
+
+    /// <summary>While it runs: how many processes it has (its main process and every descendant).</summary>
+    public int? Processes { get; init; }
+
+    /// <summary>While it runs: how many threads its processes have.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>While it runs: how many file descriptors its processes have open.</summary>
+    public int? OpenFiles { get; init; }
+
+    /// <summary>While it runs: when the resource fields were sampled.</summary>
+    public DateTimeOffset? SampledAt { get; init; }
+
     public ProbeOutcomeView? LastLiveness { get; init; }
 
     /// <summary>

@@ -8,10 +8,10 @@ public sealed class ProgramsModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/programs", (ProcessEngine engine) =>
+        app.MapGet("/api/v1/programs", (ProcessEngine engine, Resources.ResourceSampler resources) =>
             {
                 var state = engine.State;
-                IReadOnlyList<ProgramView> programs = [.. state.Programs.Select(p => StateProjection.Detailed(state, p))];
+                IReadOnlyList<ProgramView> programs = [.. state.Programs.Select(p => StateProjection.Detailed(state, p, resources))];
                 return TypedResults.Json(programs, ApiJson.Context.IReadOnlyListProgramView);
             })
             .WithName("ListProgramsV1")
@@ -19,12 +19,12 @@ public sealed class ProgramsModule : ICarterModule
             .WithTags("programs")
             .Produces<IReadOnlyList<ProgramView>>();
 
-        app.MapGet("/api/v1/programs/{name}", (string name, ProcessEngine engine) =>
+        app.MapGet("/api/v1/programs/{name}", (string name, ProcessEngine engine, Resources.ResourceSampler resources) =>
             {
                 var state = engine.State;
                 return RequestChecks.Program(state, name, out var program) is { } problem
                     ? problem
-                    : TypedResults.Json(StateProjection.Detailed(state, program), ApiJson.Context.ProgramView);
+                    : TypedResults.Json(StateProjection.Detailed(state, program, resources), ApiJson.Context.ProgramView);
             })
             .WithName("GetProgram")
             .WithSummary("One program with its instances, state and configuration.")

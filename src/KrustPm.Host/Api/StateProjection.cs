@@ -25,9 +25,10 @@ internal static class StateProjection
     public static List<ProgramView> WithStatus(EngineState state, InstanceStatus status) =>
         Programs(state, p => p.Instances.Any(i => i.Status == status));
 
-    /// <summary>Everything the engine knows about a program (the v1 view).</summary>
-    public static ProgramView Detailed(EngineState state, ProgramState program) => Program(state, program) with
+    /// <summary>Everything the engine knows about a program (the v1 view), with what its running instances use.</summary>
+    public static ProgramView Detailed(EngineState state, ProgramState program, Resources.ResourceSampler? resources = null) => Program(state, program) with
     {
+        Instances = resources is null ? Program(state, program).Instances : [.. program.Instances.Select(i => WithResources(Instance(i), resources.Of(program.Name, i)))],
         Retiring = program.Retiring.Select(Instance).ToList(),
         RollingRestart = program.Rolling is { } rolling ? new RollingRestartView(rolling.Current, [.. rolling.Remaining]) : null,
         Config = ProgramKeys.View(program.Spec),
@@ -39,6 +40,17 @@ internal static class StateProjection
         state.ShuttingDown ? "Stopping" : "Started",
         program.Instances.Length,
         program.Instances.Select(Instance).ToList());
+
+    private static InstanceView WithResources(InstanceView view, Resources.InstanceResources? sample) => sample is null ? view : view with
+    {
+        CpuPercent = sample.CpuPercent,
+        CpuSeconds = Math.Round(sample.CpuSeconds, 2),
+        MemoryBytes = sample.MemoryBytes,
+        Processes = sample.Processes,
+        Threads = sample.Threads,
+        OpenFiles = sample.OpenFiles,
+        SampledAt = sample.At,
+    };
 
     private static ProbeOutcomeView? Outcome(ProbeOutcome? outcome) =>
         outcome is null ? null : new(outcome.Passed, outcome.Detail, outcome.At);

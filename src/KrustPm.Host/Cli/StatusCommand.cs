@@ -11,7 +11,7 @@ namespace KrustPm.Host.Cli;
 /// </summary>
 internal static class StatusCommand
 {
-    private static readonly string[] Header = ["NAME", "ID", "STATUS", "PID", "UPTIME", "TRIES", "LAST EXIT"];
+    private static readonly string[] Header = ["NAME", "ID", "STATUS", "PID", "UPTIME", "CPU", "MEM", "TRIES", "LAST EXIT"];
 
     /// <summary>The exit code when an instance needs attention (<see cref="NeedsAttention"/>), like <c>systemctl is-failed</c>.</summary>
     public const int ExitNeedsAttention = 4;
@@ -74,7 +74,7 @@ internal static class StatusCommand
         return text.ToString();
     }
 
-    /// <summary>The columns: name, id, status, (ready,) pid, uptime, tries, last exit.</summary>
+    /// <summary>The columns: name, id, status, (ready,) pid, uptime, cpu, mem, tries, last exit.</summary>
     public static IReadOnlyList<string> Columns(bool ready) => ready ? [.. Header[..3], "READY", .. Header[3..]] : Header;
 
     /// <summary>Whether any of the programs has a readiness probe or a <c>ready_log_line</c> (in its <c>config</c>).</summary>
@@ -92,7 +92,7 @@ internal static class StatusCommand
             var instances = program.GetProperty("instances");
             if (instances.GetArrayLength() == 0)
             {
-                rows.Add(WithReady([name, "-", "(no instances)", "-", "-", "-", "-"], ready, "-"));
+                rows.Add(WithReady([name, "-", "(no instances)", "-", "-", "-", "-", "-", "-"], ready, "-"));
             }
 
             foreach (var instance in instances.EnumerateArray())
@@ -106,6 +106,8 @@ internal static class StatusCommand
                     instance.TryGetProperty("pid", out _) && instance.TryGetProperty("startedAt", out var started)
                         ? Duration(now - started.GetDateTimeOffset())
                         : "-",
+                    instance.TryGetProperty("cpuPercent", out var cpu) ? Resources.ResourceText.Cpu(cpu.GetDouble()) : "-",
+                    instance.TryGetProperty("memoryBytes", out var memory) ? Resources.ResourceText.Memory(memory.GetInt64()) : "-",
                     instance.GetProperty("currentTry").GetInt32().ToString(CultureInfo.InvariantCulture),
                     LastExit(instance),
                 ];

@@ -16,6 +16,9 @@ internal static partial class ConfigDocumentReader
     /// <summary>Whether the file is reloaded when it changes.</summary>
     public const string WatchConfigKey = "watch_config";
 
+    /// <summary>How often every running instance's CPU and memory are sampled.</summary>
+    public const string SampleIntervalKey = "sample_interval_ms";
+
     /// <summary>The other files whose programs belong to this configuration.</summary>
     public const string IncludeKey = "include";
 
@@ -26,7 +29,7 @@ internal static partial class ConfigDocumentReader
     private static readonly ImmutableArray<string> JournalKeys = ["journal", "journal_dir", "journal_max_bytes", "journal_max_segments", "journal_fsync"];
 
     /// <summary>The keys allowed outside a program table.</summary>
-    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, IncludeKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", "exit_when", "subreaper", "cgroup", .. JournalKeys];
+    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, IncludeKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", SampleIntervalKey, "exit_when", "subreaper", "cgroup", .. JournalKeys];
 
     /// <summary>The values of <c>exit_when</c>, as written in the file.</summary>
     public static readonly ImmutableArray<(string Name, ExitWhen Rule)> ExitRules =
@@ -166,6 +169,8 @@ internal static partial class ConfigDocumentReader
             case ["max_streams"]:
                 problems.AddKey(line, null, "max_streams", $"expected a whole number from 1 to {KrustConfig.MaxMaxStreams}, got {TomlSyntax.Describe(item.Value)}");
                 return settings;
+            case [SampleIntervalKey]:
+                return ReadSampleInterval(item.Value, line, problems) is { } interval ? settings with { SampleInterval = interval } : settings;
             case ["exit_when"] when item.Value is StringValueSyntax { Value: { } rule } && ExitRules.Any(r => r.Name == rule):
                 return settings with { ExitWhen = ExitRules.First(r => r.Name == rule).Rule };
             case ["exit_when"]:
@@ -208,6 +213,39 @@ internal static partial class ConfigDocumentReader
 
         problems.AddAboutKey(line, null, key, $"unknown top-level key '{key}'{hint}");
         return settings;
+    }
+
+    /// <summary><c>sample_interval_ms</c>: 0 (off), or a duration of at least 100 ms.</summary>
+    private static TimeSpan? ReadSampleInterval(ValueSyntax? value, int? line, ProblemList problems)
+    {
+        TimeSpan interval;
+        string? problem = null;
+        switch (value)
+        {
+            case IntegerValueSyntax { Value: >= 0 and <= int.MaxValue } number:
+                interval = TimeSpan.FromMilliseconds(number.Value);
+                break;
+            case StringValueSyntax { Value: { } text }:
+                problem = Units.TryParseDuration(text, out interval);
+                break;
+            default:
+                interval = TimeSpan.Zero;
+                problem = $"expected 0 (off) or {Units.DurationExamples}, got {TomlSyntax.Describe(value)}";
+                break;
+        }
+
+        if (problem is null && interval != TimeSpan.Zero && interval < KrustConfig.MinSampleInterval)
+        {
+            problem = $"expected 0 (off) or at least {KrustConfig.MinSampleInterval.TotalMilliseconds} ms, got {interval.TotalMilliseconds} ms";
+        }
+
+        if (problem is not null)
+        {
+            problems.AddKey(line, null, SampleIntervalKey, problem);
+            return null;
+        }
+
+        return interval;
     }
 
     private static KrustConfig Fail(ProblemList problems, int? line, string key, string detail, KrustConfig settings)

@@ -52,6 +52,18 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
     /// <summary>Where and how the engine's events are journaled (<c>journal</c>, <c>journal_dir</c>...).</summary>
     public JournalSettings Journal { get; init; } = JournalSettings.Beside(Path);
 
+    /// <summary>
+    /// How often krust-pm samples the CPU and memory of every running instance (<c>sample_interval_ms</c>, 2 s);
+    /// <see cref="TimeSpan.Zero"/> turns sampling off (and with it <c>max_memory</c>).
+    /// </summary>
+    public TimeSpan SampleInterval { get; init; } = DefaultSampleInterval;
+
+    /// <summary>The default of <see cref="SampleInterval"/>.</summary>
+    public static readonly TimeSpan DefaultSampleInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>The shortest <see cref="SampleInterval"/> above zero (a sample reads every process's /proc files).</summary>
+    public static readonly TimeSpan MinSampleInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The most log followers and event streams served at once (<c>max_streams</c>); one more is a 503.</summary>
     public int MaxStreams { get; init; } = DefaultMaxStreams;
 

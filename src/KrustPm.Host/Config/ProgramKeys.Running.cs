@@ -75,6 +75,12 @@ internal static partial class ProgramKeys
             Show = static s => Milliseconds(s.StopTimeout),
             Schema = KeySchemas.Duration,
         },
+        new("max_memory", "[size](#durations-and-sizes) > 0", "none", "restart an instance whose processes together stay above this resident memory for two samples in a row (`sample_interval_ms` apart), as PM2's `max_memory_restart`: `\"300M\"` (K, M, G are 1024-based). A restart, not a failure; the event and the log say `restarted: memory 412 MiB above max_memory 300 MiB`. With several instances, one is restarted at a time. Needs sampling (`sample_interval_ms` above 0)")
+        {
+            Read = static (r, p, c, v) => p.Spec = r.TryReadSize(c, v, out var n) ? p.Spec with { MaxMemory = n } : p.Spec,
+            Show = static s => s.MaxMemory,
+            Schema = KeySchemas.Size,
+        },
         new("workdir", "string", "the config file's folder", "the working directory of the program's processes; relative paths resolve against the config file's folder; it must exist (with placeholders, `{index}`..., when each instance starts: see [Instance variables and placeholders](#instance-variables-and-placeholders))")
         {
             Read = static (r, p, c, v) => r.ReadWorkdir(p, c, v),

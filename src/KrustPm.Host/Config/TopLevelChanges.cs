@@ -47,6 +47,7 @@ internal static class TopLevelChanges
         "max_streams" => a.MaxStreams != b.MaxStreams,
         "read_only" => a.ReadOnly != b.ReadOnly,
         "exit_when" => a.ExitWhen != b.ExitWhen,
+        ConfigDocumentReader.SampleIntervalKey => a.SampleInterval != b.SampleInterval,
         "subreaper" => a.Subreaper != b.Subreaper,
         "cgroup" => a.Cgroup != b.Cgroup,
         ConfigDocumentReader.WatchConfigKey => a.WatchConfig != b.WatchConfig,

@@ -73,6 +73,7 @@ internal static class ApiEvents
         EngineEvent.InstanceStopped e => Entry(id, e, "instance.stopped", InstanceStatus.Stopped),
         EngineEvent.InstanceRemoved e => Entry(id, e, "instance.removed", null),
         EngineEvent.ReadinessChanged e => Entry(id, e, e.Ready ? "instance.ready" : "instance.not-ready", null) with { Reason = e.Detail },
+        EngineEvent.MemoryChecked { Strikes: > 0 } e => Entry(id, e, "instance.memory-high", null) with { Reason = $"{Decider.MemoryText(e.Bytes, e.Limit)} ({e.Strikes} of {Decider.MemoryStrikesToRestart} samples in a row)" },
         _ => null,
     };
 

@@ -53,6 +53,7 @@ internal static class Lifecycle
         StopReason.Removed => "instance deleted",
         StopReason.Shutdown => "krust-pm is stopping",
         StopReason.Liveness => e.Detail ?? "liveness probe failed",
+        StopReason.Memory => $"restarted: {e.Detail}",
         StopReason.Reload => "reload: its settings changed, it starts again with them",
         StopReason.Unloaded => "reload: its program was removed from the configuration",
         _ => e.Reason.ToString(),

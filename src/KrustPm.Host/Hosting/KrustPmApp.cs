@@ -71,6 +71,8 @@ internal static class KrustPmApp
         builder.Services.AddSingleton<Events.EventFeed>();
         builder.Services.AddHostedService<EngineService>();
         builder.Services.AddHostedService<ConfigWatcher>(); // after the engine service: watches once the programs are loaded
+        builder.Services.AddSingleton<Resources.ResourceSampler>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Resources.ResourceSampler>());
         builder.Services.AddHostedService<Dashboard.DashboardLink>();
         builder.Services.AddHostedService<SystemdNotifier>();
 

@@ -42,17 +42,17 @@ public sealed class StatusFitTests
     {
         var header = Render(200).Single(l => l.Contains("NAME", StringComparison.Ordinal));
 
-        Assert.Equal(["NAME", "ID", "STATUS", "PID", "UPTIME", "TRIES", "LAST", "EXIT"], header.Split([' ', '│'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["NAME", "ID", "STATUS", "PID", "UPTIME", "CPU", "MEM", "TRIES", "LAST", "EXIT"], header.Split([' ', '│'], StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
     public void Columns_go_least_useful_first()
     {
         var columns = StatusCommand.Columns(ready: true);
-        List<string[]> rows = [["web", "0", "Running", "yes", "1234", "2m05s", "1", "-"]];
+        List<string[]> rows = [["web", "0", "Running", "yes", "1234", "2m05s", "0.5%", "12.0M", "1", "-"]];
 
         Assert.Equal(columns, StatusFit.Fit(columns, rows, 200).Columns);
-        Assert.Equal(["NAME", "ID", "STATUS", "READY", "PID", "UPTIME", "LAST EXIT"], StatusFit.Fit(columns, rows, 60).Columns);
+        Assert.Equal(["NAME", "ID", "STATUS", "READY", "PID", "MEM", "LAST EXIT"], StatusFit.Fit(columns, rows, 60).Columns);
         Assert.Equal(["NAME", "ID", "STATUS", "LAST EXIT"], StatusFit.Fit(columns, rows, 20).Columns);
     }
 

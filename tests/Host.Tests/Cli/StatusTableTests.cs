@@ -26,11 +26,11 @@ public sealed class StatusTableTests
 
         Assert.Equal(
             """
-            NAME   ID  STATUS           PID   UPTIME  TRIES  LAST EXIT
-            web    0   Running          4242  2m05s   1      -
-            web    3   RetriesExceeded  -     -       4      3
-            ghost  0   Backoff          -     -       2      could not start: no such file: './x'
-            idle   -   (no instances)   -     -       -      -
+            NAME   ID  STATUS           PID   UPTIME  CPU  MEM  TRIES  LAST EXIT
+            web    0   Running          4242  2m05s   -    -    1      -
+            web    3   RetriesExceeded  -     -       -    -    4      3
+            ghost  0   Backoff          -     -       -    -    2      could not start: no such file: './x'
+            idle   -   (no instances)   -     -       -    -    -      -
 
             """.ReplaceLineEndings("\n"),
             table.ReplaceLineEndings("\n"));
@@ -70,9 +70,9 @@ public sealed class StatusTableTests
 
         Assert.Equal(
             """
-            NAME  ID  STATUS   PID  UPTIME  TRIES  LAST EXIT
-            web   0   Waiting  -    -       1      waiting for db (healthy), cache (started)
-            web   1   Blocked  -    -       1      blocked: dependency 'db' (healthy) can no longer be met: db.0 RetriesExceeded
+            NAME  ID  STATUS   PID  UPTIME  CPU  MEM  TRIES  LAST EXIT
+            web   0   Waiting  -    -       -    -    1      waiting for db (healthy), cache (started)
+            web   1   Blocked  -    -       -    -    1      blocked: dependency 'db' (healthy) can no longer be met: db.0 RetriesExceeded
 
             """.ReplaceLineEndings("\n"),
             table.ReplaceLineEndings("\n"));
@@ -96,11 +96,11 @@ public sealed class StatusTableTests
 
         Assert.Equal(
             """
-            NAME  ID  STATUS          READY  PID   UPTIME  TRIES  LAST EXIT
-            db    0   Running         yes    4242  2m05s   1      -
-            db    1   Running         no     4243  45s     1      -
-            web   0   Waiting         -      -     -       1      waiting for db (healthy)
-            idle  -   (no instances)  -      -     -       -      -
+            NAME  ID  STATUS          READY  PID   UPTIME  CPU  MEM  TRIES  LAST EXIT
+            db    0   Running         yes    4242  2m05s   -    -    1      -
+            db    1   Running         no     4243  45s     -    -    1      -
+            web   0   Waiting         -      -     -       -    -    1      waiting for db (healthy)
+            idle  -   (no instances)  -      -     -       -    -    -      -
 
             """.ReplaceLineEndings("\n"),
             table.ReplaceLineEndings("\n"));
@@ -129,8 +129,8 @@ public sealed class StatusTableTests
             """).RootElement.EnumerateArray().ToList();
 
         Assert.True(StatusCommand.ShowsReady(programs));
-        Assert.Equal(["NAME", "ID", "STATUS", "READY", "PID", "UPTIME", "TRIES", "LAST EXIT"], StatusCommand.Columns(ready: true));
-        Assert.Equal(["web", "0", "Running", "no", "7", "1s", "1", "-"], Assert.Single(StatusCommand.Rows(programs, Now, ready: true)));
+        Assert.Equal(["NAME", "ID", "STATUS", "READY", "PID", "UPTIME", "CPU", "MEM", "TRIES", "LAST EXIT"], StatusCommand.Columns(ready: true));
+        Assert.Equal(["web", "0", "Running", "no", "7", "1s", "-", "-", "1", "-"], Assert.Single(StatusCommand.Rows(programs, Now, ready: true)));
     }
 
     [Fact]

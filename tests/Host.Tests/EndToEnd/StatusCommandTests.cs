@@ -28,7 +28,7 @@ public sealed class StatusCommandTests(PublishedKrustPm krustPm) : IDisposable
 
         Assert.Equal(0, exitCode);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["NAME", "ID", "STATUS", "PID", "UPTIME", "TRIES", "LAST", "EXIT"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["NAME", "ID", "STATUS", "PID", "UPTIME", "CPU", "MEM", "TRIES", "LAST", "EXIT"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(["sleepy", "0", "Running", $"{pid}"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..4]);
         Assert.Equal(3, lines.Length);
         Assert.Equal(0, jsonExit);

@@ -1,0 +1,125 @@
+using System.Collections.Frozen;
+using KrustPm.Engine;
+using KrustPm.Host.Config;
+
+namespace KrustPm.Host.Resources;
+
+/// <summary>
+/// Samples what every running instance uses, every <c>sample_interval_ms</c>: CPU, resident memory, processes,
+/// threads and open files, summed over the instance's processes (<see cref="ProcessGroups"/>), read from /proc with no
+/// external tool. The latest samples are published at once as one immutable map (the API, <c>status</c>, <c>top</c>
+/// and <c>/metrics</c> read it); the memory of the programs with <c>max_memory</c> goes to the engine, which decides.
+/// </summary>
+internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, Hosting.Containment containment, TimeProvider time)
+    : BackgroundService
+{
+    private FrozenDictionary<(string Program, long Instance), InstanceResources> _latest =
+        FrozenDictionary<(string, long), InstanceResources>.Empty;
+
+    /// <summary>Whether krust-pm samples at all (<c>sample_interval_ms</c> above 0).</summary>
+    public bool Enabled => config.SampleInterval > TimeSpan.Zero;
+
+    /// <summary>The latest sample of an instance's current run, or <see langword="null"/>.</summary>
+    public InstanceResources? Of(string program, InstanceState instance) =>
+        instance.Pid is { } pid && Volatile.Read(ref _latest).TryGetValue((program, instance.Id), out var sample) && sample.Pid == pid
+            ? sample
+            : null;
+
+    /// <summary>Every instance's latest sample.</summary>
+    public FrozenDictionary<(string Program, long Instance), InstanceResources> Latest => Volatile.Read(ref _latest);
+
+    /// <summary>How many samples were taken, and how long they took in all (for the cost in benchmarks and /metrics).</summary>
+    public (long Count, TimeSpan Spent) Cost => (Interlocked.Read(ref _samples), TimeSpan.FromTicks(Interlocked.Read(ref _spentTicks)));
+
+    private long _samples;
+    private long _spentTicks;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(config.SampleInterval, time);
+        try
+        {
+            do
+            {
+                SampleOnce();
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+            // krust-pm stops.
+        }
+    }
+
+    /// <summary>Takes one sample of every running instance, publishes it, and reports memory to the engine.</summary>
+    public void SampleOnce()
+    {
+        var started = time.GetTimestamp();
+        var state = engine.State;
+        var now = time.GetUtcNow();
+        var previous = Volatile.Read(ref _latest);
+        var tree = containment.Tree;
+        var runs = new List<(ProgramState Program, InstanceState Instance, int Pid)>();
+        foreach (var program in state.Programs)
+        {
+            foreach (var instance in program.Instances)
+            {
+                if (instance.Pid is { } pid && instance.Status is InstanceStatus.Running or InstanceStatus.Stopping)
+                {
+                    runs.Add((program, instance, pid));
+                }
+            }
+        }
+
+        var bySession = tree is null ? ProcessGroups.BySession(runs.Select(r => r.Pid).ToHashSet()) : null;
+        var samples = new Dictionary<(string, long), InstanceResources>(runs.Count);
+        foreach (var (program, instance, pid) in runs)
+        {
+            var members = bySession is not null
+                ? bySession.GetValueOrDefault(pid) ?? []
+                : ProcessGroups.InCgroup(tree!.InstancePath(program.Name, instance.Id));
+            if (members.Count == 0)
+            {
+                continue; // it just exited
+            }
+
+            var sample = Measure(pid, members, now, previous.GetValueOrDefault((program.Name, instance.Id)));
+            samples[(program.Name, instance.Id)] = sample;
+            if (program.Spec.MaxMemory is not null && instance.RunId is { } runId && instance.Status is InstanceStatus.Running)
+            {
+                engine.ReportMemory(runId, sample.MemoryBytes);
+            }
+        }
+
+        Volatile.Write(ref _latest, samples.ToFrozenDictionary());
+        Interlocked.Increment(ref _samples);
+        Interlocked.Add(ref _spentTicks, time.GetElapsedTime(started).Ticks);
+    }
+
+    private static InstanceResources Measure(int pid, List<(int Pid, ProcStat Stat)> members, DateTimeOffset now, InstanceResources? previous)
+    {
+        long ticks = 0, pages = 0;
+        int threads = 0, files = 0;
+        foreach (var (member, stat) in members)
+        {
+            ticks += stat.CpuTicks + (member == pid ? stat.ReapedChildrenTicks : 0);
+            pages += stat.ResidentPages;
+            threads += stat.Threads;
+            files += ProcessGroups.OpenFiles(member);
+        }
+
+        var seconds = ticks / (double)ProcStat.TicksPerSecond;
+        var percent = 0.0;
+        if (previous is not null && previous.Pid == pid && now > previous.At)
+        {
+            percent = Math.Max(0, (seconds - previous.CpuSeconds) / (now - previous.At).TotalSeconds * 100);
+        }
+
+        return new InstanceResources(pid, Math.Round(percent, 1), seconds, pages * Environment.SystemPageSize, members.Count, threads, files, now);
+    }
+}

@@ -1,0 +1,75 @@
+using KrustPm.Host.Config;
+
+namespace KrustPm.Host.Tests.Config;
+
+/// <summary><c>sample_interval_ms</c> (top level) and <c>max_memory</c> (per program): read, and refused where and why.</summary>
+public class ConfigLoaderResourcesTests
+{
+    private const string ConfigPath = "/cfg/krust-pm.toml";
+    private const string Program = "\n[web]\ncommand = \"./web\"\n";
+
+    [Fact]
+    public void Without_the_keys_sampling_is_every_2_s_and_no_memory_limit()
+    {
+        var config = Valid(Program);
+
+        Assert.Equal(TimeSpan.FromSeconds(2), config.SampleInterval);
+        Assert.Null(config.Programs[0].MaxMemory);
+    }
+
+    [Theory]
+    [InlineData("sample_interval_ms = 0", 0)]
+    [InlineData("sample_interval_ms = 500", 500)]
+    [InlineData("sample_interval_ms = \"5s\"", 5000)]
+    [InlineData("sample_interval_ms = \"100ms\"", 100)]
+    public void The_interval_is_0_or_a_duration(string line, int milliseconds)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Valid(line + Program).SampleInterval);
+    }
+
+    [Theory]
+    [InlineData("sample_interval_ms = 50", "expected 0 (off) or at least 100 ms, got 50 ms")]
+    [InlineData("sample_interval_ms = -1", "expected 0 (off) or a number of milliseconds")]
+    [InlineData("sample_interval_ms = \"often\"", "invalid duration \"often\"")]
+    [InlineData("sample_interval_ms = true", "got boolean true")]
+    public void A_bad_interval_is_a_located_error(string line, string message)
+    {
+        var problem = Assert.Single(ConfigLoader.Parse(line + Program, ConfigPath).Problems);
+
+        Assert.Equal((1, "sample_interval_ms"), (problem.Line, problem.Key));
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("max_memory = \"300M\"", 300L << 20)]
+    [InlineData("max_memory = \"1G\"", 1L << 30)]
+    [InlineData("max_memory = \"512K\"", 512L << 10)]
+    [InlineData("max_memory = \"50MB\"", 50_000_000L)]
+    [InlineData("max_memory = 1048576", 1L << 20)]
+    public void Max_memory_takes_sizes(string line, long bytes)
+    {
+        Assert.Equal(bytes, Valid(Program + line + "\n").Programs[0].MaxMemory);
+    }
+
+    [Theory]
+    [InlineData("max_memory = \"lots\"", "key 'max_memory': invalid size \"lots\"")]
+    [InlineData("max_memory = \"0\"", "key 'max_memory': expected a size above 0 such as \"300M\", got 0")]
+    [InlineData("max_memory = 0", "key 'max_memory': expected a size above 0 such as \"300M\", got 0")]
+    [InlineData("max_memory = \"-1M\"", "key 'max_memory': invalid size \"-1M\"")]
+    [InlineData("max_memory = \"300 megs\"", "key 'max_memory': invalid size \"300 megs\"")]
+    public void A_bad_max_memory_is_a_located_error_and_nothing_starts(string line, string message)
+    {
+        var result = ConfigLoader.Parse(Program + line + "\n", ConfigPath);
+
+        Assert.False(result.IsValid);
+        var problem = Assert.Single(result.Problems);
+        Assert.StartsWith($"{ConfigPath}:4: program 'web': {message}", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    private static KrustConfig Valid(string text)
+    {
+        var result = ConfigLoader.Parse(text, ConfigPath);
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        return result.Config;
+    }
+}
