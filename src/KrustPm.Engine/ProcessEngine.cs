@@ -67,6 +67,9 @@ public sealed partial class ProcessEngine : IAsyncDisposable
     /// <summary>The latest published state. Never locks; always a consistent snapshot.</summary>
     public EngineState State => Volatile.Read(ref _state);
 
+    /// <summary>How many commands wait in the engine's queue now (not yet decided).</summary>
+    public int QueuedCommands => Volatile.Read(ref _queuedCommands);
+
     /// <summary>
     /// Raised on the engine loop for each applied message, with the events it led to, after the state is published.
     /// Handlers must be quick. A handler that throws does not stop the engine: the exception is caught, reported

@@ -10,7 +10,7 @@ namespace KrustPm.Host.Api;
 /// <item>without a token, a request for a <c>Host</c> that is not krust-pm's own (DNS rebinding) is refused (421,
 /// see <see cref="HostCheck"/>), reads as well as changes; with a token, the token decides, but <c>/healthz</c>, which
 /// needs none, still refuses foreign hosts;</item>
-/// <item>with a token, every request but <c>GET /healthz</c> and the dashboard's static files needs <c>Authorization: Bearer TOKEN</c> (401; compared in constant time);</item>
+/// <item>with a token, every request but <c>GET /healthz</c>, the dashboard's static files and, with <c>metrics_public = true</c>, <c>GET /metrics</c> from this machine needs <c>Authorization: Bearer TOKEN</c> (401; compared in constant time);</item>
 /// <item>a request that changes something (POST, PUT, PATCH, DELETE, and the seed's <c>GET /ps</c>) is refused (403)
 /// when a browser says it comes from another site (<c>Sec-Fetch-Site: cross-site</c>, or an <c>Origin</c> that is not
 /// this server), and when krust-pm is read-only. A client that sends neither header (curl, scripts) is not affected.</item>
@@ -73,9 +73,14 @@ internal sealed class ApiGuard(KrustConfig config) : IMiddleware
     /// <c>/healthz</c>, and the endpoints marked <see cref="NoTokenNeeded"/> (the dashboard's static files, which a
     /// browser fetches without a bearer header): they need no token, but answer only for krust-pm's own host names.
     /// </summary>
-    private static bool IsPublic(HttpRequest request) =>
+    private bool IsPublic(HttpRequest request) =>
         request.Path.Equals("/healthz", StringComparison.Ordinal)
-        || request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<NoTokenNeeded>() is not null;
+        || request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<NoTokenNeeded>() is not null
+        || (config.MetricsPublic && request.Path.Equals(Metrics.MetricsSetup.Path, StringComparison.Ordinal) && FromThisMachine(request.HttpContext));
+
+    /// <summary>A request over loopback, or over the Unix socket (no remote address).</summary>
+    private static bool FromThisMachine(HttpContext context) =>
+        context.Connection.RemoteIpAddress is not { } remote || System.Net.IPAddress.IsLoopback(remote);
 
     private IResult? ForbiddenChange(HttpRequest request)
     {

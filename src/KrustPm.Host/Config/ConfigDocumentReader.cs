@@ -29,7 +29,7 @@ internal static partial class ConfigDocumentReader
     private static readonly ImmutableArray<string> JournalKeys = ["journal", "journal_dir", "journal_max_bytes", "journal_max_segments", "journal_fsync"];
 
     /// <summary>The keys allowed outside a program table.</summary>
-    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, IncludeKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", SampleIntervalKey, "exit_when", "subreaper", "cgroup", .. JournalKeys];
+    public static readonly ImmutableArray<string> TopLevelKeys = [ServerPortKey, IncludeKey, "log_dir", "log_format", "attach", "auth_token", "read_only", WatchConfigKey, "max_streams", SampleIntervalKey, "metrics_public", "exit_when", "subreaper", "cgroup", .. JournalKeys];
 
     /// <summary>The values of <c>exit_when</c>, as written in the file.</summary>
     public static readonly ImmutableArray<(string Name, ExitWhen Rule)> ExitRules =
@@ -169,6 +169,10 @@ internal static partial class ConfigDocumentReader
             case ["max_streams"]:
                 problems.AddKey(line, null, "max_streams", $"expected a whole number from 1 to {KrustConfig.MaxMaxStreams}, got {TomlSyntax.Describe(item.Value)}");
                 return settings;
+            case ["metrics_public"] when item.Value is BooleanValueSyntax metricsPublic:
+                return settings with { MetricsPublic = metricsPublic.Value };
+            case ["metrics_public"]:
+                return Fail(problems, line, "metrics_public", $"expected true or false, got {TomlSyntax.Describe(item.Value)}", settings);
             case [SampleIntervalKey]:
                 return ReadSampleInterval(item.Value, line, problems) is { } interval ? settings with { SampleInterval = interval } : settings;
             case ["exit_when"] when item.Value is StringValueSyntax { Value: { } rule } && ExitRules.Any(r => r.Name == rule):

@@ -27,6 +27,7 @@ internal static class ConfigSchema
         (ConfigDocumentReader.WatchConfigKey, KeySchemas.Boolean, "Reload the configuration when its files change."),
         ("max_streams", KeySchemas.Integer(1, KrustConfig.MaxMaxStreams), "The most log followers and event streams served at once."),
         (ConfigDocumentReader.SampleIntervalKey, KeySchemas.Duration, "How often krust-pm samples the CPU and memory of every running instance; 0 turns it off."),
+        ("metrics_public", KeySchemas.Boolean, "GET /metrics answers without the token to requests from this machine."),
         ("exit_when", KeySchemas.OneOf([.. ConfigDocumentReader.ExitRules.Select(r => r.Name)]), "Stop krust-pm by itself once an instance failed for good, or once every instance has ended."),
         ("subreaper", KeySchemas.Boolean, "Adopt and reap the orphans of the programs when krust-pm is not PID 1."),
         ("cgroup", KeySchemas.String, "How krust-pm contains its programs' processes: \"off\", \"auto\" or the absolute path of a cgroup v2 directory."),

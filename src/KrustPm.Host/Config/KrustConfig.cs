@@ -58,6 +58,12 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
     /// </summary>
     public TimeSpan SampleInterval { get; init; } = DefaultSampleInterval;
 
+    /// <summary>
+    /// Whether <c>GET /metrics</c> answers without the token to requests from this machine (loopback or the Unix
+    /// socket), for a local Prometheus agent (<c>metrics_public</c>). Its host names are still checked.
+    /// </summary>
+    public bool MetricsPublic { get; init; }
+
     /// <summary>The default of <see cref="SampleInterval"/>.</summary>
     public static readonly TimeSpan DefaultSampleInterval = TimeSpan.FromSeconds(2);
 

@@ -48,6 +48,7 @@ internal static class TopLevelChanges
         "read_only" => a.ReadOnly != b.ReadOnly,
         "exit_when" => a.ExitWhen != b.ExitWhen,
         ConfigDocumentReader.SampleIntervalKey => a.SampleInterval != b.SampleInterval,
+        "metrics_public" => a.MetricsPublic != b.MetricsPublic,
         "subreaper" => a.Subreaper != b.Subreaper,
         "cgroup" => a.Cgroup != b.Cgroup,
         ConfigDocumentReader.WatchConfigKey => a.WatchConfig != b.WatchConfig,

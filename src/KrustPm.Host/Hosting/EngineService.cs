@@ -39,6 +39,7 @@ internal sealed class EngineService(
             services.GetRequiredService<AttachPrinter>(); // starts printing before the first program does
         }
 
+        services.GetRequiredService<Metrics.KrustPmMetrics>(); // counts from the first event on
         output.WriteFailed += eventLog.OnLogWriteFailed;
         eventLog.JournalOpened(journal);
         engine.AppliedHandlerFailed += eventLog.OnHandlerFailed;

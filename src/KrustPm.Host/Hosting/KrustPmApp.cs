@@ -5,6 +5,7 @@ using KrustPm.Engine.Linux;
 using KrustPm.Engine.Logs;
 using KrustPm.Host.Api;
 using KrustPm.Host.Config;
+using KrustPm.Host.Metrics;
 
 namespace KrustPm.Host.Hosting;
 
@@ -78,12 +79,14 @@ internal static class KrustPmApp
 
         builder.Services.AddApiModules();
         builder.Services.AddSingleton<ApiGuard>();
+        builder.Services.AddKrustPmMetrics();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiGuard>();
         app.MapApiModules();
+        app.MapKrustPmMetrics();
         return app;
     }
 
