@@ -86,7 +86,7 @@ internal static class KrustPmCommandLine
         var nameArgument = new Argument<string?>("NAME") { Description = "One program (default: all).", Arity = ArgumentArity.ZeroOrOne };
         nameArgument.CompleteProgramNames(configOption, urlOption, ProgramNameCompletions.Forms.Names);
         var jsonOption = new Option<bool>("--json") { Description = "Print the API's JSON answer instead of text (for scripts)." };
-        var status = new Command("status", "Show the running krust-pm's programs and instances: name, id, status, pid, uptime, tries, last exit. Exits 4 when an instance needs attention (RetriesExceeded, Failed or Blocked).")
+        var status = new Command("status", "Show the running krust-pm's programs and instances: name, id, status, pid, uptime, CPU, memory, tries, last exit. Exits 4 when an instance needs attention (RetriesExceeded, Failed or Blocked).")
         {
             nameArgument,
             jsonOption,
@@ -101,6 +101,7 @@ internal static class KrustPmCommandLine
         ReloadCommand.Add(root, configOption, urlOption, jsonOption);
         StreamCommands.Add(root, configOption, urlOption);
         WaitCommand.Add(root, configOption, urlOption);
+        TopCommand.Add(root, configOption, urlOption);
         CompletionCommand.Add(root);
         JournalCommands.Add(root, configOption);
         ExportCommand.Add(root, configOption);

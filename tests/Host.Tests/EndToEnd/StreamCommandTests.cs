@@ -62,22 +62,28 @@ public sealed class StreamCommandTests(PublishedKrustPm krustPm) : IDisposable
         var first = KrustPmProcess.Start(krustPm.Executable, config);
         await first.WaitForAsync(p => p[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running");
 
-        using var follower = StartFollower("events");
-        using var once = StartFollower("events", "--no-reconnect");
+        // From event 0, so that each gets the restart whenever it subscribes.
+        using var follower = StartFollower("events", "--since", "0");
+        using var once = StartFollower("events", "--since", "0", "--no-reconnect");
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(Token);
         limit.CancelAfter(TimeSpan.FromSeconds(60));
         var seen = new System.Text.StringBuilder();
+        var seenOnce = new System.Text.StringBuilder();
         var reading = ReadLinesAsync(follower, seen, limit.Token);
+        var readingOnce = ReadLinesAsync(once, seenOnce, limit.Token);
 
-        // Both are subscribed once a command's event reaches them.
+        // Both are subscribed once the restart's event reached them.
         await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "restart", "talker");
         await Eventually.Assert(() => Read(seen).Contains("command talker restart", StringComparison.Ordinal), "the follower got the restart");
+        await Eventually.Assert(() => Read(seenOnce).Contains("command talker restart", StringComparison.Ordinal), "the --no-reconnect follower got the restart");
         Assert.Equal(0, await first.TerminateAsync());
         await first.DisposeAsync();
 
         // --no-reconnect: the stream's end is the command's end.
         await once.WaitForExitAsync(limit.Token);
+        await readingOnce;
         Assert.Equal(0, once.ExitCode);
+        Assert.Contains("krust-pm.stopping", Read(seenOnce), StringComparison.Ordinal); // the shutdown's events came first
 
         await using var second = KrustPmProcess.Start(krustPm.Executable, config);
         await Eventually.Assert(() => Read(seen).Contains("krust-pm.restored", StringComparison.Ordinal), "the follower reconnected and got the new run's events");
