@@ -30,6 +30,11 @@ internal static class ProgramNameCompletions
 
     private static IEnumerable<CompletionItem> Suggest(CompletionContext context, Option<string?> configOption, Option<string?> urlOption, Forms forms)
     {
+        if (ReferenceEquals(context, CompletionContext.Empty))
+        {
+            return []; // the help listing the arguments' values, not a shell completing a word: ask no krust-pm
+        }
+
         var programs = FromRunning(context.ParseResult.GetValue(urlOption), context.ParseResult.GetValue(configOption))
             ?? FromFile(context.ParseResult.GetValue(configOption))
             ?? [];

@@ -23,18 +23,8 @@ internal readonly record struct ProcStat(int Session, long CpuTicks, long Reaped
     /// <summary>Reads a process's stat; <see langword="null"/> when it is gone (or cannot be read).</summary>
     public static ProcStat? Read(int pid, Span<byte> buffer)
     {
-        int length;
-        try
-        {
-            using var file = File.OpenHandle($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            length = RandomAccess.Read(file, buffer, 0);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-
-        return Parse(buffer[..length]);
+        var length = ProcFiles.ReadStat(pid, buffer);
+        return length <= 0 ? null : Parse(buffer[..length]);
     }
 
     /// <summary>Parses the text of a stat file; <see langword="null"/> when it is not one.</summary>

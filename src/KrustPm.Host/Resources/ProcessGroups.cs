@@ -14,14 +14,8 @@ internal static class ProcessGroups
     {
         var members = new Dictionary<int, List<(int, ProcStat)>>();
         Span<byte> buffer = stackalloc byte[1024];
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in ProcFiles.ProcessIds())
         {
-            var name = Path.GetFileName(entry.AsSpan());
-            if (name.Length == 0 || !char.IsAsciiDigit(name[0]) || !int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
             if (ProcStat.Read(pid, buffer) is { } stat && leaders.Contains(stat.Session))
             {
                 Add(members, stat.Session, pid, stat);
@@ -60,14 +54,7 @@ internal static class ProcessGroups
     /// <summary>How many file descriptors a process has open (0 when krust-pm may not look).</summary>
     public static int OpenFiles(int pid)
     {
-        try
-        {
-            return Directory.EnumerateFileSystemEntries($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/fd").Count();
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
+        return ProcFiles.CountEntries($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/fd");
     }
 
     private static void Add(Dictionary<int, List<(int, ProcStat)>> members, int session, int pid, ProcStat stat)

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using KrustPm.Engine;
 using KrustPm.Host.Config;
 
@@ -13,8 +12,9 @@ namespace KrustPm.Host.Resources;
 internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, Hosting.Containment containment, TimeProvider time)
     : BackgroundService
 {
-    private FrozenDictionary<(string Program, long Instance), InstanceResources> _latest =
-        FrozenDictionary<(string, long), InstanceResources>.Empty;
+    /// <summary>The latest samples: a new dictionary each time, never changed once published.</summary>
+    private IReadOnlyDictionary<(string Program, long Instance), InstanceResources> _latest =
+        new Dictionary<(string, long), InstanceResources>();
 
     /// <summary>Whether krust-pm samples at all (<c>sample_interval_ms</c> above 0).</summary>
     public bool Enabled => config.SampleInterval > TimeSpan.Zero;
@@ -26,7 +26,7 @@ internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, 
             : null;
 
     /// <summary>Every instance's latest sample.</summary>
-    public FrozenDictionary<(string Program, long Instance), InstanceResources> Latest => Volatile.Read(ref _latest);
+    public IReadOnlyDictionary<(string Program, long Instance), InstanceResources> Latest => Volatile.Read(ref _latest);
 
     /// <summary>How many samples were taken, and how long they took in all (for the cost in benchmarks and /metrics).</summary>
     public (long Count, TimeSpan Spent) Cost => (Interlocked.Read(ref _samples), TimeSpan.FromTicks(Interlocked.Read(ref _spentTicks)));
@@ -96,7 +96,7 @@ internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, 
             }
         }
 
-        Volatile.Write(ref _latest, samples.ToFrozenDictionary());
+        Volatile.Write(ref _latest, samples);
         Interlocked.Increment(ref _samples);
         Interlocked.Add(ref _spentTicks, time.GetElapsedTime(started).Ticks);
     }

@@ -18,4 +18,26 @@ public sealed class UsageErrorTests(PublishedKrustPm krustPm)
         Assert.Contains($"krust-pm: {message}", output, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("status", "--help")]
+    [InlineData("top", "--help")]
+    public async Task Help_prints_help_and_asks_no_krust_pm(params string[] args)
+    {
+        // An empty folder: a command there would say it uses the default address; help must not even look.
+        var folder = Directory.CreateTempSubdirectory("krust-help-").FullName;
+        try
+        {
+            var (exit, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, folder, args);
+
+            Assert.Equal(0, exit);
+            Assert.StartsWith("Description:", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("default address", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
