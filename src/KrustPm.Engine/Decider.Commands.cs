@@ -133,7 +133,7 @@ public static partial class Decider
     /// </summary>
     private static void AddLoadedInstances(Transition t, ProgramSpec spec)
     {
-        if (spec.Autostart)
+        if (spec.Autostart && spec.Schedule is null)
         {
             AddInstances(t, spec, spec.Instances);
             return;
@@ -144,7 +144,8 @@ public static partial class Decider
             var program = t.State.Find(spec.Name)!;
             var id = program.NextInstanceId;
             t.Emit(new EngineEvent.InstanceAdded(spec.Name, id, FreeIndex(program.Instances), t.At));
-            t.Emit(new EngineEvent.InstanceStopped(spec.Name, id, ByCommand: true, t.At));
+            // A job waits for its first tick (not stopped by intent: a tick starts it); autostart = false waits for a command.
+            t.Emit(new EngineEvent.InstanceStopped(spec.Name, id, ByCommand: !spec.Autostart, t.At));
         }
     }
 

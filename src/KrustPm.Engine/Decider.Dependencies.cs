@@ -22,6 +22,7 @@ public static partial class Decider
             ProgressRollingRestarts(t, message);
 
             StopRemovedPrograms(t);
+            ArmSchedules(t, message);
         }
         else if (message is Message.Exited or Message.StartFailed or Message.StartDeferred)
         {

@@ -46,6 +46,9 @@ public static partial class Decider
                 yield return new Effect.SendSignal(e.RunId, signal) { Target = e.Target };
                 yield return new Effect.Schedule(new Message.StopTimeoutElapsed(e.RunId, e.At + e.Timeout));
                 break;
+            case EngineEvent.ScheduleArmed { Next: { } next } e:
+                yield return new Effect.Schedule(new Message.ScheduleDue(e.Program, next, next));
+                break;
             case EngineEvent.Killed e:
                 // Always the whole group, whatever the stop signal's target: nothing may outlive the stop timeout.
                 yield return new Effect.SendSignal(e.RunId, Signals.Kill);

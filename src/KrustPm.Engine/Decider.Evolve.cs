@@ -18,7 +18,13 @@ public static partial class Decider
         EngineEvent.ProgramLoaded e => state with { Programs = state.Programs.Add(new ProgramState(e.Spec, [], 0)) },
         EngineEvent.ShutdownBegan => state with { ShuttingDown = true },
         EngineEvent.EngineResumed e => Resumed(state, e.At),
-        EngineEvent.ProgramChanged e => WithProgram(state, e.Program, p => p with { Spec = e.Spec }),
+        EngineEvent.ProgramChanged e => WithProgram(state, e.Program, p => p with
+        {
+            Spec = e.Spec,
+
+            // A new expression or zone is armed afresh (ArmSchedules); the old timer's tick no longer matches.
+            NextScheduleAt = p.Spec.Cron == e.Spec.Cron && p.Spec.TimeZone == e.Spec.TimeZone ? p.NextScheduleAt : null,
+        }),
         EngineEvent.ProgramRetiring e => WithProgram(state, e.Program, p => p with { Removing = true }),
         EngineEvent.ProgramRemoved e => state.IndexOf(e.Program) is var index and >= 0 ? state with { Programs = state.Programs.RemoveAt(index) } : state,
         EngineEvent.ProgramsOrdered e => state with
@@ -41,6 +47,7 @@ public static partial class Decider
         {
             PendingReplies = state.PendingReplies.Add(new PendingReply(e.RequestId, [.. e.AwaitedRuns], e.Result)),
         },
+        EngineEvent.ScheduleArmed e => WithProgram(state, e.Program, p => p with { NextScheduleAt = e.Next }),
         EngineEvent.Scaled or EngineEvent.ConfigReloaded or EngineEvent.ProgramRestored or EngineEvent.CommandAccepted or EngineEvent.Killed or EngineEvent.Signalled => state,
         EngineEvent.InstanceAdded e => WithProgram(state, e.Program, p => p with
         {

@@ -60,7 +60,8 @@ public static partial class Decider
 
     /// <summary>
     /// Launches again the instances of a kept program that should run: not those a stop command stopped, nor those
-    /// that had ended (done, failed, out of retries). Returns how many were launched.
+    /// that had ended (done, failed, out of retries), nor a job's (<see cref="ProgramSpec.Schedule"/>: its next tick
+    /// runs it). Returns how many were launched.
     /// </summary>
     private static int Resume(Transition t, ProgramState program)
     {
@@ -71,6 +72,17 @@ public static partial class Decider
         {
             if (!instance.StopIntended && instance.Status is not (InstanceStatus.Done or InstanceStatus.Failed or InstanceStatus.RetriesExceeded))
             {
+                if (program.Spec.Schedule is not null)
+                {
+                    // A job runs at its ticks only: a run cut short by krust-pm's end is not made up, the next tick runs it.
+                    if (instance.Status is not InstanceStatus.Stopped)
+                    {
+                        t.Emit(new EngineEvent.InstanceStopped(program.Name, instance.Id, ByCommand: false, t.At));
+                    }
+
+                    continue;
+                }
+
                 t.Launch(program.Spec, instance, instance.CurrentTry + 1, fresh: true);
                 launched++;
             }

@@ -44,6 +44,7 @@ public static partial class Decider
             case Message.ProbeResult m: ProbeResult(t, m); break;
             case Message.ReadyLineSeen m: ReadyLineSeen(t, m); break;
             case Message.MemorySampled m: MemorySampled(t, m); break;
+            case Message.ScheduleDue m: ScheduleDue(t, m); break;
             default: throw new ArgumentOutOfRangeException(nameof(message), message, "Unknown message type.");
         }
 

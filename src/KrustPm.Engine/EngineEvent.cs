@@ -49,6 +49,7 @@ namespace KrustPm.Engine;
 [JsonDerivedType(typeof(EngineEvent.ReadyLineMatched), "ReadyLineMatched")]
 [JsonDerivedType(typeof(EngineEvent.ReadinessChanged), "ReadinessChanged")]
 [JsonDerivedType(typeof(EngineEvent.MemoryChecked), "MemoryChecked")]
+[JsonDerivedType(typeof(EngineEvent.ScheduleArmed), "ScheduleArmed")]
 public abstract partial record EngineEvent
 {
     private EngineEvent()
@@ -57,6 +58,17 @@ public abstract partial record EngineEvent
 
     /// <summary>When it happened: the time of the message that decided it.</summary>
     public abstract DateTimeOffset At { get; init; }
+
+    /// <summary>
+    /// A program's cron timer was set: its next tick is <paramref name="Next"/>. After a tick of its own
+    /// (<paramref name="Ticked"/>), which restarted its instances (<c>cron_restart</c>) or started its job
+    /// (<c>schedule</c>); else when it was loaded, restored, or its expression changed. Missed ticks are never replayed.
+    /// </summary>
+    /// <param name="Program">The program.</param>
+    /// <param name="Ticked">The tick that just happened, or <see langword="null"/> when the timer was only set.</param>
+    /// <param name="Next">The next tick (<see langword="null"/> when the expression has none).</param>
+    /// <param name="At">When.</param>
+    public sealed record ScheduleArmed(string Program, DateTimeOffset? Ticked, DateTimeOffset? Next, DateTimeOffset At) : EngineEvent;
 
     /// <summary>A program is supervised from now on, with no instance yet (they follow as <see cref="InstanceAdded"/>).</summary>
     /// <param name="Spec">Its specification.</param>

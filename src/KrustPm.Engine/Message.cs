@@ -213,4 +213,10 @@ public abstract record Message
     /// <param name="Bytes">The resident memory of all of its processes.</param>
     /// <param name="At">When.</param>
     public sealed record MemorySampled(long RunId, long Bytes, DateTimeOffset At) : Message;
+
+    /// <summary>A tick of a program's <see cref="ProgramSpec.CronRestart"/> or <see cref="ProgramSpec.Schedule"/> is due.</summary>
+    /// <param name="Program">The program.</param>
+    /// <param name="Tick">The tick it was armed for (a timer of an older arming is ignored).</param>
+    /// <param name="At">When.</param>
+    public sealed record ScheduleDue(string Program, DateTimeOffset Tick, DateTimeOffset At) : Message;
 }

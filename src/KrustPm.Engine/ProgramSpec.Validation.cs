@@ -95,6 +95,29 @@ public sealed partial record ProgramSpec
             problems.Add(new("instances", $"{Format(Instances)} is more than max_instances ({Format(MaxInstances)})"));
         }
 
+        foreach (var (key, expression) in new[] { ("cron_restart", CronRestart), ("schedule", Schedule) })
+        {
+            if (expression is not null && CronSchedule.Problem(expression) is { } cron)
+            {
+                problems.Add(new(key, cron));
+            }
+        }
+
+        if (CronRestart is not null && Schedule is not null)
+        {
+            problems.Add(new("cron_restart", "a program with a schedule is a job, started at each tick: it cannot also have cron_restart"));
+        }
+
+        if (Schedule is not null && Restart is RestartPolicy.Always)
+        {
+            problems.Add(new("schedule", "a scheduled job runs once per tick: restart = \"always\" would keep it running; use \"on-failure\" or \"never\""));
+        }
+
+        if (TimeZone is not null && CronSchedule.TimeZoneProblem(TimeZone) is { } zone)
+        {
+            problems.Add(new("timezone", zone));
+        }
+
         if (MaxMemory is <= 0)
         {
             problems.Add(new("max_memory", $"expected a size above 0 such as \"300M\", got {Format(MaxMemory.Value)}"));

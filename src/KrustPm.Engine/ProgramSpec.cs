@@ -148,6 +148,26 @@ public sealed partial record ProgramSpec(string Name, string Command, ImmutableA
     /// </summary>
     public long? MaxMemory { get; init; }
 
+    /// <summary>
+    /// A cron expression (<c>cron_restart</c>, PM2's): at each tick the program's running instances are restarted, one
+    /// at a time (rolling) when it has several. <see langword="null"/> for none. See <see cref="CronSchedule"/>.
+    /// </summary>
+    public string? CronRestart { get; init; }
+
+    /// <summary>
+    /// A cron expression (<c>schedule</c>) that makes the program a job: its instances are not started when it is
+    /// loaded but at each tick (an instance still running from the last tick is left alone: never two runs at once),
+    /// and rest <see cref="InstanceStatus.Done"/> between ticks; <see cref="MaxRetries"/> applies within a tick.
+    /// </summary>
+    public string? Schedule { get; init; }
+
+    /// <summary>The IANA time zone of <see cref="CronRestart"/> and <see cref="Schedule"/>; krust-pm's local zone when <see langword="null"/>.</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>The program's cron expression, whichever kind: <see cref="Schedule"/>, else <see cref="CronRestart"/>.</summary>
+    [JsonIgnore]
+    public string? Cron => Schedule ?? CronRestart;
+
     /// <summary>Whether an exit code counts as a clean exit: it is one of <see cref="SuccessExitCodes"/> (0 when none is set).</summary>
     /// <param name="exitCode">The exit code (128 + N when killed by signal N).</param>
     public bool IsSuccessExit(int exitCode) =>

@@ -24,6 +24,12 @@ public sealed record ProgramState(ProgramSpec Spec, ImmutableArray<InstanceState
     /// <summary>A rolling restart in progress, if any.</summary>
     public RollingRestart? Rolling { get; init; }
 
+    /// <summary>
+    /// The next tick of the program's <see cref="ProgramSpec.CronRestart"/> or <see cref="ProgramSpec.Schedule"/>, once
+    /// armed; <see langword="null"/> without one (or when the expression has no next tick).
+    /// </summary>
+    public DateTimeOffset? NextScheduleAt { get; init; }
+
     /// <summary>The program's name.</summary>
     [JsonIgnore]
     public string Name => Spec.Name;

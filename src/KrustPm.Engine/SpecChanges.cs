@@ -63,6 +63,9 @@ public static class SpecChanges
         new("groups", ChangeEffect.InPlace),
         new("image", ChangeEffect.InPlace),
         new("max_memory", ChangeEffect.InPlace),
+        new("cron_restart", ChangeEffect.InPlace),
+        new("schedule", ChangeEffect.InPlace),
+        new("timezone", ChangeEffect.InPlace),
     ];
 
     /// <summary>The settings that differ between two specifications of a program, in <see cref="Settings"/> order.</summary>
@@ -111,6 +114,9 @@ public static class SpecChanges
         "groups" => !a.Groups.SequenceEqual(b.Groups),
         "image" => a.Image != b.Image,
         "max_memory" => a.MaxMemory != b.MaxMemory,
+        "cron_restart" => a.CronRestart != b.CronRestart,
+        "schedule" => a.Schedule != b.Schedule,
+        "timezone" => a.TimeZone != b.TimeZone,
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown setting."),
     };
 

@@ -26,6 +26,9 @@ public sealed record ProgramView(
     /// values are not shown, only names): rendered from the key registry (<see cref="Config.ProgramKeys"/>).
     /// </summary>
     public System.Text.Json.Nodes.JsonObject? Config { get; init; }
+
+    /// <summary>For a program with <c>cron_restart</c> or <c>schedule</c>: its next tick.</summary>
+    public DateTimeOffset? NextScheduleAt { get; init; }
 }
 
 public sealed record RollingRestartView(long Current, IReadOnlyList<long> Remaining);

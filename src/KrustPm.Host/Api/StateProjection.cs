@@ -32,6 +32,7 @@ internal static class StateProjection
         Retiring = program.Retiring.Select(Instance).ToList(),
         RollingRestart = program.Rolling is { } rolling ? new RollingRestartView(rolling.Current, [.. rolling.Remaining]) : null,
         Config = ProgramKeys.View(program.Spec),
+        NextScheduleAt = program.NextScheduleAt,
     };
 
     private static ProgramView Program(EngineState state, ProgramState program) => new(

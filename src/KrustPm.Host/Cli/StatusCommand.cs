@@ -109,13 +109,34 @@ internal static class StatusCommand
                     instance.TryGetProperty("cpuPercent", out var cpu) ? Resources.ResourceText.Cpu(cpu.GetDouble()) : "-",
                     instance.TryGetProperty("memoryBytes", out var memory) ? Resources.ResourceText.Memory(memory.GetInt64()) : "-",
                     instance.GetProperty("currentTry").GetInt32().ToString(CultureInfo.InvariantCulture),
-                    LastExit(instance),
+                    WithNextTick(LastExit(instance), program, instance, now),
                 ];
                 rows.Add(WithReady(row, ready, Ready(instance)));
             }
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// For a program with <c>schedule</c> or <c>cron_restart</c>: when its next tick comes, after the last exit (a job's
+    /// instances between runs: "next run in 4m10s"; a program restarted on a schedule: "next restart in 2h05m").
+    /// </summary>
+    private static string WithNextTick(string lastExit, JsonElement program, JsonElement instance, DateTimeOffset now)
+    {
+        if (!program.TryGetProperty("nextScheduleAt", out var next) || next.ValueKind != JsonValueKind.String)
+        {
+            return lastExit;
+        }
+
+        var job = program.TryGetProperty("config", out var config) && config.TryGetProperty("schedule", out _);
+        if (job && instance.TryGetProperty("pid", out _))
+        {
+            return lastExit; // running now
+        }
+
+        var tick = $"next {(job ? "run" : "restart")} in {Duration(next.GetDateTimeOffset() - now)}";
+        return lastExit == "-" ? tick : $"{lastExit}; {tick}";
     }
 
     private static string[] WithReady(string[] row, bool ready, string cell) => ready ? [.. row[..3], cell, .. row[3..]] : row;

@@ -81,6 +81,24 @@ internal static partial class ProgramKeys
             Show = static s => s.MaxMemory,
             Schema = KeySchemas.Size,
         },
+        new("cron_restart", "string (a cron expression)", "none", "restart the program's running instances at each tick, one at a time when it has several (a rolling restart), as PM2's `cron_restart`: `\"0 3 * * *\"` is every day at 03:00. 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; in `timezone`. The next tick is `nextScheduleAt` in the API. Ticks missed while krust-pm was down are not made up. See [Scheduled restarts and jobs](#scheduled-restarts-and-jobs)")
+        {
+            Read = static (r, p, c, v) => p.Spec = r.TryReadString(c, v, "\"0 3 * * *\"", out var s) ? p.Spec with { CronRestart = s } : p.Spec,
+            Show = static s => s.CronRestart,
+            Schema = KeySchemas.String,
+        },
+        new("schedule", "string (a cron expression)", "none", "make the program a job: not started when loaded but at each tick (`\"*/5 * * * *\"`: every 5 minutes), never twice at once (an instance still running at a tick is left alone); `Done` between ticks; `max_retries` applies within a tick. Not with `cron_restart`, nor `restart = \"always\"`. See [Scheduled restarts and jobs](#scheduled-restarts-and-jobs)")
+        {
+            Read = static (r, p, c, v) => p.Spec = r.TryReadString(c, v, "\"*/5 * * * *\"", out var s) ? p.Spec with { Schedule = s } : p.Spec,
+            Show = static s => s.Schedule,
+            Schema = KeySchemas.String,
+        },
+        new("timezone", "string (an IANA time zone)", "krust-pm's local zone", "the time zone of `cron_restart` and `schedule`: `\"Europe/Paris\"`, `\"UTC\"`")
+        {
+            Read = static (r, p, c, v) => p.Spec = r.TryReadString(c, v, "\"Europe/Paris\"", out var s) ? p.Spec with { TimeZone = s } : p.Spec,
+            Show = static s => s.TimeZone,
+            Schema = KeySchemas.String,
+        },
         new("workdir", "string", "the config file's folder", "the working directory of the program's processes; relative paths resolve against the config file's folder; it must exist (with placeholders, `{index}`..., when each instance starts: see [Instance variables and placeholders](#instance-variables-and-placeholders))")
         {
             Read = static (r, p, c, v) => r.ReadWorkdir(p, c, v),

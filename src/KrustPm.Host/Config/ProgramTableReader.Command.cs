@@ -187,6 +187,23 @@ internal sealed partial class ProgramTableReader
         }
     }
 
+    /// <summary>
+    /// Reads a string key whose rules the engine checks (<c>cron_restart</c>, <c>schedule</c>, <c>timezone</c>:
+    /// <see cref="ProgramSpec.Validate"/>): here only that it is a string.
+    /// </summary>
+    internal bool TryReadString(KeyContext context, ValueSyntax? value, string example, out string text)
+    {
+        if (value is StringValueSyntax { Value: { } given })
+        {
+            text = given;
+            return true;
+        }
+
+        Report(context, $"expected a string such as {example}, got {TomlSyntax.Describe(value)}");
+        text = string.Empty;
+        return false;
+    }
+
     /// <summary>Reads <c>image</c>, which only the Kubernetes export uses.</summary>
     internal void ReadImage(ProgramBuilder program, KeyContext context, ValueSyntax? value)
     {

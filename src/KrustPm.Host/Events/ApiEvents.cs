@@ -73,6 +73,12 @@ internal static class ApiEvents
         EngineEvent.InstanceStopped e => Entry(id, e, "instance.stopped", InstanceStatus.Stopped),
         EngineEvent.InstanceRemoved e => Entry(id, e, "instance.removed", null),
         EngineEvent.ReadinessChanged e => Entry(id, e, e.Ready ? "instance.ready" : "instance.not-ready", null) with { Reason = e.Detail },
+        EngineEvent.ScheduleArmed { Ticked: { } tick } e => new(id, e.At, "program.scheduled")
+        {
+            Program = e.Program,
+            Reason = $"tick of {tick.ToString("O", System.Globalization.CultureInfo.InvariantCulture)}",
+            NextTryAt = e.Next,
+        },
         EngineEvent.MemoryChecked { Strikes: > 0 } e => Entry(id, e, "instance.memory-high", null) with { Reason = $"{Decider.MemoryText(e.Bytes, e.Limit)} ({e.Strikes} of {Decider.MemoryStrikesToRestart} samples in a row)" },
         _ => null,
     };

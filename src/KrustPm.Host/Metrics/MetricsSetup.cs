@@ -33,5 +33,12 @@ internal static class MetricsSetup
             });
     }
 
-    public static void MapKrustPmMetrics(this WebApplication app) => app.MapPrometheusScrapingEndpoint(Path);
+    /// <summary>Maps <c>GET /metrics</c> (GET and HEAD only), named and described for the OpenAPI document.</summary>
+    public static void MapKrustPmMetrics(this WebApplication app) =>
+        app.MapPrometheusScrapingEndpoint(Path)
+            .WithMetadata(new Microsoft.AspNetCore.Routing.HttpMethodMetadata(["GET", "HEAD"]))
+            .WithName("Metrics")
+            .WithSummary("Metrics in the Prometheus text format: instances, programs and krust-pm itself.")
+            .WithTags("metrics")
+            .WithMetadata(new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/plain"]));
 }

@@ -66,6 +66,31 @@ public class ConfigLoaderResourcesTests
         Assert.StartsWith($"{ConfigPath}:4: program 'web': {message}", problem.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Cron_keys_are_read()
+    {
+        var config = Valid(Program + "cron_restart = \"0 3 * * *\"\ntimezone = \"Europe/Paris\"\n[job]\ncommand = \"./job\"\nschedule = \"*/30 * * * * *\"\n");
+
+        Assert.Equal(("0 3 * * *", "Europe/Paris"), (config.Programs[0].CronRestart, config.Programs[0].TimeZone));
+        Assert.Equal("*/30 * * * * *", config.Programs[1].Schedule);
+    }
+
+    [Theory]
+    [InlineData("cron_restart = \"* * * * * * *\"", "key 'cron_restart': expected 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, got 7")]
+    [InlineData("cron_restart = \"0 25 * * *\"", "key 'cron_restart': \"0 25 * * *\" is not a cron expression")]
+    [InlineData("schedule = 5", "key 'schedule': expected a string such as \"*/5 * * * *\", got integer 5")]
+    [InlineData("schedule = \"* * * * *\"\ntimezone = \"Mars/Olympus\"", "key 'timezone': unknown time zone \"Mars/Olympus\"")]
+    [InlineData("schedule = \"* * * * *\"\nrestart = \"always\"", "key 'schedule': a scheduled job runs once per tick")]
+    public void A_bad_cron_key_is_a_located_error_and_nothing_starts(string lines, string message)
+    {
+        var result = ConfigLoader.Parse(Program + lines + "\n", ConfigPath);
+
+        Assert.False(result.IsValid);
+        var problem = Assert.Single(result.Problems);
+        Assert.Contains($"program 'web': {message}", problem.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith($"{ConfigPath}:", problem.ToString(), StringComparison.Ordinal);
+    }
+
     private static KrustConfig Valid(string text)
     {
         var result = ConfigLoader.Parse(text, ConfigPath);

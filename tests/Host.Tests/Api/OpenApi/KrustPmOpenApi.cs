@@ -259,6 +259,37 @@ internal static class KrustPmOpenApi
             new() { Name = "events", Description = "What the engine does, as Server-Sent Events." },
             new() { Name = "config", Description = "The configuration file." },
             new() { Name = "health", Description = "Whether krust-pm is up." },
+            new() { Name = "metrics", Description = "Metrics for Prometheus." },
+        };
+
+        // GET /metrics is the OpenTelemetry Prometheus exporter's endpoint, not a route handler: the generator does not
+        // see it, so it is described here, as the app maps it (KrustPm.Host.Metrics.MetricsSetup).
+        document.Paths ??= [];
+        document.Paths["/metrics"] = new OpenApiPathItem
+        {
+            Operations = new Dictionary<HttpMethod, OpenApiOperation>
+            {
+                [HttpMethod.Get] = new()
+                {
+                    OperationId = "Metrics",
+                    Summary = "Metrics in the Prometheus text format: instances, programs and krust-pm itself.",
+                    Tags = new HashSet<OpenApiTagReference> { new("metrics", document) },
+                    Responses = new OpenApiResponses
+                    {
+                        ["200"] = new OpenApiResponse
+                        {
+                            Description = "The Prometheus text exposition format (docs/operations.md lists the metrics). With metrics_public = true, requests from this machine need no token.",
+                            Content = new Dictionary<string, OpenApiMediaType>
+                            {
+                                ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                            },
+                        },
+                        ["401"] = Shared("Unauthorized", document),
+                        ["405"] = Shared("MethodNotAllowed", document),
+                        ["421"] = Shared("MisdirectedHost", document),
+                    },
+                },
+            },
         };
 
         if (document.Components.Schemas?.TryGetValue(ProblemSchema, out var problem) == true && problem is OpenApiSchema problemSchema)
