@@ -12,7 +12,8 @@ namespace KrustPm.Host.Resources;
 /// <param name="ReapedChildrenTicks">Fields 16 and 17: the same for the children it waited for.</param>
 /// <param name="Threads">Field 20.</param>
 /// <param name="ResidentPages">Field 24: resident set size, in pages.</param>
-internal readonly record struct ProcStat(int Session, long CpuTicks, long ReapedChildrenTicks, int Threads, long ResidentPages)
+/// <param name="StartTicks">Field 22: when the process started, in clock ticks after the machine booted.</param>
+internal readonly record struct ProcStat(int Session, long CpuTicks, long ReapedChildrenTicks, int Threads, long ResidentPages, long StartTicks = 0)
 {
     /// <summary>
     /// Clock ticks per second in /proc (<c>USER_HZ</c>): 100 on every Linux architecture, whatever the kernel's own
@@ -61,6 +62,6 @@ internal readonly record struct ProcStat(int Session, long CpuTicks, long Reaped
         }
 
         // fields[N - 3] is field N.
-        return new ProcStat((int)fields[3], fields[11] + fields[12], fields[13] + fields[14], (int)fields[17], fields[21]);
+        return new ProcStat((int)fields[3], fields[11] + fields[12], fields[13] + fields[14], (int)fields[17], fields[21], fields[19]);
     }
 }

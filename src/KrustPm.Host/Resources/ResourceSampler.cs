@@ -83,9 +83,9 @@ internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, 
             var members = bySession is not null
                 ? bySession.GetValueOrDefault(pid) ?? []
                 : ProcessGroups.InCgroup(tree!.InstancePath(program.Name, instance.Id));
-            if (members.Count == 0)
+            if (members.Count == 0 || !SameProcess(pid, members, instance.StartedAt))
             {
-                continue; // it just exited
+                continue; // it just exited, or its pid is another process's now
             }
 
             var sample = Measure(pid, members, now, previous.GetValueOrDefault((program.Name, instance.Id)));
@@ -100,6 +100,53 @@ internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, 
         Interlocked.Increment(ref _samples);
         Interlocked.Add(ref _spentTicks, time.GetElapsedTime(started).Ticks);
     }
+
+    /// <summary>
+    /// Whether the instance's main process is the one that started with its run, not another that took its pid once it
+    /// ended: its start time (boot time + <see cref="ProcStat.StartTicks"/>) is within a few seconds of the run's.
+    /// </summary>
+    private static bool SameProcess(int pid, List<(int Pid, ProcStat Stat)> members, DateTimeOffset? startedAt)
+    {
+        if (startedAt is not { } started || BootTime.Value is not { } boot)
+        {
+            return true;
+        }
+
+        foreach (var (member, stat) in members)
+        {
+            if (member == pid)
+            {
+                var processStart = boot.AddSeconds(stat.StartTicks / (double)ProcStat.TicksPerSecond);
+                return (processStart - started).Duration() < PidReuseTolerance;
+            }
+        }
+
+        return true; // the main process is gone but its children remain: they are still the instance's
+    }
+
+    /// <summary>How far a main process's start may be from its run's (the engine notes the run when the spawn returns).</summary>
+    private static readonly TimeSpan PidReuseTolerance = TimeSpan.FromSeconds(5);
+
+    /// <summary>When the machine booted (<c>btime</c> in /proc/stat), or <see langword="null"/> if unreadable.</summary>
+    private static readonly Lazy<DateTimeOffset?> BootTime = new(() =>
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/stat"))
+            {
+                if (line.StartsWith("btime ", StringComparison.Ordinal)
+                    && long.TryParse(line.AsSpan(6), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                {
+                    return DateTimeOffset.FromUnixTimeSeconds(seconds);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    });
 
     private static InstanceResources Measure(int pid, List<(int Pid, ProcStat Stat)> members, DateTimeOffset now, InstanceResources? previous)
     {

@@ -19,7 +19,7 @@ public sealed class ResourcesEndToEndTests(PublishedKrustPm krustPm) : IDisposab
     {
         // A shell with a sleeping child and a busy awk: three processes in the instance's session.
         var config = await WriteConfigAsync("""
-            sample_interval_ms = 200
+            sample_interval_ms = 1000
             [burner]
             command = "sh -c 'sleep 300 & awk \"BEGIN { while (1) {} }\" & wait'"
             """);
@@ -28,13 +28,26 @@ public sealed class ResourcesEndToEndTests(PublishedKrustPm krustPm) : IDisposab
 
         var instance = await Eventually.Value<JsonElement, KeyNotFoundException>(
             async () => (await krust.Client.GetFromJsonAsync<JsonElement>("/api/v1/programs/burner", TestContext.Current.CancellationToken)).GetProperty("instances")[0],
-            i => i.TryGetProperty("processes", out var n) && n.GetInt32() == 3 && i.GetProperty("cpuPercent").GetDouble() > 20,
+            i => i.TryGetProperty("processes", out var n) && n.GetInt32() == 3 && i.GetProperty("cpuPercent").GetDouble() > 50,
             "the burner's three processes are sampled, awk busy");
 
         Assert.InRange(instance.GetProperty("memoryBytes").GetInt64(), 100_000, 100_000_000);
         Assert.True(instance.GetProperty("threads").GetInt32() >= 3);
         Assert.True(instance.GetProperty("openFiles").GetInt32() >= 9, "stdin, stdout and stderr of each"); // 3 each at least
         Assert.True(instance.GetProperty("cpuSeconds").GetDouble() > 0);
+
+        // /metrics says what the API says (the same sample; asked until no new sample comes between the two reads).
+        await Eventually.Value<(long Api, long Metrics), KeyNotFoundException>(
+            async () =>
+            {
+                var api = (await krust.Client.GetFromJsonAsync<JsonElement>("/api/v1/programs/burner", TestContext.Current.CancellationToken))
+                    .GetProperty("instances")[0].GetProperty("memoryBytes").GetInt64();
+                var text = await krust.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+                var line = text.Split('\n').Single(l => l.StartsWith("krust_pm_instance_memory_resident_bytes{", StringComparison.Ordinal) && l.Contains("program=\"burner\"", StringComparison.Ordinal));
+                return (api, long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            },
+            pair => pair.Api == pair.Metrics,
+            "the memory in /metrics is the API's");
 
         var (exit, table) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "status");
         Assert.Equal(0, exit);
