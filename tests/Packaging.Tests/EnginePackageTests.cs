@@ -9,7 +9,7 @@ public sealed class EnginePackageTests(PackedEngine engine)
     private static readonly string EngineProject = Repository.Path("src", "KrustPm.Engine", "KrustPm.Engine.csproj");
 
     [Fact]
-    public async Task The_nuspec_has_the_identity_licence_repository_readme_and_description_and_one_dependency()
+    public async Task The_nuspec_has_the_identity_licence_repository_readme_and_description_and_two_dependencies()
     {
         using var package = new NuGetPackage(engine.Package);
 
@@ -35,10 +35,11 @@ public sealed class EnginePackageTests(PackedEngine engine)
             Repository.Property(EngineProject, "PackageTags").Split(';').Order(StringComparer.Ordinal),
             (package.MetadataValue("tags") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
 
-        // An embeddable library pulls in as little as it can: Microsoft's System.IO.Hashing (the journal's CRC-32), no more.
+        // An embeddable library pulls in as little as it can: Microsoft's System.IO.Hashing (the journal's CRC-32) and
+        // Cronos (cron_restart and schedule, decided by the engine), no more.
         Assert.Equal(
-            ["System.IO.Hashing"],
-            package.Nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")?.Value).Distinct());
+            ["Cronos", "System.IO.Hashing"],
+            package.Nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")?.Value).Distinct().Order(StringComparer.Ordinal));
     }
 
     [Fact]
