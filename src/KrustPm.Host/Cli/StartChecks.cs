@@ -86,6 +86,11 @@ internal static class StartChecks
             return await RefuseAsync($"{config.Path}: log_dir {config.LogDirectory} {logs}", consequence);
         }
 
+        if (LogFileFolders(config) is { } logFile)
+        {
+            return await RefuseAsync($"{config.Path}: {logFile}", consequence);
+        }
+
         if (config.Cgroup is not (KrustConfig.CgroupOff or KrustConfig.CgroupAuto)
             && KrustPm.Engine.Linux.CgroupTree.Probe(config.Cgroup, out var unusable) is null)
         {
@@ -103,6 +108,35 @@ internal static class StartChecks
         }
 
         return (config, warnings);
+    }
+
+    /// <summary>
+    /// Whether each <c>stdout_log</c> / <c>stderr_log</c> can be kept: its folder (up to the first placeholder, which
+    /// differs per instance) is one, or can be created, and files can be made in it; checked without leaving anything
+    /// behind (the folders are made when the first instance starts). A program whose file cannot be opened would run
+    /// with its output lost, so it is refused at start, as <c>log_dir</c> is.
+    /// </summary>
+    private static string? LogFileFolders(KrustConfig config)
+    {
+        foreach (var program in config.Programs.Where(p => p.Log.Enabled && !p.Log.Inherit))
+        {
+            foreach (var (key, path) in new[] { ("stdout_log", program.Log.StdoutPath), ("stderr_log", program.Log.StderrPath) })
+            {
+                if (path is null)
+                {
+                    continue;
+                }
+
+                var placeholder = path.IndexOf('{', StringComparison.Ordinal);
+                var folder = Path.GetDirectoryName(placeholder < 0 ? path : path[..placeholder]);
+                if (folder is not null && LogDirectoryCheck.Problem(folder, create: false) is { } problem)
+                {
+                    return $"program '{program.Name}': {key} {path}: its folder {folder} {problem}";
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The configuration with <c>KRUST_PM_TOKEN</c>, when set, as its token (it overrides <c>auth_token</c>).</summary>

@@ -87,7 +87,7 @@ internal static partial class ProgramKeys
             Show = static s => ProgramKeyValues.Limits(s.Process.Limits),
             Schema = KeySchemas.Limits,
         },
-        new("stdout_log", "string (a file path)", "`log_dir/NAME.ID.stdout.log`", "the file the program's stdout goes to, relative to the config file's folder; give it `{id}` or `{index}` (placeholders, with `{program}`) so that each instance has its own file: `\"/var/log/web/{program}.{id}.log\"` (with more than one instance that is required: a path without them is an error, and a scale-up that would make instances share one file is refused)")
+        new("stdout_log", "string (a file path)", "`log_dir/NAME.ID.stdout.log`", "the file the program's stdout goes to, relative to the config file's folder; give it `{id}` or `{index}` (placeholders, with `{program}`) so that each instance has its own file: `\"/var/log/web/{program}.{id}.log\"` (with more than one instance that is required: a path without them is an error, and a scale-up that would make instances share one file is refused). Its folder is created when needed; one that cannot be (`/proc/x`, under a file, not writable) is refused at start and by `krust-pm check` (exit 2), as `log_dir` is")
         {
             Read = static (r, p, c, v) => r.ReadLogPath(p, c, v),
             Show = static s => s.Log.StdoutPath,

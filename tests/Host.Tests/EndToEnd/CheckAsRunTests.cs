@@ -39,6 +39,46 @@ public sealed class CheckAsRunTests(PublishedKrustPm krustPm) : IDisposable
         Assert.EndsWith("; nothing was started.\n", run, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/proc/nope/{program}.log", "/proc/nope", "cannot be created")]
+    [InlineData("/dev/null/web.log", "/dev/null", "is not a directory")]
+    [InlineData("/sys/{program}/{id}.log", "/sys", "cannot be written")]
+    public async Task A_log_file_whose_folder_cannot_be_kept_is_refused_by_check_and_run_and_nothing_starts(string stdoutLog, string folder, string reason)
+    {
+        var path = await WriteAsync($$"""
+            server-port = "127.0.0.1:4999"
+            [web]
+            command = "sleep 300"
+            stdout_log = "{{stdoutLog}}"
+            """);
+
+        var (checkExit, check) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "check");
+        var (runExit, run) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder);
+
+        var expected = $"krust-pm: {path}: program 'web': stdout_log {stdoutLog}: its folder {folder} {reason}";
+        Assert.Equal(2, checkExit);
+        Assert.Contains(expected, check, StringComparison.Ordinal);
+        Assert.Equal(2, runExit);
+        Assert.Contains(expected, run, StringComparison.Ordinal);
+        Assert.EndsWith("; nothing was started.\n", run, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_log_file_in_a_folder_that_can_be_created_is_valid_and_check_creates_nothing()
+    {
+        await WriteAsync("""
+            server-port = "127.0.0.1:4999"
+            [web]
+            command = "sleep 1"
+            stdout_log = "var/{program}/out.log"
+            """);
+
+        var (exitCode, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "check");
+
+        Assert.True(exitCode == 0, output);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "var")));
+    }
+
     [Fact]
     public async Task Check_of_a_missing_log_dir_that_can_be_created_is_valid_and_creates_nothing()
     {
