@@ -15,7 +15,7 @@ namespace KrustPm.Host.Api;
 public sealed class EventsModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/events", (HttpContext context, EventFeed feed, StreamSlots slots) =>
+        app.MapGet("/api/v1/events", (HttpContext context, EventFeed feed, StreamSlots slots, KrustPm.Engine.ProcessEngine engine) =>
             {
                 var request = context.Request;
                 var resume = request.Headers["Last-Event-ID"].ToString();
@@ -24,7 +24,9 @@ public sealed class EventsModule : ICarterModule
                 long after;
                 if (from.Length == 0)
                 {
-                    after = feed.LastId;
+                    // New events only: those after the state a client can read now (GET /api/v1/programs), even if the
+                    // feed has not numbered that state's last events yet.
+                    after = Math.Max(feed.LastId, engine.State.LastEventId);
                 }
                 else if (!long.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out after))
                 {
@@ -40,7 +42,7 @@ public sealed class EventsModule : ICarterModule
                 }
 
                 // Subscribed before the answer starts: once a client has the headers, no later event can miss it.
-                var subscription = feed.Subscribe(after);
+                var subscription = feed.Subscribe(after, fromState: from.Length == 0);
                 context.Response.RegisterForDispose(subscription);
                 // Not ended when krust-pm begins stopping: the stream carries the shutdown's events, and ends after them.
                 var ends = context.RequestAborted;

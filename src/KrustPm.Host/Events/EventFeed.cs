@@ -86,7 +86,13 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
     /// from the history; a <c>gap</c> event first when some are in neither), and gets every event from now on, whether or not it is being read yet. An id krust-pm never
     /// gave gets a <c>reset</c> event instead of a replay. Dispose it to leave.
     /// </summary>
-    public Subscription Subscribe(long since)
+    /// <param name="since">The last id the client has (0: everything kept).</param>
+    /// <param name="fromState">
+    /// Whether <paramref name="since"/> is the engine's published state's last id rather than one the client was given
+    /// (<c>/api/v1/events</c> without <c>since</c>: the events after the state it can read). The feed may not have
+    /// numbered that state's last events yet: they are not sent, and it is no id "from the future".
+    /// </param>
+    public Subscription Subscribe(long since, bool fromState = false)
     {
         var reader = new Reader();
         List<ApiEvent> replay;
@@ -108,9 +114,13 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
         }
 
         IEnumerable<ApiEvent> older;
-        if (since > lastId)
+        if (since > lastId && !fromState)
         {
             older = [Reset($"event {since} is newer than krust-pm's newest, {lastId}: it is from another krust-pm, or one whose journal was removed")];
+        }
+        else if (since > lastId)
+        {
+            older = []; // the state's newest events are being numbered now: after them, only what comes next
         }
         else if (since > 0 && since <= _runStart && journal.Journal is null)
         {
@@ -121,7 +131,8 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
             older = since + 1 < firstKept ? Older(since, firstKept, replay.Count > 0 ? replay[0].Id : firstKept) : [];
         }
 
-        return new Subscription(this, older, replay, reader);
+        // After a reset the client's id means nothing here: every new event is sent.
+        return new Subscription(this, older, replay, reader, since > lastId && !fromState ? 0 : since);
     }
 
     /// <summary>
@@ -198,8 +209,11 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
         private readonly List<ApiEvent> _replay;
         private readonly Reader _reader;
 
-        internal Subscription(EventFeed feed, IEnumerable<ApiEvent> older, List<ApiEvent> replay, Reader reader)
+        private readonly long _since;
+
+        internal Subscription(EventFeed feed, IEnumerable<ApiEvent> older, List<ApiEvent> replay, Reader reader, long since)
         {
+            _since = since;
             _feed = feed;
             _older = older;
             _replay = replay;
@@ -222,7 +236,11 @@ internal sealed class EventFeed(Hosting.JournalSetup journal)
 
             await foreach (var live in _reader.ReadAllAsync(cancellationToken))
             {
-                yield return live;
+                // Subscribed before a batch older than `since` was numbered: it is behind the client already.
+                if (live.Id == 0 || live.Id > _since)
+                {
+                    yield return live;
+                }
             }
         }
 
