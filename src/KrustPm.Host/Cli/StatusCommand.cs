@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Spectre.Console;
 
@@ -62,16 +61,7 @@ internal static class StatusCommand
     {
         var all = programs.ToList();
         var ready = ShowsReady(all);
-        var rows = new List<string[]> { Columns(ready).ToArray() };
-        rows.AddRange(Rows(all, now, ready));
-        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        var text = new StringBuilder();
-        foreach (var row in rows)
-        {
-            text.AppendLine(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
-        }
-
-        return text.ToString();
+        return Terminal.Plain(Columns(ready), Rows(all, now, ready));
     }
 
     /// <summary>The columns: name, id, status, (ready,) pid, uptime, cpu, mem, tries, last exit.</summary>

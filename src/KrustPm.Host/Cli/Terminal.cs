@@ -11,6 +11,24 @@ internal static class Terminal
     /// <summary>Headers that have a shorter form for a narrow terminal.</summary>
     private static readonly Dictionary<string, string> ShortHeaders = new(StringComparer.Ordinal) { ["LAST EXIT"] = "EXIT" };
 
+    /// <summary>
+    /// The plain form of a table (piped, <c>NO_COLOR</c>): a header line, then one line per row, each column padded to
+    /// its widest cell and two spaces apart, so that scripts and grep see the same columns every time.
+    /// </summary>
+    public static string Plain(IReadOnlyList<string> columns, IEnumerable<string[]> rows)
+    {
+        var all = new List<string[]> { columns.ToArray() };
+        all.AddRange(rows);
+        var widths = Enumerable.Range(0, columns.Count).Select(c => all.Max(r => r[c].Length)).ToArray();
+        var text = new System.Text.StringBuilder();
+        foreach (var row in all)
+        {
+            text.Append(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd()).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
     public static bool Fancy =>
         !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
 

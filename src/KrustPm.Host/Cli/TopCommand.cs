@@ -57,7 +57,7 @@ internal static class TopCommand
             using var document = JsonDocument.Parse(body);
             var programs = document.RootElement.EnumerateArray().ToList();
             await Console.Out.WriteLineAsync(TopView.Summary(programs));
-            await Console.Out.WriteAsync(Plain(TopView.Rows(programs, sort, DateTimeOffset.UtcNow)));
+            await Console.Out.WriteAsync(Terminal.Plain(TopView.Columns, TopView.Rows(programs, sort, DateTimeOffset.UtcNow)));
             return KrustPmCommandLine.ExitOk;
         }
 
@@ -171,14 +171,5 @@ internal static class TopCommand
             (problem is null ? string.Empty : $"\n[red]{Markup.Escape(problem)}[/]"));
         var table = Terminal.Table(TopView.Columns, TopView.Rows(programs, sort, DateTimeOffset.UtcNow), AnsiConsole.Profile.Width);
         return new Rows(header, table);
-    }
-
-    /// <summary>The plain table: columns padded to the widest cell, as <c>status</c> prints when piped.</summary>
-    private static string Plain(List<string[]> rows)
-    {
-        var all = new List<string[]> { TopView.Columns };
-        all.AddRange(rows);
-        var widths = Enumerable.Range(0, TopView.Columns.Length).Select(c => all.Max(r => r[c].Length)).ToArray();
-        return string.Concat(all.Select(row => string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd() + "\n"));
     }
 }

@@ -16,29 +16,17 @@ internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, 
     private IReadOnlyDictionary<(string Program, long Instance), InstanceResources> _latest =
         new Dictionary<(string, long), InstanceResources>();
 
-    /// <summary>Whether krust-pm samples at all (<c>sample_interval_ms</c> above 0).</summary>
-    public bool Enabled => config.SampleInterval > TimeSpan.Zero;
-
     /// <summary>The latest sample of an instance's current run, or <see langword="null"/>.</summary>
     public InstanceResources? Of(string program, InstanceState instance) =>
         instance.Pid is { } pid && Volatile.Read(ref _latest).TryGetValue((program, instance.Id), out var sample) && sample.Pid == pid
             ? sample
             : null;
 
-    /// <summary>Every instance's latest sample.</summary>
-    public IReadOnlyDictionary<(string Program, long Instance), InstanceResources> Latest => Volatile.Read(ref _latest);
-
-    /// <summary>How many samples were taken, and how long they took in all (for the cost in benchmarks and /metrics).</summary>
-    public (long Count, TimeSpan Spent) Cost => (Interlocked.Read(ref _samples), TimeSpan.FromTicks(Interlocked.Read(ref _spentTicks)));
-
-    private long _samples;
-    private long _spentTicks;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!Enabled)
+        if (config.SampleInterval <= TimeSpan.Zero)
         {
-            return;
+            return; // sample_interval_ms = 0: off
         }
 
         using var timer = new PeriodicTimer(config.SampleInterval, time);
@@ -57,9 +45,8 @@ internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, 
     }
 
     /// <summary>Takes one sample of every running instance, publishes it, and reports memory to the engine.</summary>
-    public void SampleOnce()
+    private void SampleOnce()
     {
-        var started = time.GetTimestamp();
         var state = engine.State;
         var now = time.GetUtcNow();
         var previous = Volatile.Read(ref _latest);
@@ -97,8 +84,6 @@ internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, 
         }
 
         Volatile.Write(ref _latest, samples);
-        Interlocked.Increment(ref _samples);
-        Interlocked.Add(ref _spentTicks, time.GetElapsedTime(started).Ticks);
     }
 
     /// <summary>
