@@ -63,6 +63,14 @@ public static partial class Decider
                 + string.Join("; ", problems.Select(p => $"program '{p.Program}' depends on '{p.Dependency}': {p.Message}")) + ".";
     }
 
+    /// <summary>Why <paramref name="spec"/>'s program cannot have <paramref name="count"/> instances, or <see langword="null"/>.</summary>
+    private static string? ScaleProblem(ProgramSpec spec, int count) => (spec with { Instances = count }).Validate() switch
+    {
+        [] => null,
+        [{ Key: "instances" } first, ..] => $"Cannot scale {ProgramRules.Quote(spec.Name)} to {count}: {first.Message}; give 0 to {spec.MaxInstances}.",
+        [var first, ..] => $"Cannot scale {ProgramRules.Quote(spec.Name)} to {count}: key '{first.Key}': {first.Message}.",
+    };
+
     /// <summary>The first rule <paramref name="spec"/> breaks (<see cref="ProgramSpec.Validate"/>) as a sentence, or <see langword="null"/>.</summary>
     private static string? Problem(ProgramSpec spec) => spec.Validate() switch
     {
@@ -87,7 +95,7 @@ public static partial class Decider
             _ when program.Removing => CommandResult.Rejected(RejectionKind.Conflict, $"Program '{m.Program}' is being removed by a reload."),
             _ when program.Rolling is { } rolling => CommandResult.Rejected(RejectionKind.Conflict, RollingInProgress(program, rolling)),
             // The spec's own rules decide a count (not negative, within max_instances, one log file per instance).
-            _ when Problem(program.Spec with { Instances = m.To }) is { } problem => CommandResult.Rejected(RejectionKind.Invalid, problem),
+            _ when ScaleProblem(program.Spec, m.To) is { } problem => CommandResult.Rejected(RejectionKind.Invalid, problem),
             _ => null,
         };
         if (rejection is not null)

@@ -89,7 +89,7 @@ public sealed class DashboardBrowserTests(PublishedKrustPm krustPm, Chromium chr
         // The API's problem, shown as it says it.
         await session.Page.GetByLabel("instances of sleepy", new() { Exact = true }).FillAsync("1001");
         await session.Page.GetByRole(AriaRole.Button, new() { Name = "Scale sleepy" }).ClickAsync();
-        await Assertions.Expect(session.Page.Locator("#messages .message.error")).ToContainTextAsync("max_instances of 'sleepy'");
+        await Assertions.Expect(session.Page.Locator("#messages .message.error")).ToContainTextAsync("Cannot scale 'sleepy' to 1001: 1001 is more than max_instances (1000)");
         Assert.Equal(4, ProcFs.ChildrenOf(session.Krust.Pid, "sleep").Count);
     }
 

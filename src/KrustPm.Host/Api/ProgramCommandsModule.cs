@@ -121,11 +121,9 @@ public sealed class ProgramCommandsModule : ICarterModule
             return problem;
         }
 
-        if (body.Instances is not { } wanted || wanted < 0 || wanted > program.Spec.MaxInstances)
+        if (body.Instances is not { } wanted)
         {
-            return Problems.BadBodyField(
-                "instances",
-                $"Give the number of instances from 0 to {program.Spec.MaxInstances} (max_instances of '{name}'), e.g. {{\"instances\": 3}}.");
+            return Problems.BadBodyField("instances", "Give the number of instances wanted, e.g. {\"instances\": 3}.");
         }
 
         var before = program.Instances.Length;
@@ -133,7 +131,10 @@ public sealed class ProgramCommandsModule : ICarterModule
         var result = await engine.ScaleAsync(name, wanted, context.RequestAborted);
         if (!result.Accepted)
         {
-            return CommandAnswers.Refusal(result, context, "instances");
+            // The engine judges the count (0 to max_instances, one log file per instance): a rule lives once.
+            return result.Rejection is RejectionKind.Invalid
+                ? Problems.BadBodyField("instances", result.Reason ?? "Refused.")
+                : CommandAnswers.Refusal(result, context, "instances");
         }
 
         var added = wanted >= before ? result.Affected : 0;

@@ -31,7 +31,7 @@ public sealed class ScaleModule : ICarterModule
         }
 
         var name = names[0]!;
-        if (engine.State.Find(name) is not { } program)
+        if (engine.State.Find(name) is null)
         {
             return Problems.NotFound("name", $"There is no program named '{name}'.");
         }
@@ -45,13 +45,6 @@ public sealed class ScaleModule : ICarterModule
         if (!int.TryParse(amounts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var to))
         {
             return Problems.BadParameter("to", $"'{amounts[0]}' is not a whole number.");
-        }
-
-        if (to < 0 || to > program.Spec.MaxInstances)
-        {
-            return Problems.BadParameter(
-                "to",
-                $"The number of instances must be between 0 and {program.Spec.MaxInstances} (max_instances of '{name}'); got {to}.");
         }
 
         CommandLog.Taken(request.HttpContext, $"scale {name} to {to}");

@@ -107,7 +107,7 @@ public sealed class CommandErrorTests : ApiTestBase
         var problem = await SendProblemAsync(
             HttpMethod.Post, "/api/v1/programs/web/scale", """{"instances": 6}""", HttpStatusCode.BadRequest, "instances");
 
-        Assert.Contains("from 0 to 5 (max_instances of 'web')", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Cannot scale 'web' to 6: 6 is more than max_instances (5); give 0 to 5.", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -111,7 +111,7 @@ public sealed class ScaleEndpointTests : ApiTestBase
         var problem = await GetProblemAsync("/ps?name=web&to=6", HttpStatusCode.BadRequest, "to");
 
         Assert.Equal(
-            "The number of instances must be between 0 and 5 (max_instances of 'web'); got 6.",
+            "Cannot scale 'web' to 6: 6 is more than max_instances (5); give 0 to 5.",
             problem.GetProperty("detail").GetString());
     }
 }
