@@ -15,7 +15,10 @@ public sealed class LogRotateEndToEndTests(PublishedKrustPm krustPm) : IDisposab
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private string Log => Path.Combine(_folder, "logs", "ticker.0.stdout.log");
+    private string _log = string.Empty;
+
+    /// <summary>The file being rotated: the default log file, unless a test gives the program a path of its own.</summary>
+    private string Log => _log.Length > 0 ? _log : Path.Combine(_folder, "logs", "ticker.0.stdout.log");
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -81,14 +84,32 @@ public sealed class LogRotateEndToEndTests(PublishedKrustPm krustPm) : IDisposab
         await krust.AssertNothingLeftAsync();
     }
 
-    private async Task<KrustPmProcess> StartTickerAsync()
+    [Fact]
+    public async Task A_program_with_its_own_stdout_log_path_and_merged_stderr_rotates_the_same_way()
+    {
+        _log = Path.Combine(_folder, "custom", "ticker-0.out");
+        await using var krust = await StartTickerAsync("""
+            stdout_log = "custom/{program}-{id}.out"
+            merge_stderr = true
+            """);
+
+        await RotateAsync("create");
+
+        await ExpectNewLinesInTheNewFileAsync(krust);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "logs")) && Directory.EnumerateFiles(Path.Combine(_folder, "logs"), "ticker*").Any());
+        Assert.Equal(0, await krust.TerminateAsync());
+        await krust.AssertNothingLeftAsync();
+    }
+
+    private async Task<KrustPmProcess> StartTickerAsync(string keys = "")
     {
         var config = Path.Combine(_folder, "krust-pm.toml");
-        await File.WriteAllTextAsync(config, """
+        await File.WriteAllTextAsync(config, $$""""
             server-port = "127.0.0.1:{port}"
             [ticker]
             command = "sh -c 'i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 0.02; done'"
-            """, Token);
+            {{keys}}
+            """", Token);
         var krust = KrustPmProcess.Start(krustPm.Executable, config);
         await krust.WaitForAsync(p => p[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running");
         Assert.True(await ProcFs.WaitUntilAsync(() => Lines(Log).Count >= 5, Bound), Describe(Log));
@@ -99,7 +120,7 @@ public sealed class LogRotateEndToEndTests(PublishedKrustPm krustPm) : IDisposab
     private async Task RotateAsync(params string[] directives)
     {
         var conf = Path.Combine(_folder, "logrotate.conf");
-        await File.WriteAllTextAsync(conf, $"{Path.Combine(_folder, "logs")}/*.log {{\n  rotate 3\n  missingok\n  {string.Join("\n  ", directives)}\n}}\n", Token);
+        await File.WriteAllTextAsync(conf, $"{(_log.Length > 0 ? _log : Path.Combine(_folder, "logs") + "/*.log")} {{\n  rotate 3\n  missingok\n  {string.Join("\n  ", directives)}\n}}\n", Token);
         var info = new ProcessStartInfo(LogRotate)
         {
             ArgumentList = { "--force", "--state", Path.Combine(_folder, "logrotate.state"), conf },
