@@ -112,7 +112,8 @@ internal static class KrustPmCommandLine
         version.SetAction(_ => Console.Out.WriteLine($"krust-pm {Version()}\ncontainment: {Containment.DescribeAuto()}"));
         root.Subcommands.Add(version);
 
-        var parse = root.Parse(commandLine);
+        // No response files: `@web` names a group of programs, not a file of arguments.
+        var parse = root.Parse(commandLine, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0 || (parse.CommandResult.Command != root && parse.CommandResult.Command != runCommand))
         {
             startup.Release(); // not the supervisor: SIGTERM and SIGINT act as they normally do
