@@ -101,7 +101,7 @@ public sealed class ProgramSpecValidationTests
         var then = Scenario.Given(Load(single)).When(new Message.Scale("web", 2, RequestId: 2, At(10)));
 
         Assert.Equal(
-            "Program 'web': key 'stdout_log': the 2 instances would all write this one file; put {id} or {index} in the path.",
+            "Cannot scale 'web' to 2: key 'stdout_log': the 2 instances would all write this one file; put {id} or {index} in the path.",
             then.AssertRejected(2, RejectionKind.Invalid));
     }
 
