@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using KrustPm.Host.Config;
 using KrustPm.Host.Hosting;
 
@@ -132,6 +133,14 @@ internal static class KrustPmCommandLine
 
         // The web host handles SIGINT/SIGTERM itself (stop every instance, then exit 0); System.CommandLine must
         // not force the process down while that runs.
+        if (parse.Action is HelpAction && parse.CommandResult.Command == root)
+        {
+            var help = new StringWriter();
+            var exit = await parse.InvokeAsync(new InvocationConfiguration { Output = help });
+            await Console.Out.WriteAsync(HelpLabels.MarkOptionalArguments(root, help.ToString()));
+            return exit;
+        }
+
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 

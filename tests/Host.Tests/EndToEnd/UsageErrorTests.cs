@@ -40,4 +40,19 @@ public sealed class UsageErrorTests(PublishedKrustPm krustPm)
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_root_help_shows_optional_arguments_in_brackets_with_the_columns_aligned()
+    {
+        var (exit, output) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, Path.GetTempPath(), "--help");
+
+        Assert.Equal(0, exit);
+        var rows = output.ReplaceLineEndings("\n").Split('\n');
+        var status = Assert.Single(rows, r => r.StartsWith("  status ", StringComparison.Ordinal));
+        var scale = Assert.Single(rows, r => r.StartsWith("  scale ", StringComparison.Ordinal));
+        Assert.StartsWith("  status [NAME] ", status, StringComparison.Ordinal);
+        Assert.StartsWith("  logs [TARGET] ", Assert.Single(rows, r => r.StartsWith("  logs ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.StartsWith("  scale <NAME> <N> ", scale, StringComparison.Ordinal);
+        Assert.Equal(status.IndexOf("Show the", StringComparison.Ordinal), scale.IndexOf("Set the", StringComparison.Ordinal));
+    }
 }
