@@ -20,6 +20,7 @@ internal sealed partial class AppendOnlyFile : IDisposable
     /// <summary>rw-rw-rw-, less the umask: what <see cref="FileStream"/> creates files with.</summary>
     private const int CreateMode = 0x1B6;
 
+    private const int SeekCurrent = 1;
     private const int Eintr = 4;
     private const int Eacces = 13;
     private const int Eperm = 1;
@@ -105,6 +106,27 @@ internal sealed partial class AppendOnlyFile : IDisposable
                     done += (int)written;
                 }
             }
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the last write ended (the file offset, <c>lseek(fd, 0, SEEK_CUR)</c>): with <c>O_APPEND</c> that is the
+    /// file's end as that write found it, after a truncation by another tool included; -1 if it cannot be told.
+    /// </summary>
+    public long EndOfLastWrite()
+    {
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            return SeekNative((int)_handle.DangerousGetHandle(), 0, SeekCurrent);
         }
         finally
         {

@@ -61,8 +61,15 @@ public sealed class LineSplitter
     public string? Finish() => _count > 0 ? Take(_count, string.Empty) : null;
 
     /// <summary>Adds bytes, appending the lines they complete to <paramref name="lines"/>.</summary>
-    internal void Push(ReadOnlySpan<byte> data, List<string> lines)
+    /// <param name="data">The next bytes of the stream.</param>
+    /// <param name="lines">Where the completed lines go.</param>
+    /// <param name="ends">
+    /// When given, gets for each line added to <paramref name="lines"/> where it ended in <paramref name="data"/>: the
+    /// index just after its line end, or -1 for a piece of a cut line (its end may lie in an earlier chunk).
+    /// </param>
+    internal void Push(ReadOnlySpan<byte> data, List<string> lines, List<int>? ends = null)
     {
+        var length = data.Length;
         while (!data.IsEmpty)
         {
             var end = data.IndexOf((byte)'\n');
@@ -72,12 +79,14 @@ public sealed class LineSplitter
                 Append(data[..end]);
                 lines.Add(Take(_count, string.Empty));
                 data = data[(end + 1)..];
+                ends?.Add(length - data.Length);
             }
             else if (room == 0)
             {
                 // Full, and more than its end follows: cut here. Not earlier, when the chunk ended: a line of exactly
                 // the limit whose newline comes in the next chunk is one line, as it is when both come together.
                 lines.Add(Take(CharBoundary(), _marker));
+                ends?.Add(-1);
             }
             else
             {

@@ -14,7 +14,7 @@ public static class LogTail
 
     /// <summary>
     /// The last <paramref name="count"/> lines of a log (current file, then <c>.1</c>, <c>.2</c>...). A rotation
-    /// during the read never makes it fail, but may make it repeat or miss lines: <see cref="OutputSink.Follow"/>
+    /// during the read never makes it fail, but may make it repeat or miss lines: <see cref="OutputSink.Follow(int, LogPosition?, out FollowStart)"/>
     /// reads under the sink's lock, where no rotation happens.
     /// </summary>
     /// <param name="currentPath">The current log file (see <see cref="LogFileNames"/>).</param>
@@ -25,7 +25,18 @@ public static class LogTail
     /// cuts them); bytes that are not UTF-8 become U+FFFD. A line longer than 64 KiB counts as its pieces; when the
     /// read stops (at <see cref="MaxBytes"/>) inside a line, that line is cut from its end, into whole pieces.
     /// </returns>
-    public static IReadOnlyList<string> Read(string currentPath, int count, int maxGenerations = 100)
+    public static IReadOnlyList<string> Read(string currentPath, int count, int maxGenerations = 100) =>
+        [.. ReadLines(currentPath, count, maxGenerations).Select(line => line.Text)];
+
+    /// <summary>
+    /// As <see cref="Read"/>, each line with where it ends in its file (<see cref="LogLine.End"/>): the id a follower
+    /// of the log gives it. A last line without its line end yet has none.
+    /// </summary>
+    /// <param name="currentPath">The current log file (see <see cref="LogFileNames"/>).</param>
+    /// <param name="count">How many lines at most.</param>
+    /// <param name="maxGenerations">How many rotated files to look into at most.</param>
+    /// <returns>The lines, oldest first.</returns>
+    public static IReadOnlyList<LogLine> ReadLines(string currentPath, int count, int maxGenerations = 100)
     {
         if (count <= 0)
         {
@@ -38,13 +49,13 @@ public static class LogTail
         blocks.Reverse();
 
         var skip = stoppedInside ? HeadLength(blocks) % LineSplitter.MaxLineBytes : 0;
-        var splitter = new LineSplitter();
-        var lines = new List<string>();
-        foreach (var block in blocks)
+        var splitter = new PositionedLineSplitter();
+        var lines = new List<LogLine>();
+        foreach (var (block, start) in blocks)
         {
             var take = Math.Min(skip, block.Length);
             skip -= take;
-            splitter.Push(block.AsSpan(take), lines);
+            splitter.Push(block.AsSpan(take), start is { } at ? at with { Offset = at.Offset + take } : null, lines);
         }
 
         if (splitter.Finish() is { } last)
@@ -60,9 +71,9 @@ public static class LogTail
     /// file has been read, or <paramref name="budget"/> bytes have been read (then the first block may start inside
     /// a line: <c>StoppedInside</c>).
     /// </summary>
-    private static (List<byte[]> Blocks, bool StoppedInside) ReadBlocksFromTheEnd(string currentPath, int count, int budget, int maxGenerations)
+    private static (List<(byte[] Block, LogPosition? Start)> Blocks, bool StoppedInside) ReadBlocksFromTheEnd(string currentPath, int count, int budget, int maxGenerations)
     {
-        var blocks = new List<byte[]>();
+        var blocks = new List<(byte[] Block, LogPosition? Start)>();
         var total = 0;
         var lineEnds = 0;
         var missing = 0;
@@ -70,12 +81,15 @@ public static class LogTail
         {
             // Missing: never written, or moved on by a rotation under way, which frees one name at a time. Either way
             // older files may still hold lines; two missing in a row is the end.
-            using var file = OpenOrNull(LogFileNames.Rotated(currentPath, generation));
+            var path = LogFileNames.Rotated(currentPath, generation);
+            using var file = OpenOrNull(path);
             missing = file is null ? missing + 1 : 0;
             if (file is null)
             {
                 continue;
             }
+
+            var identity = AppendOnlyFile.IdentityOf(path);
 
             var position = file.Length;
             while (position > 0 && lineEnds <= count)
@@ -92,7 +106,7 @@ public static class LogTail
                 file.ReadExactly(block);
                 lineEnds += block.AsSpan().Count((byte)'\n');
                 total += size;
-                blocks.Add(block);
+                blocks.Add((block, identity?.At(position)));
             }
         }
 
@@ -100,10 +114,10 @@ public static class LogTail
     }
 
     /// <summary>How many bytes come before the first line end (all of them when there is none).</summary>
-    private static int HeadLength(List<byte[]> blocks)
+    private static int HeadLength(List<(byte[] Block, LogPosition? Start)> blocks)
     {
         var length = 0;
-        foreach (var block in blocks)
+        foreach (var (block, _) in blocks)
         {
             var end = block.AsSpan().IndexOf((byte)'\n');
             if (end >= 0)

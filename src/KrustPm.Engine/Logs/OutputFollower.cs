@@ -58,7 +58,22 @@ public sealed class OutputFollower : IDisposable
     /// <returns>The lines, without line ends.</returns>
     public async IAsyncEnumerable<string> ReadLinesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var splitter = new LineSplitter();
+        await foreach (var line in ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return line.Text;
+        }
+    }
+
+    /// <summary>
+    /// The lines written after this follower started, as they come, each with where it ends in the log file (its id
+    /// for a reader that resumes); ends when disposed or cancelled.
+    /// </summary>
+    /// <param name="cancellationToken">Stops reading.</param>
+    /// <returns>The lines; krust-pm's note of output dropped for a slow reader has no position.</returns>
+    public async IAsyncEnumerable<LogLine> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var splitter = new PositionedLineSplitter();
+        var lines = new List<LogLine>();
         while (await _items.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             // A reader that has left stops here, rather than decoding a backlog nobody will read.
@@ -66,7 +81,9 @@ public sealed class OutputFollower : IDisposable
             {
                 if (item.Chunk is { } chunk)
                 {
-                    foreach (var line in splitter.Push(chunk))
+                    lines.Clear();
+                    splitter.Push(chunk, item.Start, lines);
+                    foreach (var line in lines)
                     {
                         yield return line;
                     }
@@ -93,7 +110,7 @@ public sealed class OutputFollower : IDisposable
                     yield return partial;
                 }
 
-                yield return $"[krust-pm: {dropped} bytes not shown: this reader was too slow; the log file has them]";
+                yield return new LogLine($"[krust-pm: {dropped} bytes not shown: this reader was too slow; the log file has them]", null);
             }
         }
     }
@@ -109,18 +126,18 @@ public sealed class OutputFollower : IDisposable
     /// Called by the writer (under its lock): queue a copy of the chunk, or count it as dropped in the gap at the end
     /// of the queue, so that the reader reports the gap where it happened.
     /// </summary>
-    internal void Offer(ReadOnlySpan<byte> data)
+    internal void Offer(ReadOnlySpan<byte> data, LogPosition? start = null)
     {
         byte[]? copy = null;
-        Offer(data, ref copy);
+        Offer(data, start, ref copy);
     }
 
     /// <summary>
-    /// As <see cref="Offer(ReadOnlySpan{byte})"/>, sharing one copy of the chunk between every follower the writer
+    /// As <see cref="Offer(ReadOnlySpan{byte}, LogPosition?)"/>, sharing one copy of the chunk between every follower the writer
     /// offers it to (made by the first that takes it): followers only read their chunks, and a flood of followers
     /// then holds one copy of the output, not one each.
     /// </summary>
-    internal void Offer(ReadOnlySpan<byte> data, ref byte[]? sharedCopy)
+    internal void Offer(ReadOnlySpan<byte> data, LogPosition? start, ref byte[]? sharedCopy)
     {
         lock (_gapLock)
         {
@@ -130,7 +147,7 @@ public sealed class OutputFollower : IDisposable
                 if (_openGap is null)
                 {
                     _openGap = new Gap();
-                    _items.Writer.TryWrite(new Item(null, _openGap));
+                    _items.Writer.TryWrite(new Item(null, null, _openGap));
                 }
 
                 _openGap.Bytes += data.Length;
@@ -147,7 +164,7 @@ public sealed class OutputFollower : IDisposable
         }
 
         sharedCopy ??= data.ToArray();
-        _items.Writer.TryWrite(new Item(sharedCopy, null));
+        _items.Writer.TryWrite(new Item(sharedCopy, start, null));
     }
 
     /// <summary>Output dropped for this follower, between the chunks around it.</summary>
@@ -156,5 +173,6 @@ public sealed class OutputFollower : IDisposable
         public long Bytes { get; set; }
     }
 
-    private readonly record struct Item(byte[]? Chunk, Gap? Gap);
+    /// <summary>A chunk of output and where it starts in the log file (when known), or a gap.</summary>
+    private readonly record struct Item(byte[]? Chunk, LogPosition? Start, Gap? Gap);
 }

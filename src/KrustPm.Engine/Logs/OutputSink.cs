@@ -10,6 +10,7 @@ public sealed class OutputSink : IDisposable
     private readonly RotatingLogFile? _file;
     private readonly OutputStore _store;
     private readonly List<OutputFollower> _followers = [];
+    private readonly List<LogSegment> _written = [];
     private bool _reportedFailure;
     private bool _midLine;
 
@@ -72,17 +73,58 @@ public sealed class OutputSink : IDisposable
     /// <returns>The follower; dispose it to stop.</returns>
     public OutputFollower Follow(int tailLines, out IReadOnlyList<string> tail)
     {
+        var follower = Follow(tailLines, after: null, out var start);
+        tail = [.. start.Lines.Select(l => l.Text)];
+        return follower;
+    }
+
+    /// <summary>
+    /// Starts following, each line with where it ends in the log file (<see cref="LogLine.End"/>, the id a reader
+    /// comes back with): from just after <paramref name="after"/> when given and the log still has it (across
+    /// rotated files, krust-pm's or logrotate's), else the last <paramref name="tailLines"/> lines; then the follower
+    /// gets every line written after those, with none missing or repeated in between.
+    /// </summary>
+    /// <param name="tailLines">How many lines to return first when not resuming (or when the log no longer has <paramref name="after"/>).</param>
+    /// <param name="after">Where a reader stopped: a line id it was given, or <see langword="null"/>.</param>
+    /// <param name="start">The lines to give first, and why some may be missing.</param>
+    /// <returns>The follower; dispose it to stop.</returns>
+    public OutputFollower Follow(int tailLines, LogPosition? after, out FollowStart start)
+    {
         lock (_lock)
         {
             var follower = new OutputFollower(Detach);
+            string? missed = null;
+            if (after is { } position && _file is not null)
+            {
+                var resumed = LogResume.Read(Path, position);
+                if (resumed.Lines is { } lines)
+                {
+                    foreach (var (chunk, at) in resumed.Unfinished)
+                    {
+                        follower.Offer(chunk, at);
+                    }
+
+                    _followers.Add(follower);
+                    start = new FollowStart(lines, resumed.Missed);
+                    return follower;
+                }
+
+                missed = resumed.Missed;
+            }
+
+            IReadOnlyList<LogLine> tail;
             if (_midLine && _file is not null && !_reportedFailure)
             {
                 // The file ends inside a line still being written: its start goes to the follower, which gets the
                 // rest as it comes, so that the line is read whole and once, not cut in two.
-                var lines = LogTail.Read(Path, tailLines < int.MaxValue ? tailLines + 1 : tailLines);
+                var lines = LogTail.ReadLines(Path, tailLines < int.MaxValue ? tailLines + 1 : tailLines);
                 if (lines.Count > 0)
                 {
-                    follower.Offer(System.Text.Encoding.UTF8.GetBytes(lines[^1]));
+                    var current = AppendOnlyFile.IdentityOf(Path);
+                    LogPosition? partialStart = lines.Count >= 2 && lines[^2].End is { } end && current is { } file && end.IsIn(file.Inode, file.Born)
+                        ? end
+                        : current?.At(0);
+                    follower.Offer(System.Text.Encoding.UTF8.GetBytes(lines[^1].Text), partialStart);
                     lines = [.. lines.Take(lines.Count - 1)];
                 }
 
@@ -90,10 +132,11 @@ public sealed class OutputSink : IDisposable
             }
             else
             {
-                tail = LogTail.Read(Path, tailLines);
+                tail = LogTail.ReadLines(Path, tailLines);
             }
 
             _followers.Add(follower);
+            start = new FollowStart(tail, missed);
             return follower;
         }
     }
@@ -144,12 +187,10 @@ public sealed class OutputSink : IDisposable
                 _midLine = data[^1] != (byte)'\n';
             }
 
-            WriteFile(data);
-            byte[]? copy = null;
-            foreach (var follower in _followers)
-            {
-                follower.Offer(data, ref copy);
-            }
+            var positioned = _followers.Count > 0 ? _written : null;
+            positioned?.Clear();
+            WriteFile(data, written: positioned);
+            OfferToFollowers(data, positioned);
 
             _store.Notify(this, data);
         }
@@ -177,11 +218,10 @@ public sealed class OutputSink : IDisposable
             }
 
             var line = System.Text.Encoding.UTF8.GetBytes(text + "\n");
-            WriteFile(line, ownLine: true);
-            foreach (var follower in _followers)
-            {
-                follower.Offer(line);
-            }
+            var positioned = _followers.Count > 0 ? _written : null;
+            positioned?.Clear();
+            WriteFile(line, ownLine: true, positioned);
+            OfferToFollowers(line, positioned);
         }
     }
 
@@ -211,7 +251,46 @@ public sealed class OutputSink : IDisposable
         return [.. output];
     }
 
-    private void WriteFile(ReadOnlySpan<byte> data, bool ownLine = false)
+    /// <summary>
+    /// Gives a chunk to every follower (one copy shared between them), in the pieces it was written in, each with
+    /// where it landed in the log file; without a position when the file did not take all of it (no file, a failure).
+    /// </summary>
+    private void OfferToFollowers(ReadOnlySpan<byte> data, List<LogSegment>? written)
+    {
+        if (_followers.Count == 0)
+        {
+            return;
+        }
+
+        var covered = 0;
+        foreach (var segment in written ?? [])
+        {
+            covered += segment.Length;
+        }
+
+        if (written is null || covered != data.Length)
+        {
+            byte[]? copy = null;
+            foreach (var follower in _followers)
+            {
+                follower.Offer(data, null, ref copy);
+            }
+
+            return;
+        }
+
+        foreach (var segment in written)
+        {
+            byte[]? copy = null;
+            var bytes = data.Slice(segment.Start, segment.Length);
+            foreach (var follower in _followers)
+            {
+                follower.Offer(bytes, segment.Position, ref copy);
+            }
+        }
+    }
+
+    private void WriteFile(ReadOnlySpan<byte> data, bool ownLine = false, List<LogSegment>? written = null)
     {
         if (_file is null)
         {
@@ -222,11 +301,11 @@ public sealed class OutputSink : IDisposable
         {
             if (ownLine)
             {
-                _file.WriteLine(data);
+                _file.WriteLine(data, written);
             }
             else
             {
-                _file.Write(data);
+                _file.Write(data, written);
             }
 
             _reportedFailure = false;

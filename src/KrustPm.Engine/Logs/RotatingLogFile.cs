@@ -14,6 +14,7 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan ch
     public static readonly TimeSpan DefaultCheckInterval = TimeSpan.FromSeconds(1);
 
     private AppendOnlyFile? _file;
+    private FileIdentity? _identity;
     private long _length;
     private long _nextCheck;
 
@@ -37,7 +38,9 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan ch
     public bool AtLineStart { get; private set; } = true;
 
     /// <summary>Writes a line (ending with its newline) on a line of its own, after a newline if one is missing.</summary>
-    public void WriteLine(ReadOnlySpan<byte> line)
+    /// <param name="line">The line and its newline.</param>
+    /// <param name="written">When given, gets where the line's bytes landed (see <see cref="Write"/>).</param>
+    public void WriteLine(ReadOnlySpan<byte> line, List<LogSegment>? written = null)
     {
         Open();
         if (!AtLineStart)
@@ -45,18 +48,25 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan ch
             Write("\n"u8);
         }
 
-        Write(line);
+        Write(line, written);
     }
 
-    public void Write(ReadOnlySpan<byte> data)
+    /// <summary>Appends bytes, rotating by size at line ends.</summary>
+    /// <param name="data">The bytes.</param>
+    /// <param name="written">
+    /// When given, gets one segment per file the bytes landed in: which bytes of <paramref name="data"/>, and where in
+    /// which file they start (an extra system call per file, so only asked for when someone follows the output).
+    /// </param>
+    public void Write(ReadOnlySpan<byte> data, List<LogSegment>? written = null)
     {
+        var from = 0;
         while (!data.IsEmpty)
         {
             var file = Open();
             var room = Policy.MaxBytes > 0 ? Policy.MaxBytes - _length : long.MaxValue;
             if (data.Length <= room)
             {
-                Append(file, data);
+                Append(file, data, from, written);
                 return;
             }
 
@@ -72,8 +82,9 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan ch
                 cut = fits.Length;
             }
 
-            Append(file, data[..cut]);
+            Append(file, data[..cut], from, written);
             data = data[cut..];
+            from += cut;
             Rotate();
         }
     }
@@ -87,7 +98,7 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan ch
         _file = null;
     }
 
-    private void Append(AppendOnlyFile file, ReadOnlySpan<byte> data)
+    private void Append(AppendOnlyFile file, ReadOnlySpan<byte> data, int from, List<LogSegment>? written)
     {
         if (data.IsEmpty)
         {
@@ -97,6 +108,10 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan ch
         file.Write(data);
         _length += data.Length;
         AtLineStart = data[^1] == (byte)'\n';
+        if (written is not null && _identity is { } identity && file.EndOfLastWrite() is >= 0 and var end)
+        {
+            written.Add(new LogSegment(from, data.Length, identity.At(end - data.Length)));
+        }
     }
 
     private AppendOnlyFile Open()
@@ -109,7 +124,9 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan ch
         if (_file is null)
         {
             _file = AppendOnlyFile.Open(Path);
-            _length = _file.Identity()?.Size ?? 0;
+            var identity = _file.Identity();
+            _identity = identity;
+            _length = identity?.Size ?? 0;
             AtLineStart = _length == 0 || LastByte() == (byte)'\n';
             ScheduleCheck();
         }
@@ -178,3 +195,6 @@ internal sealed class RotatingLogFile(string path, LogPolicy policy, TimeSpan ch
         }
     }
 }
+
+/// <summary>Bytes <c>[Start, Start + Length)</c> of a chunk, written at <paramref name="Position"/> of a log file.</summary>
+internal readonly record struct LogSegment(int Start, int Length, LogPosition Position);

@@ -25,6 +25,7 @@ public sealed class LogsModule : ICarterModule
             .Query("stream", "string", "stdout (default) or stderr.")
             .Query("tail", "integer", "How many of the last lines (default 100, at most 10000).")
             .Query("follow", "boolean", "Stream new lines as Server-Sent Events.")
+            .Header("Last-Event-ID", "string", "With follow=true: the id of the last line received (INODE:BORN:OFFSET); the stream continues after it, from the log files (an EventSource sends it when it reconnects).")
             .Produces<LogLinesView>()
             .ProducesEventStream()
             .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status503ServiceUnavailable);
@@ -60,6 +61,18 @@ public sealed class LogsModule : ICarterModule
                 return Problems.Conflict($"Program '{name}' has log = false: its output is not kept, so it cannot be followed.");
             }
 
+            var resume = request.Headers["Last-Event-ID"].ToString();
+            LogPosition? after = null;
+            if (resume.Length > 0)
+            {
+                if (!LogPosition.TryParse(resume, out var position))
+                {
+                    return Problems.BadHeader("Last-Event-ID", $"'{resume}' is not a line id: a line's id is INODE:BORN:OFFSET, as this stream gives it.");
+                }
+
+                after = position;
+            }
+
             var (stream, refusal) = slots.TryOpen(request.HttpContext, $"logs {name}.{query.Instance} {streamName}");
             if (stream is null)
             {
@@ -67,10 +80,10 @@ public sealed class LogsModule : ICarterModule
             }
 
             var sink = store.Sink(name, query.Instance, query.Kind, query.Program.Spec.Log);
-            var follower = sink.Follow(query.Tail, out var tail);
+            var follower = sink.Follow(query.Tail, after, out var start);
             follower.ReaderBufferBytes = ServerSentEventsStream.HeldByResponse;
             stream.Follower = follower;
-            return new ServerSentEventsStream(stream, Events(tail, follower, cancellationToken), cancellationToken);
+            return new ServerSentEventsStream(stream, Events(start, follower, cancellationToken), cancellationToken);
         }
         catch (PathTooLongException error)
         {
@@ -79,20 +92,32 @@ public sealed class LogsModule : ICarterModule
         }
     }
 
+    /// <summary>
+    /// A <c>gap</c> event first when lines may be missing since the reader's <c>Last-Event-ID</c>, then each line as a
+    /// <c>line</c> event whose id is where it ends in the log file: a reader that reconnects continues after it.
+    /// </summary>
     private static async IAsyncEnumerable<SseItem<string>> Events(
-        IReadOnlyList<string> tail, OutputFollower follower, [EnumeratorCancellation] CancellationToken cancellationToken)
+        FollowStart start, OutputFollower follower, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using (follower)
         {
-            foreach (var line in tail)
+            if (start.Missed is { } missed)
             {
-                yield return new SseItem<string>(line, "line");
+                yield return new SseItem<string>(missed, "gap");
             }
 
-            await foreach (var line in follower.ReadLinesAsync(cancellationToken))
+            foreach (var line in start.Lines)
             {
-                yield return new SseItem<string>(line, "line");
+                yield return Line(line);
+            }
+
+            await foreach (var line in follower.ReadAsync(cancellationToken))
+            {
+                yield return Line(line);
             }
         }
     }
+
+    private static SseItem<string> Line(LogLine line) =>
+        new(line.Text, "line") { EventId = line.End?.ToString() };
 }

@@ -40,6 +40,17 @@ internal static class StreamCommands
 
             var query = $"tail={parse.GetValue(lines).ToString(CultureInfo.InvariantCulture)}&stream={(parse.GetValue(stderr) ? "stderr" : "stdout")}";
             var text = parse.GetValue(target) ?? Api.ProgramTargets.All;
+            if (parse.GetValue(follow) && from is null)
+            {
+                var (only, unreachable) = await SoleInstanceAsync(connection, text);
+                if (unreachable is { } exit)
+                {
+                    return exit; // said on stderr
+                }
+
+                text = only is { } id ? $"{text}:{id.ToString(CultureInfo.InvariantCulture)}" : text; // one instance: its stream resumes by line id
+            }
+
             var colon = text.LastIndexOf(':');
             if (colon > 0 && from is null)
             {
@@ -47,7 +58,7 @@ internal static class StreamCommands
                 var path = $"api/v1/programs/{Uri.EscapeDataString(text[..colon])}/logs?{query}&instance={Uri.EscapeDataString(text[(colon + 1)..])}";
                 var resume = path.Replace($"tail={parse.GetValue(lines).ToString(CultureInfo.InvariantCulture)}", "tail=0", StringComparison.Ordinal);
                 return parse.GetValue(follow)
-                    ? await new StreamFollower(connection, !parse.GetValue(noReconnect)).FollowAsync(path + "&follow=true", resume + "&follow=true", (_, data) => data)
+                    ? await new StreamFollower(connection, !parse.GetValue(noReconnect)).FollowAsync(path + "&follow=true", resume + "&follow=true", InstanceLine)
                     : await InstanceTailAsync(connection, path);
             }
 
@@ -69,6 +80,30 @@ internal static class StreamCommands
             return new StreamFollower(connection, !parse.GetValue(eventsNoReconnect)).FollowAsync(path, "api/v1/events", (_, data) => EventLine(data));
         }));
         root.Subcommands.Add(events);
+    }
+
+    /// <summary>
+    /// The id of a program's only instance, when <paramref name="target"/> names a program that has exactly one;
+    /// else (a group, <c>all</c>, an instance, several instances, or no answer) <see langword="null"/>, quietly: the
+    /// logs request that follows reports what is wrong. When krust-pm cannot be reached (said on stderr), the exit code.
+    /// </summary>
+    private static async Task<(long? Id, int? Unreachable)> SoleInstanceAsync(ApiConnection connection, string target)
+    {
+        if (target.Contains(':', StringComparison.Ordinal) || target.StartsWith('@') || target == Api.ProgramTargets.All)
+        {
+            return (null, null);
+        }
+
+        var (body, exit) = await ApiCall.SendAsync(connection, HttpMethod.Get, $"api/v1/programs/{Uri.EscapeDataString(target)}", onError: (_, _) => Task.FromResult<int?>(KrustPmCommandLine.ExitFailed));
+        if (body is null)
+        {
+            return (null, exit == ApiCall.ExitUnreachable ? exit : null);
+        }
+
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("instances") is { ValueKind: JsonValueKind.Array } instances && instances.GetArrayLength() == 1
+            ? (instances[0].GetProperty("id").GetInt64(), null)
+            : (null, null);
     }
 
     /// <summary>The query of <c>GET /api/v1/logs</c> for a target, with <c>since</c> as an RFC 3339 time.</summary>
@@ -107,6 +142,21 @@ internal static class StreamCommands
         }
 
         return exit;
+    }
+
+    /// <summary>
+    /// A line of one instance's follow as it is; a <c>gap</c> (lines between the last one shown and where a reconnect
+    /// resumed may be missing) goes to stderr, as krust-pm's other notes do.
+    /// </summary>
+    private static string? InstanceLine(string? eventName, string data)
+    {
+        if (eventName == "gap")
+        {
+            Console.Error.WriteLine($"krust-pm: {data}");
+            return null;
+        }
+
+        return data;
     }
 
     private static Task<int> LogsFollowAsync(StreamFollower follower, string target, string query, DateTimeOffset? since)

@@ -111,5 +111,64 @@ public sealed class LogsEndpointTests : ApiTestBase
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_follow_with_a_line_id_as_Last_Event_ID_continues_after_that_line_and_gives_each_line_its_id()
+    {
+        await StartAsync(Single);
+        var log = LogFileNames.Current(LogDirectory, "solo", 0, OutputKind.Stdout);
+        await File.WriteAllTextAsync(log, "one\ntwo\nthree\n", Token);
+        var first = await FollowAsync(2, lastEventId: null);
+        var afterOne = first[0].Id;
+
+        var resumed = await FollowAsync(2, afterOne);
+
+        Assert.Equal([("line", "one"), ("line", "two")], first.Select(e => (e.Type, e.Data)));
+        Assert.EndsWith(":4", afterOne, StringComparison.Ordinal); // just after "one\n"
+        Assert.Equal([("line", "two"), ("line", "three")], resumed.Select(e => (e.Type, e.Data)));
+        Assert.EndsWith(":14", resumed[1].Id, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_line_id_the_files_no_longer_hold_gets_a_gap_then_the_tail_and_a_malformed_one_is_a_400()
+    {
+        await StartAsync(Single);
+        await File.WriteAllTextAsync(LogFileNames.Current(LogDirectory, "solo", 0, OutputKind.Stdout), "one\ntwo\n", Token);
+
+        var events = await FollowAsync(2, "1:2:3", tail: 1);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/programs/solo/logs?follow=true") { Headers = { { "Last-Event-ID", "17" } } };
+        using var bad = await Client.SendAsync(request, Token);
+
+        Assert.Equal("gap", events[0].Type);
+        Assert.Contains("no longer has where this reader stopped (1:2:3)", events[0].Data, StringComparison.Ordinal);
+        Assert.Equal(("line", "two"), (events[1].Type, events[1].Data));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("Last-Event-ID", await bad.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+    }
+
+    /// <summary>The first <paramref name="count"/> events of a follow of solo, sent with <c>Last-Event-ID</c> when given.</summary>
+    private async Task<List<(string Type, string Data, string Id)>> FollowAsync(int count, string? lastEventId, int tail = 100)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/programs/solo/logs?follow=true&tail={tail}");
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var parser = System.Net.ServerSentEvents.SseParser.Create(await response.Content.ReadAsStreamAsync(Token));
+        var events = new List<(string Type, string Data, string Id)>();
+        await foreach (var item in parser.EnumerateAsync(Token))
+        {
+            events.Add((item.EventType, item.Data, item.EventId ?? string.Empty));
+            if (events.Count == count)
+            {
+                break;
+            }
+        }
+
+        return events;
+    }
+
     private string LogDirectory => Path.Combine(Path.GetDirectoryName(Host.ConfigPath)!, "logs");
 }

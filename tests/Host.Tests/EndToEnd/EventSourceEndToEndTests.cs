@@ -53,6 +53,44 @@ public sealed class EventSourceEndToEndTests(PublishedKrustPm krustPm) : IDispos
         Assert.Contains(after, e => e.Type == "program.loaded");
     }
 
+    [Fact]
+    public async Task A_log_follow_resumes_after_its_last_line_in_the_next_run_with_every_line_of_the_file_once()
+    {
+        Assert.True(Directory.Exists(Path.Combine(Tools, "node_modules", "eventsource")), "eventsource is missing: .ci/run installs it (npm ci --prefix tests/tools/eventsource)");
+        var config = Path.Combine(_folder, "krust-pm.toml");
+        await File.WriteAllTextAsync(config, """
+            server-port = "127.0.0.1:{port}"
+            [ticker]
+            command = "sh -c 'i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 0.02; done'"
+            """, Token);
+        var log = Path.Combine(_folder, "logs", "ticker.0.stdout.log");
+        var first = KrustPmProcess.Start(krustPm.Executable, config);
+        await first.WaitForAsync(p => p[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running");
+
+        using var client = new EventSourceClient($"http://127.0.0.1:{first.Port}/api/v1/programs/ticker/logs?follow=true&tail=0", ["line", "gap"]);
+        await client.WaitForAsync(lines => lines.Count(l => l.Type == "line") >= 10, "ten lines followed");
+        Assert.Equal(0, await first.TerminateAsync());
+        await first.DisposeAsync();
+        await client.WaitForAsync(lines => lines.Any(l => l.Kind == "error"), "EventSource saw the connection end");
+        var before = client.Events().Count;
+
+        // Lines written while no krust-pm runs: none. Lines written by the next run before the client is back: in the
+        // file, and the client must get them from there, after its last id, not from a fresh tail.
+        await using var second = KrustPmProcess.Restart(krustPm.Executable, config, first.Port);
+        await second.WaitForAsync(p => p[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running");
+        await client.WaitForAsync(lines => lines.Count(l => l.Kind == "open") == 2 && lines.Any(l => l.Type == "line" && l.Data.GetString() == "tick 20" && lines.IndexOf(l) > before), "EventSource reconnected by itself and followed the next run to its 20th tick");
+        Assert.Equal(0, await second.TerminateAsync());
+
+        var received = client.Events();
+        Assert.DoesNotContain(received, e => e.Type == "gap");
+        var file = (await File.ReadAllLinesAsync(log, Token)).ToList();
+        var first0 = file.IndexOf(received[0].Data.GetString()!);
+        Assert.True(first0 >= 0, $"the first line followed, {received[0]}, is in the file");
+        Assert.Equal(file.Skip(first0).Take(received.Count), received.Select(e => e.Data.GetString()));
+        Assert.Contains(received.Skip(before), e => e.Data.GetString()!.StartsWith("--- krust-pm: ticker.0 try", StringComparison.Ordinal));
+        Assert.All(received, e => Assert.Matches("^[0-9]+:[0-9]+:[0-9]+$", e.Id));
+    }
+
     /// <summary>
     /// Runs krust-pm, follows its events with EventSource, restarts the program (events to see), stops krust-pm with
     /// SIGTERM, starts it again on the same port, and returns the events of each run.

@@ -100,6 +100,48 @@ public sealed class StreamCommandTests(PublishedKrustPm krustPm) : IDisposable
         Assert.Equal(0, await second.TerminateAsync());
     }
 
+    [Fact]
+    public async Task Logs_f_of_a_program_with_one_instance_resumes_after_its_last_line_when_krust_pm_restarts()
+    {
+        var config = Path.Combine(_folder, "krust-pm.toml");
+        await File.WriteAllTextAsync(config, """
+            server-port = "127.0.0.1:{port}"
+            [ticker]
+            command = "sh -c 'i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 0.02; done'"
+            """, Token);
+        var first = KrustPmProcess.Start(krustPm.Executable, config);
+        await first.WaitForAsync(p => p[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running");
+        using var follower = StartFollower("logs", "ticker", "-f", "-n", "0");
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        limit.CancelAfter(TimeSpan.FromSeconds(60));
+        var seen = new System.Text.StringBuilder();
+        var reading = ReadLinesAsync(follower, seen, limit.Token);
+        await Eventually.Assert(() => Read(seen).Split('\n').Length > 10, "the follower printed ten lines");
+
+        Assert.Equal(0, await first.TerminateAsync());
+        await first.DisposeAsync();
+        await using var second = KrustPmProcess.Restart(krustPm.Executable, config, first.Port);
+        await Eventually.Assert(
+            () => Read(seen).Split('\n') is var lines && Array.FindLastIndex(lines, l => l.Contains(" started, pid ", StringComparison.Ordinal)) is >= 0 and var started
+                && lines.Skip(started).Contains("tick 20"),
+            "the follower reconnected and printed the next run's start and its 20th tick");
+        Process.Start("kill", ["-TERM", follower.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        await follower.WaitForExitAsync(limit.Token);
+        await reading;
+        Assert.Equal(0, await second.TerminateAsync());
+
+        // What it printed is a stretch of the log file, line for line: the exit marker written after it lost the
+        // stream and the lines of the next run written before it came back included, none twice.
+        var printed = Read(seen).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var file = (await File.ReadAllLinesAsync(Path.Combine(_folder, "logs", "ticker.0.stdout.log"), Token)).ToList();
+        var start = file.IndexOf(printed[0]);
+        Assert.True(start >= 0, $"'{printed[0]}' is in the file");
+        Assert.Equal(file.Skip(start).Take(printed.Length), printed);
+        Assert.Contains(printed, line => line.Contains("killed by signal 15 (SIGTERM)", StringComparison.Ordinal));
+        Assert.Equal(0, follower.ExitCode);
+        Assert.Contains("reconnected", await follower.StandardError.ReadToEndAsync(limit.Token), StringComparison.Ordinal);
+    }
+
     private async Task<string> WriteTalkerConfigAsync()
     {
         var config = Path.Combine(_folder, "krust-pm.toml");
