@@ -42,7 +42,7 @@ public static partial class Decider
         program.Instances.Any(other => other.Id != instance.Id
             && (other.Status is InstanceStatus.Started || (other.Status is InstanceStatus.Stopping && other.RestartRequested)));
 
-    private static string Mebibytes(long bytes) =>
+    internal static string Mebibytes(long bytes) =>
         bytes >= 10L << 20
             ? $"{(bytes >> 20).ToString(System.Globalization.CultureInfo.InvariantCulture)} MiB"
             : $"{(bytes / 1048576.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} MiB";

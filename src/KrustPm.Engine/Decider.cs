@@ -36,7 +36,7 @@ public static partial class Decider
             case Message.Started m: Started(t, m); break;
             case Message.StartFailed m: RunEnded(t, m.RunId, m.At, exitCode: null, error: m.Reason, m.Jitter); break;
             case Message.StartDeferred m: StartDeferred(t, m); break;
-            case Message.Exited m: RunEnded(t, m.RunId, m.At, m.ExitCode, error: null, m.Jitter); break;
+            case Message.Exited m: RunEnded(t, m.RunId, m.At, m.ExitCode, error: m.Cause, m.Jitter); break;
             case Message.UptimeReached m: UptimeReached(t, m); break;
             case Message.RetryDue m: RetryDue(t, m); break;
             case Message.StopTimeoutElapsed m: StopTimeoutElapsed(t, m); break;

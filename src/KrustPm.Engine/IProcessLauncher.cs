@@ -52,8 +52,17 @@ public interface IProcessEvents
     void Exited(long runId, int exitCode);
 
     /// <summary>
+    /// The run's process exited, and the launcher knows why beyond its code (the kernel's OOM killer ended it at
+    /// its cgroup's memory limit). Defaults to <see cref="Exited(long, int)"/> without the cause.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="exitCode">Its exit code; 128 + N when killed by signal N.</param>
+    /// <param name="cause">Why, for the user (e.g. <c>killed by the kernel: out of memory, memory_max 256 MiB</c>).</param>
+    void Exited(long runId, int exitCode, string cause) => Exited(runId, exitCode);
+
+    /// <summary>
     /// A line of the run's output matched its program's <see cref="ProgramSpec.ReadyLogLine"/> (reported at most
-    /// once per run, between <see cref="Started"/> and <see cref="Exited"/>).
+    /// once per run, between <see cref="Started"/> and <see cref="Exited(long, int)"/>).
     /// </summary>
     /// <param name="runId">The run.</param>
     /// <param name="line">The line that matched.</param>

@@ -156,6 +156,9 @@ public abstract record Message
     {
         /// <summary>A random number in [0, 1) that spreads the next try's delay; 0.5 gives the nominal delay.</summary>
         public double Jitter { get; init; } = 0.5;
+
+        /// <summary>Why it exited, when the launcher knows more than the code (the kernel's OOM killer); the instance's error.</summary>
+        public string? Cause { get; init; }
     }
 
     /// <summary>Timer: the wait before an instance's next try is over.</summary>

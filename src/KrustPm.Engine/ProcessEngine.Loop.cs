@@ -227,6 +227,9 @@ public sealed partial class ProcessEngine
         public void Exited(long runId, int exitCode) =>
             engine.Post(new Message.Exited(runId, exitCode, engine._time.GetUtcNow()) { Jitter = engine.NextJitter() });
 
+        public void Exited(long runId, int exitCode, string cause) =>
+            engine.Post(new Message.Exited(runId, exitCode, engine._time.GetUtcNow()) { Jitter = engine.NextJitter(), Cause = cause });
+
         public void ReadyLineSeen(long runId, string line) =>
             engine.Post(new Message.ReadyLineSeen(runId, line, engine._time.GetUtcNow()));
     }

@@ -23,6 +23,47 @@ public sealed record ProcessSettings
     /// </summary>
     public ImmutableSortedDictionary<string, ResourceLimit> Limits { get; init; } =
         ImmutableSortedDictionary<string, ResourceLimit>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The most memory the instance's processes may use together, in bytes (cgroup v2 <c>memory.max</c>): past it the
+    /// kernel reclaims, then kills one with its OOM killer. Needs krust-pm's cgroup containment and the memory
+    /// controller; <see langword="null"/> for no limit.
+    /// </summary>
+    public long? MemoryMax { get; init; }
+
+    /// <summary>
+    /// The most CPU time the instance's processes may use together, in percent of one CPU (<c>cpu.max</c>: 50 is half
+    /// a CPU, 200 two CPUs). Needs the cpu controller; <see langword="null"/> for no limit.
+    /// </summary>
+    public int? CpuMax { get; init; }
+
+    /// <summary>
+    /// The most processes (and threads) the instance may have at once (<c>pids.max</c>): a fork past it fails. Needs
+    /// the pids controller; <see langword="null"/> for no limit.
+    /// </summary>
+    public long? PidsMax { get; init; }
+
+    /// <summary>The cgroup v2 controllers these settings need (<c>memory</c>, <c>cpu</c>, <c>pids</c>), in that order.</summary>
+    public IEnumerable<string> Controllers
+    {
+        get
+        {
+            if (MemoryMax is not null)
+            {
+                yield return "memory";
+            }
+
+            if (CpuMax is not null)
+            {
+                yield return "cpu";
+            }
+
+            if (PidsMax is not null)
+            {
+                yield return "pids";
+            }
+        }
+    }
 }
 
 /// <summary>One resource limit: the soft and the hard value (<see cref="Unlimited"/> for no limit).</summary>

@@ -16,6 +16,12 @@ public sealed partial record ProgramSpec
     /// <summary>The largest <see cref="ProcessSettings.Umask"/> (<c>0o777</c>).</summary>
     public const int MaxUmask = 511;
 
+    /// <summary>The smallest <see cref="ProcessSettings.MemoryMax"/>: 1 MiB.</summary>
+    public const long MinMemoryMax = 1024 * 1024;
+
+    /// <summary>The largest <see cref="ProcessSettings.CpuMax"/>: 100,000 % (1,000 CPUs).</summary>
+    public const int MaxCpuMax = 100_000;
+
     /// <summary>Every rule of a specification this one breaks, in the order the documentation lists the keys.</summary>
     /// <returns>The problems, each naming its key; empty when the specification can be supervised.</returns>
     public ImmutableArray<SpecProblem> Validate()
@@ -185,6 +191,21 @@ public sealed partial record ProgramSpec
         if (Process.Umask is { } umask and (< 0 or > MaxUmask))
         {
             problems.Add(new("umask", $"expected at most 0o777, got 0o{Convert.ToString(umask, 8)}"));
+        }
+
+        if (Process.MemoryMax is { } memory and < MinMemoryMax)
+        {
+            problems.Add(new("memory_max", $"expected at least 1M (a program cannot start in less), got {Format(memory)} bytes"));
+        }
+
+        if (Process.CpuMax is { } cpu and (< 1 or > MaxCpuMax))
+        {
+            problems.Add(new("cpu_max", $"expected a percentage of one CPU from 1% to {Format(MaxCpuMax)}%, got {Format(cpu)}%"));
+        }
+
+        if (Process.PidsMax is { } pids and < 1)
+        {
+            problems.Add(new("pids_max", $"expected a positive integer, got {Format(pids)}"));
         }
 
         for (var i = 0; i < Groups.Length; i++)

@@ -37,6 +37,19 @@ public class ReducerMemoryLimitTests
     }
 
     [Fact]
+    public void An_exit_whose_cause_the_launcher_knows_an_OOM_kill_at_memory_max_is_a_failure_with_that_cause()
+    {
+        const string Cause = "killed by the kernel: out of memory, memory_max 256 MiB";
+        var running = Scenario.Given(Load(Spec("web", minUptimeMs: 60_000)), Started(1, at: 10));
+
+        var killed = running.When(Exited(1, 137, at: 2_000) with { Cause = Cause });
+
+        var exited = Assert.Single(Decider.Decide(running.State, Exited(1, 137, at: 2_000) with { Cause = Cause }).Events.OfType<EngineEvent.InstanceExited>());
+        Assert.Equal((137, Cause, ExitOutcome.Retrying, 1), (exited.ExitCode, exited.Error, exited.Outcome, exited.Failures));
+        Assert.Equal((Cause, 1), (killed.Instance(0).LastError, killed.Instance(0).ConsecutiveFailures));
+    }
+
+    [Fact]
     public void A_sample_below_the_limit_in_between_starts_the_count_again()
     {
         var once = Scenario.Given(Load(Web), Started(1, at: 10), Sample(1, 400 * MiB, at: 2_000));

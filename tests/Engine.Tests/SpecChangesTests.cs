@@ -52,7 +52,7 @@ public sealed class SpecChangesTests
     public void The_launch_relevant_settings_need_a_restart_and_the_others_apply_in_place()
     {
         Assert.Equal(
-            ["command", "workdir", "env", "clear_env", "user", "stop_signal", "log", "ready_log_line", "port_base", "umask", "nice", "rlimits",
+            ["command", "workdir", "env", "clear_env", "user", "stop_signal", "log", "ready_log_line", "port_base", "umask", "nice", "rlimits", "memory_max", "cpu_max", "pids_max",
                 "stdout_log", "stderr_log", "merge_stderr", "log_timestamps"],
             SpecChanges.Settings.Where(s => s.Effect is ChangeEffect.Restart).Select(s => s.Key));
     }

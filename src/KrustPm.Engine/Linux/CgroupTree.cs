@@ -85,6 +85,8 @@ public sealed partial class CgroupTree : IDisposable
             return false;
         }
 
+        _ = CgroupFiles.RemoveDirectory(root + ".guardian"); // left by a krust-pm that was killed (empty: its guardian is gone)
+
         var error = CgroupFiles.MakeDirectory(root);
         if (error == 0 && !File.Exists(Path.Combine(root, "cgroup.kill")))
         {
@@ -147,9 +149,9 @@ public sealed partial class CgroupTree : IDisposable
     /// </summary>
     internal void MoveOut(int pid)
     {
-        if (Origin is not null)
+        if ((GuardianLeaf ?? Origin) is { } home)
         {
-            _ = CgroupFiles.Write(Path.Combine(Origin, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
+            _ = CgroupFiles.Write(Path.Combine(home, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
         }
     }
 
@@ -170,12 +172,14 @@ public sealed partial class CgroupTree : IDisposable
         }
 
         _disposed = true;
+        DisableControllers(); // so that krust-pm may go back into its parent, which then has none enabled
         if (_holdsSelf && (Origin is null || CgroupFiles.Write(Path.Combine(Origin, "cgroup.procs"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)) != 0))
         {
             return; // krust-pm could not leave its leaf: killing the tree would kill krust-pm; the next start removes it
         }
 
         _ = KillAndRemove(Root);
+        RemoveGuardianLeaf();
     }
 
     /// <summary>An earlier krust-pm's tree: refused while that krust-pm lives (its leaf holds it), else killed and removed.</summary>

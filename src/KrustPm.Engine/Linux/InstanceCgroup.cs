@@ -13,6 +13,9 @@ internal sealed class InstanceCgroup
 {
     private InstanceCgroup(string path) => Path = path;
 
+    /// <summary>The instance cgroup at a directory that exists (tests give a plain folder).</summary>
+    internal static InstanceCgroup At(string path) => new(path);
+
     /// <summary>The cgroup's directory.</summary>
     public string Path { get; }
 
@@ -51,6 +54,84 @@ internal sealed class InstanceCgroup
         cgroup = new InstanceCgroup(System.IO.Path.Combine(tree.Root, NameOf(program, instanceId)));
         return CgroupFiles.MakeDirectory(cgroup.Path);
     }
+
+    /// <summary>
+    /// Sets the limits of <paramref name="settings"/> on the cgroup, before its run is spawned: <c>memory.max</c>,
+    /// <c>cpu.max</c> (a quota per 100 ms period), <c>pids.max</c>.
+    /// </summary>
+    /// <returns><see langword="null"/>, or why a limit could not be set, naming its file and controller.</returns>
+    public string? ApplyLimits(ProcessSettings settings)
+    {
+        foreach (var (file, value, key) in Limits(settings))
+        {
+            var error = CgroupFiles.Write(System.IO.Path.Combine(Path, file), value);
+            if (error != 0)
+            {
+                var controller = file[..file.IndexOf('.', StringComparison.Ordinal)];
+                var hint = error == Enoent
+                    ? $": the {controller} controller is not enabled for krust-pm's cgroups (krust-pm enables the controllers its programs' limits need when it starts: restart it to apply a {key} added by a reload)"
+                    : $": {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}";
+                return $"krust-pm cannot set {key} ({file} = {value}) in {Path}{hint}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Why the run ended, when the kernel's OOM killer killed a process of it at its memory limit
+    /// (<c>oom_kill</c> in <c>memory.events</c>); read once its main process has been reaped, before the cgroup goes.
+    /// </summary>
+    /// <returns>The cause, e.g. <c>killed by the kernel: out of memory, memory_max 256 MiB</c>; else <see langword="null"/>.</returns>
+    public string? OutOfMemoryCause(ProcessSettings settings)
+    {
+        if (settings.MemoryMax is not { } limit)
+        {
+            return null;
+        }
+
+        try
+        {
+            foreach (var line in File.ReadLines(System.IO.Path.Combine(Path, "memory.events")))
+            {
+                if (line.StartsWith("oom_kill ", StringComparison.Ordinal)
+                    && long.TryParse(line.AsSpan("oom_kill ".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var kills)
+                    && kills > 0)
+                {
+                    return $"killed by the kernel: out of memory, memory_max {Decider.Mebibytes(limit)}";
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // No memory controller file, or the cgroup is gone: nothing to tell.
+        }
+
+        return null;
+    }
+
+    /// <summary>The files, values and keys of the limits to set.</summary>
+    internal static IEnumerable<(string File, string Value, string Key)> Limits(ProcessSettings settings)
+    {
+        if (settings.MemoryMax is { } memory)
+        {
+            yield return ("memory.max", memory.ToString(CultureInfo.InvariantCulture), "memory_max");
+        }
+
+        if (settings.CpuMax is { } percent)
+        {
+            // Microseconds of CPU per 100,000 µs period: 50 % of one CPU is 50,000.
+            yield return ("cpu.max", $"{(percent * 1000L).ToString(CultureInfo.InvariantCulture)} {CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture)}", "cpu_max");
+        }
+
+        if (settings.PidsMax is { } pids)
+        {
+            yield return ("pids.max", pids.ToString(CultureInfo.InvariantCulture), "pids_max");
+        }
+    }
+
+    private const int Enoent = 2;
+    private const long CpuPeriodMicroseconds = 100_000;
 
     /// <summary>SIGKILLs every process in the cgroup at once (<c>cgroup.kill</c>), detached daemons included.</summary>
     public void Kill() => _ = CgroupFiles.Write(System.IO.Path.Combine(Path, "cgroup.kill"), "1");

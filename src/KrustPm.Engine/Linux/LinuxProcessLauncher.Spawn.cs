@@ -85,7 +85,8 @@ public sealed partial class LinuxProcessLauncher
                 else
                 {
                     // Over only once its cgroup is empty: a detached daemon cannot outlive the run.
-                    cgroup.End(() => Ended(request.RunId, exitCode, events));
+                    var cause = cgroup.OutOfMemoryCause(request.Program.Process);
+                    cgroup.End(() => Ended(request.RunId, exitCode, events, cause));
                 }
             });
         }

@@ -155,6 +155,13 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         }
 
         var error = InstanceCgroup.Make(_cgroups, request.Program.Name, request.InstanceId, out var made);
+        if (error == 0 && made.ApplyLimits(request.Program.Process) is { } limitProblem)
+        {
+            made.End(static () => { });
+            events.StartFailed(request.RunId, limitProblem);
+            return false;
+        }
+
         if (error == 0)
         {
             cgroup = made;
@@ -211,12 +218,23 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     }
 
     /// <summary>Reports the end of a run whose process has been reaped, and whose group has been killed.</summary>
-    private void Ended(long runId, int exitCode, IProcessEvents events)
+    /// <param name="runId">The run.</param>
+    /// <param name="exitCode">Its exit code.</param>
+    /// <param name="events">Where to report.</param>
+    /// <param name="cause">Why, when known beyond the code (the kernel's OOM killer).</param>
+    private void Ended(long runId, int exitCode, IProcessEvents events, string? cause = null)
     {
         _runs.TryRemove(runId, out var run);
         run?.Ready?.Stop(); // a ready line is never reported after the exit
-        run?.Markers?.Exited(exitCode);
-        events.Exited(runId, exitCode);
+        run?.Markers?.Exited(exitCode, cause);
+        if (cause is null)
+        {
+            events.Exited(runId, exitCode);
+        }
+        else
+        {
+            events.Exited(runId, exitCode, cause);
+        }
     }
 
     /// <summary>A run that has been started and has not been reported exited.</summary>

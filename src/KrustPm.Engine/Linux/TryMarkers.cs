@@ -28,9 +28,9 @@ internal sealed class TryMarkers
     /// </summary>
     public Task<string> Ended => _ended.Task;
 
-    /// <summary>The try has been reaped, with this exit code (128 + N when killed by signal N).</summary>
-    public void Exited(int exitCode) =>
-        _ended.TrySetResult($"--- krust-pm: {_who} {Signals.DescribeExit(exitCode)} after {Duration(Stopwatch.GetElapsedTime(_startedAt))}, {Now()} ---");
+    /// <summary>The try has been reaped, with this exit code (128 + N when killed by signal N), and why when known.</summary>
+    public void Exited(int exitCode, string? cause = null) =>
+        _ended.TrySetResult($"--- krust-pm: {_who} {Signals.DescribeExit(exitCode)}{(cause is null ? string.Empty : $" ({cause})")} after {Duration(Stopwatch.GetElapsedTime(_startedAt))}, {Now()} ---");
 
     /// <summary><c>0.2 s</c>, <c>59.9 s</c>, <c>4 min 05 s</c>, <c>26 h 03 min</c>.</summary>
     internal static string Duration(TimeSpan elapsed) => elapsed.TotalSeconds switch

@@ -97,6 +97,11 @@ internal static class StartChecks
             return await RefuseAsync($"{config.Path}: cgroup \"{config.Cgroup}\": {unusable}", consequence);
         }
 
+        if (LimitProblem(config) is { } limits)
+        {
+            return await RefuseAsync($"{config.Path}: {limits}", consequence);
+        }
+
         switch (ServerAddressCheck.Inspect(config.Server, tryBinding: mode == StartMode.Check))
         {
             case { IsWarning: false } error:
@@ -162,4 +167,31 @@ internal static class StartChecks
         await Console.Error.WriteLineAsync($"krust-pm: {problem}; {consequence}.");
         return null;
     }
+
+    /// <summary>
+    /// Why the limits that programs set (<c>memory_max</c>, <c>cpu_max</c>, <c>pids_max</c>) cannot be enforced where
+    /// krust-pm's cgroup tree would go: no usable cgroup v2, or a controller it does not offer; else <see langword="null"/>.
+    /// </summary>
+    private static string? LimitProblem(KrustConfig config)
+    {
+        var limited = config.Programs.Where(p => p.Process.Controllers.Any()).ToList();
+        if (limited.Count == 0 || config.Cgroup == KrustConfig.CgroupOff)
+        {
+            return null; // off: the configuration check already refused the limits
+        }
+
+        var first = limited[0];
+        var what = $"the limits of {(limited.Count == 1 ? $"program '{first.Name}'" : $"{limited.Count} programs ('{first.Name}'...)")} ({string.Join(", ", limited.SelectMany(p => LimitKeys(p.Process)).Distinct())}) cannot be enforced";
+        if (KrustPm.Engine.Linux.CgroupTree.Probe(config.Cgroup == KrustConfig.CgroupAuto ? null : config.Cgroup, out var unusable) is not { } parent)
+        {
+            return $"{what}: cgroup v2 is not usable ({unusable})";
+        }
+
+        return KrustPm.Engine.Linux.CgroupTree.ControllerProblem(parent, limited.SelectMany(p => p.Process.Controllers)) is { } missing
+            ? $"{what}: {missing}"
+            : null;
+    }
+
+    private static IEnumerable<string> LimitKeys(KrustPm.Engine.ProcessSettings settings) =>
+        settings.Controllers.Select(c => c switch { "memory" => "memory_max", "cpu" => "cpu_max", _ => "pids_max" });
 }

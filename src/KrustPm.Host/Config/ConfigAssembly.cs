@@ -19,6 +19,9 @@ internal sealed class ConfigAssembly(ProblemList main)
     /// <summary>Every program's dependencies, from every file.</summary>
     public List<DeclaredDependencies> Declared { get; } = [];
 
+    /// <summary>The limits enforced through cgroups that the programs of every file set.</summary>
+    public List<LimitedProgram> Limited { get; } = [];
+
     /// <summary>The files being read, outermost first: an include of one of them is a cycle.</summary>
     public List<string> Chain { get; } = [main.File];
 

@@ -86,6 +86,7 @@ internal static partial class ConfigDocumentReader
         ProgramKeyTables.ReportOrphans(keyTables, firstLines, problems);
         ReportDefinedElsewhere(firstLines, problems, assembly);
         assembly.Declared.AddRange(reader.Declared);
+        assembly.Limited.AddRange(reader.Limited);
         foreach (var (pattern, line) in includes)
         {
             programs.AddRange(ConfigIncludes.Read(pattern, line, directory, problems, assembly));

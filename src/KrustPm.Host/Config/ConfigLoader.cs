@@ -41,6 +41,17 @@ public static class ConfigLoader
         var assembly = new ConfigAssembly(problems);
         var config = ConfigDocumentReader.Read(document, fullPath, problems, assembly) with { IncludedFiles = [.. assembly.Included], IncludeFolders = [.. assembly.IncludeFolders] };
         DependencyChecks.Report(assembly.Declared);
+        if (config.Cgroup == KrustConfig.CgroupOff)
+        {
+            foreach (var limit in assembly.Limited)
+            {
+                limit.Problems.AddKey(
+                    limit.Line,
+                    limit.Program,
+                    limit.Key,
+                    $"needs krust-pm's cgroup containment, which is off: set cgroup = \"auto\" at the top of {fullPath} (the kernel enforces the limit through the instance's cgroup; see docs/operations.md, Limits)");
+            }
+        }
         return assembly.HasProblems
             ? new ConfigLoadResult(null, [.. assembly.Files.SelectMany(f => f.ToImmutable())])
             : new ConfigLoadResult(config, []) { Warnings = [.. assembly.Files.SelectMany(f => f.Warnings())] };

@@ -67,6 +67,8 @@ internal static class KeySchemas
         ["items"] = Integer(0, 255)(),
     };
 
+    public static Func<JsonObject> Percentage { get; } = () => new() { ["type"] = "string", ["pattern"] = "^[0-9]{1,6}%$" };
+
     public static Func<JsonObject> Umask { get; } = () => new()
     {
         ["anyOf"] = new JsonArray(

@@ -87,6 +87,24 @@ internal static partial class ProgramKeys
             Show = static s => ProgramKeyValues.Limits(s.Process.Limits),
             Schema = KeySchemas.Limits,
         },
+        new("memory_max", "[size](#durations-and-sizes) ≥ 1M", "none", "the most memory the instance's processes may use together (cgroup v2 `memory.max`, systemd's `MemoryMax`): past it the kernel reclaims, then its OOM killer kills one of them; an instance whose process was killed so fails with the reason `killed by the kernel: out of memory, memory_max 256 MiB`. Needs `cgroup` containment and the memory controller; see [limits](operations.md#limits-memory_max-cpu_max-pids_max)")
+        {
+            Read = static (r, p, c, v) => p.Spec = r.TryReadSize(c, v, out var n) ? p.Spec with { Process = p.Spec.Process with { MemoryMax = n } } : p.Spec,
+            Show = static s => s.Process.MemoryMax,
+            Schema = KeySchemas.Size,
+        },
+        new("cpu_max", "string: a percentage of one CPU", "none", "the most CPU time the instance's processes may use together, in percent of one CPU (cgroup v2 `cpu.max`, systemd's `CPUQuota`): `\"50%\"` is half a CPU, `\"200%\"` two. Needs `cgroup` containment and the cpu controller")
+        {
+            Read = static (r, p, c, v) => r.ReadCpuMax(p, c, v),
+            Show = static s => s.Process.CpuMax is { } percent ? $"{percent}%" : null,
+            Schema = KeySchemas.Percentage,
+        },
+        new("pids_max", "integer ≥ 1", "none", "the most processes and threads the instance may have at once (cgroup v2 `pids.max`, systemd's `TasksMax`): a fork past it fails, so a fork bomb stays inside its instance. Needs `cgroup` containment and the pids controller")
+        {
+            Read = static (r, p, c, v) => p.Spec = r.TryReadInt(c, v, out var n, "a positive integer") ? p.Spec with { Process = p.Spec.Process with { PidsMax = n } } : p.Spec,
+            Show = static s => s.Process.PidsMax,
+            Schema = () => KeySchemas.Integer(1, int.MaxValue)(),
+        },
         new("stdout_log", "string (a file path)", "`log_dir/NAME.ID.stdout.log`", "the file the program's stdout goes to, relative to the config file's folder; give it `{id}` or `{index}` (placeholders, with `{program}`) so that each instance has its own file: `\"/var/log/web/{program}.{id}.log\"` (with more than one instance that is required: a path without them is an error, and a scale-up that would make instances share one file is refused). Its folder is created when needed; one that cannot be (`/proc/x`, under a file, not writable) is refused at start and by `krust-pm check` (exit 2), as `log_dir` is")
         {
             Read = static (r, p, c, v) => r.ReadLogPath(p, c, v),

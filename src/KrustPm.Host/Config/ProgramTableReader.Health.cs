@@ -16,6 +16,12 @@ internal sealed partial class ProgramTableReader
     /// </summary>
     public List<DeclaredDependencies> Declared { get; } = [];
 
+    /// <summary>The keys of limits that a program's cgroup enforces, so that need krust-pm's cgroup containment.</summary>
+    public static readonly string[] LimitKeys = ["memory_max", "cpu_max", "pids_max"];
+
+    /// <summary>The programs read with such a limit, each key with its line.</summary>
+    public List<LimitedProgram> Limited { get; } = [];
+
     /// <summary>Collects <c>depends_on = ...</c>, <c>readiness = { ... }</c> or <c>liveness = { ... }</c>.</summary>
     private static void AddTableKey(ProgramBuilder program, string key, int? line, ValueSyntax? value)
     {
@@ -147,6 +153,13 @@ internal sealed partial class ProgramTableReader
         }
     }
 }
+
+/// <summary>A program with a limit its cgroup enforces (<c>memory_max</c>...), for the check against the top-level <c>cgroup</c>.</summary>
+/// <param name="Program">The program.</param>
+/// <param name="Key">The limit's key.</param>
+/// <param name="Line">Its line.</param>
+/// <param name="Problems">The problems of the file it is written in.</param>
+internal sealed record LimitedProgram(string Program, string Key, int? Line, ProblemList Problems);
 
 /// <summary>A program's dependencies as read, for the check of the whole graph.</summary>
 /// <param name="Program">The program.</param>

@@ -122,6 +122,18 @@ internal sealed partial class ProgramTableReader
         program.Spec = program.Spec with { Process = program.Spec.Process with { Umask = mask } };
     }
 
+    /// <summary>Reads <c>cpu_max</c>: a percentage of one CPU as a string, <c>"50%"</c>.</summary>
+    internal void ReadCpuMax(ProgramBuilder program, KeyContext context, ValueSyntax? value)
+    {
+        if (value is not StringValueSyntax { Value: [.. var digits, '%'] } || digits.Length is 0 or > 6 || !digits.All(char.IsAsciiDigit))
+        {
+            Report(context, $"expected a percentage of one CPU as a string such as \"50%\" (half a CPU) or \"200%\" (two), got {TomlSyntax.Describe(value)}");
+            return;
+        }
+
+        program.Spec = program.Spec with { Process = program.Spec.Process with { CpuMax = int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) } };
+    }
+
     /// <summary>Reads <c>stdout_log</c> or <c>stderr_log</c>: a file path, relative to the config file's folder.</summary>
     internal void ReadLogPath(ProgramBuilder program, KeyContext context, ValueSyntax? value)
     {

@@ -44,6 +44,11 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         }
 
         WarnOfStartProblems(program, spec);
+        foreach (var key in LimitKeys.Where(k => program.Lines.ContainsKey(k)))
+        {
+            Limited.Add(new LimitedProgram(spec.Name, key, program.LineOf(key, null), problems));
+        }
+
         return spec;
     }
 

@@ -38,6 +38,7 @@ internal sealed class Containment : IDisposable
         }
 
         var parent = config.Cgroup == KrustConfig.CgroupAuto ? null : config.Cgroup;
+        var controllers = config.Programs.SelectMany(p => p.Process.Controllers).Distinct().Order(StringComparer.Ordinal).ToList();
         if (CgroupTree.TryOpen(parent, CgroupTree.NameFor(config.Path), moveSelf: true, out var tree, out var problem))
         {
             if (tree.LeftoverProcesses >= 0)
@@ -45,7 +46,20 @@ internal sealed class Containment : IDisposable
                 error.WriteLine($"krust-pm: removed the cgroup tree {tree.Root} left by a krust-pm that was killed ({tree.LeftoverProcesses} process(es) still in it were killed)");
             }
 
-            return new Containment(tree, $"cgroup v2 ({tree.Root})");
+            if (!tree.TryEnableControllers(controllers, out var controllerProblem))
+            {
+                tree.Dispose();
+                error.WriteLine($"krust-pm: the limits (memory_max, cpu_max, pids_max) in {config.Path} cannot be enforced: {controllerProblem}; nothing was started.");
+                return null;
+            }
+
+            return new Containment(tree, $"cgroup v2 ({tree.Root})" + (controllers.Count > 0 ? $", controllers {string.Join(", ", controllers)}" : string.Empty));
+        }
+
+        if (parent is null && controllers.Count > 0)
+        {
+            error.WriteLine($"krust-pm: cgroup = \"auto\" in {config.Path}: {problem}; the limits (memory_max, cpu_max, pids_max) need it: nothing was started.");
+            return null;
         }
 
         if (parent is null)

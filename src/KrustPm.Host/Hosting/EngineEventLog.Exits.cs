@@ -40,7 +40,13 @@ internal sealed partial class EngineEventLog
         string message;
         if (e.ExitCode is { } code)
         {
-            message = $"{e.Program}.{e.Instance} {Lifecycle.Exit(code)}; {outcome}";
+            // The launcher's cause, when it knows one beyond the code: the kernel's OOM killer at memory_max.
+            message = $"{e.Program}.{e.Instance} {Lifecycle.Exit(code)}{(e.Error is { } cause ? $" ({cause})" : string.Empty)}; {outcome}";
+            if (e.Error is { } error)
+            {
+                fields.Add(new("error", error));
+            }
+
             if (code is > 128 and < 160)
             {
                 fields.Add(new("signal", "SIG" + Signals.NameOf(code - 128)));

@@ -132,12 +132,33 @@ public sealed class ConfigLoaderSettingsTests
     [InlineData("merge_stderr = 1", "key 'merge_stderr': expected true or false, got integer 1")]
     [InlineData("log_timestamps = \"yes\"", "key 'log_timestamps': expected true or false, got string \"yes\"")]
     [InlineData("log = \"inherited\"", "key 'log': expected true, false or \"inherit\", got string \"inherited\"")]
+    [InlineData("cpu_max = \"half\"", "key 'cpu_max': expected a percentage of one CPU as a string such as \"50%\" (half a CPU) or \"200%\" (two), got string \"half\"")]
+    [InlineData("cpu_max = 50", "key 'cpu_max': expected a percentage of one CPU as a string such as \"50%\" (half a CPU) or \"200%\" (two), got integer 50")]
+    [InlineData("cpu_max = \"0%\"", "key 'cpu_max': expected a percentage of one CPU from 1% to 100000%, got 0%")]
+    [InlineData("memory_max = \"10K\"", "key 'memory_max': expected at least 1M (a program cannot start in less), got 10240 bytes")]
+    [InlineData("memory_max = \"lots\"", "key 'memory_max': invalid size \"lots\"")]
+    [InlineData("pids_max = 0", "key 'pids_max': expected a positive integer, got 0")]
     public void Bad_settings_are_located_errors(string line, string message)
     {
         var result = ConfigLoader.Parse($"[web]\ncommand = \"x\"\nmax_instances = 2\n{line}\n", ConfigPath);
 
         var problem = Assert.Single(result.Problems);
         Assert.StartsWith($"{ConfigPath}:4: program 'web': {message}", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Limits_need_cgroup_containment_each_a_located_error_when_it_is_off_and_are_read_when_it_is_on()
+    {
+        const string Program = "[web]\ncommand = \"x\"\nmemory_max = \"256M\"\ncpu_max = \"150%\"\npids_max = 64\n";
+
+        var off = ConfigLoader.Parse(Program, ConfigPath).Problems.Select(p => p.ToString()).ToList();
+        var on = Valid("cgroup = \"auto\"\n" + Program);
+
+        Assert.Equal(3, off.Count);
+        Assert.StartsWith($"{ConfigPath}:3: program 'web': key 'memory_max': needs krust-pm's cgroup containment, which is off: set cgroup = \"auto\"", off[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{ConfigPath}:5: program 'web': key 'pids_max': needs", off[2], StringComparison.Ordinal);
+        var web = on.Programs[0].Process;
+        Assert.Equal((256L << 20, 150, 64L), (web.MemoryMax, web.CpuMax, web.PidsMax));
     }
 
     [Theory]

@@ -64,6 +64,33 @@ public sealed class CheckAsRunTests(PublishedKrustPm krustPm) : IDisposable
     }
 
     [Fact]
+    public async Task Limits_whose_controllers_cgroup_v2_does_not_offer_here_are_refused_by_check_and_run_naming_them_and_nothing_starts()
+    {
+        var own = KrustPm.Engine.Linux.CgroupTree.Probe(null, out var unusable);
+        Assert.SkipWhen(own is null, $"no writable cgroup v2 here: {unusable}");
+        Assert.SkipWhen(KrustPm.Engine.Linux.CgroupTree.ControllerProblem(own!, ["memory", "pids"]) is null, "this machine's cgroup v2 offers memory and pids: the limits would be enforced");
+        await WriteAsync("""
+            server-port = "127.0.0.1:4999"
+            cgroup = "auto"
+            [hog]
+            command = "sleep 301"
+            memory_max = "64M"
+            pids_max = 10
+            """);
+
+        var (checkExit, check) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder, "check");
+        var (runExit, run) = await KrustPmProcess.RunToExitAsync(krustPm.Executable, _folder);
+
+        var expected = $"the limits of program 'hog' (memory_max, pids_max) cannot be enforced: the memory and pids controllers of cgroup v2 are not available in {own}";
+        Assert.Equal((2, 2), (checkExit, runExit));
+        Assert.Contains(expected, check, StringComparison.Ordinal);
+        Assert.Contains(expected, run, StringComparison.Ordinal);
+        Assert.Contains("Delegate=yes", run, StringComparison.Ordinal);
+        Assert.EndsWith("; nothing was started.\n", run, StringComparison.Ordinal);
+        Assert.DoesNotContain(Directory.EnumerateDirectories(own!), d => d.Contains(KrustPm.Engine.Linux.CgroupTree.NameFor(Path.Combine(_folder, "krust-pm.toml")), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_log_file_in_a_folder_that_can_be_created_is_valid_and_check_creates_nothing()
     {
         await WriteAsync("""

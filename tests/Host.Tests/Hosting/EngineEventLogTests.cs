@@ -50,6 +50,16 @@ public sealed class EngineEventLogTests
     }
 
     [Fact]
+    public void An_exit_with_a_cause_the_launcher_knows_says_it()
+    {
+        var scaled = Apply(Web, new Message.Scale("web", 998, 7, At(5))).After;
+
+        Log(Apply(scaled, new Message.Exited(RunOf(Web, "web", 700), 137, At(6)) { Cause = "killed by the kernel: out of memory, memory_max 64 MiB" }));
+
+        Assert.Equal(["web.700 killed by signal 9 (SIGKILL) (killed by the kernel: out of memory, memory_max 64 MiB); restarting now (try 2)"], _logger.Lines);
+    }
+
+    [Fact]
     public void The_shutdown_logs_one_stopping_line_per_live_instance_in_order()
     {
         var stopped = Apply(Web, new Message.StopInstances("web", 10, 7, At(5))).After;
