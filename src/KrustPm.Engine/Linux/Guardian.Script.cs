@@ -12,7 +12,9 @@ internal sealed partial class Guardian
     // kill, which goes on past a process already gone. Processes holding the pipes are found in /proc (stdout and
     // stderr of each; the child has exec'd by then: until it does, it holds a copy of krust-pm's end of this pipe).
     // Never group or process 0 or 1, whatever the pipe said. $3 is krust-pm's cgroup tree (or empty): its cgroup.kill
-    // ends everything krust-pm started at once, unless krust-pm said it exits cleanly (`=`).
+    // ends everything krust-pm started at once, unless krust-pm said it exits cleanly (`=`); once the tree is empty
+    // (`populated 0`, at most 5 s) its cgroups are removed, deepest first (a tree that stays is removed by the next
+    // krust-pm with the same configuration).
     private const string Script = """
         exec >/dev/null 2>&1
         "$1" '
@@ -28,7 +30,15 @@ internal sealed partial class Guardian
           read -r groups
           read -r pipes
           read -r clean
-          [ -z "$3" ] || [ "$clean" = 1 ] || echo 1 > "$3/cgroup.kill"
+          if [ -n "$3" ] && [ "$clean" != 1 ]; then
+            echo 1 > "$3/cgroup.kill"
+            i=0
+            until "$1" '/^populated 0$/ { empty = 1 } END { exit !empty }' "$3/cgroup.events" || [ $i -ge 100 ]; do
+              sleep 0.05
+              i=$((i + 1))
+            done
+            find "$3" -mindepth 1 -depth -type d -exec rmdir {} + ; rmdir "$3"
+          fi
           [ -z "$groups" ] || kill -s KILL -- $groups
           if [ -n "$pipes" ]; then
             found=$(LC_ALL=C QUOTING_STYLE=literal "$2" -l /proc/[0-9]*/fd/1 /proc/[0-9]*/fd/2 | "$1" -v pipes=" $pipes " '

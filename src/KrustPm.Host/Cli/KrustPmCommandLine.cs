@@ -37,6 +37,18 @@ internal static class KrustPmCommandLine
             HelpName = "FORMAT",
         };
         logFormatOption.AcceptOnlyFromAmong("text", "json");
+        var cgroupOption = new Option<string?>("--cgroup")
+        {
+            Description = "How to contain the programs' processes: auto (a cgroup v2 tree where one can be made), off (process groups) or the absolute path of a cgroup v2 directory. Overrides cgroup.",
+            HelpName = "MODE",
+        };
+        cgroupOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } mode && mode is not (KrustConfig.CgroupAuto or KrustConfig.CgroupOff) && !Path.IsPathFullyQualified(mode))
+            {
+                result.AddError($"--cgroup '{mode}': expected auto, off or the absolute path of a cgroup v2 directory.");
+            }
+        });
 
         var root = new RootCommand(
             "krust-pm: a pocket process manager. Starts the programs of a TOML file, restarts them when they fail, " +
@@ -46,10 +58,11 @@ internal static class KrustPmCommandLine
             attachOption,
             logFormatOption,
             freshOption,
+            cgroupOption,
         };
         Func<ParseResult, CancellationToken, Task<int>> run = (parse, _) => RunAsync(
             parse.GetValue(configOption),
-            new Overrides(parse.GetValue(attachOption), parse.GetValue(logFormatOption), parse.GetValue(freshOption)),
+            new Overrides(parse.GetValue(attachOption), parse.GetValue(logFormatOption), parse.GetValue(freshOption), parse.GetValue(cgroupOption)),
             hostArgs,
             startup);
         root.SetAction(run);
@@ -61,6 +74,7 @@ internal static class KrustPmCommandLine
             attachOption,
             logFormatOption,
             freshOption,
+            cgroupOption,
         };
         runCommand.SetAction(run);
         root.Subcommands.Add(runCommand);
@@ -275,7 +289,7 @@ internal static class KrustPmCommandLine
             .FirstOrDefault()?.InformationalVersion ?? "unknown";
 
     /// <summary>Command-line options that override the configuration file.</summary>
-    internal sealed record Overrides(bool Attach, string? LogFormat, bool Fresh = false)
+    internal sealed record Overrides(bool Attach, string? LogFormat, bool Fresh = false, string? Cgroup = null)
     {
         /// <summary>
         /// As a container's entrypoint (PID 1) with no <c>log_dir</c> of its own, krust-pm prints its programs' output
@@ -293,6 +307,8 @@ internal static class KrustPmCommandLine
                 "text" => Config.LogFormat.Text,
                 _ => config.LogFormat,
             },
+            Cgroup = Cgroup is null ? config.Cgroup : Path.TrimEndingDirectorySeparator(Cgroup),
+            CgroupWritten = config.CgroupWritten || Cgroup is not null,
         };
     }
 }

@@ -175,13 +175,18 @@ internal static class StartChecks
     private static string? LimitProblem(KrustConfig config)
     {
         var limited = config.Programs.Where(p => p.Process.Controllers.Any()).ToList();
-        if (limited.Count == 0 || config.Cgroup == KrustConfig.CgroupOff)
+        if (limited.Count == 0)
         {
-            return null; // off: the configuration check already refused the limits
+            return null;
         }
 
         var first = limited[0];
         var what = $"the limits of {(limited.Count == 1 ? $"program '{first.Name}'" : $"{limited.Count} programs ('{first.Name}'...)")} ({string.Join(", ", limited.SelectMany(p => LimitKeys(p.Process)).Distinct())}) cannot be enforced";
+        if (config.Cgroup == KrustConfig.CgroupOff)
+        {
+            return $"{what}: cgroup containment is off (--cgroup off)"; // the file's own cgroup = "off" is a configuration error already
+        }
+
         if (KrustPm.Engine.Linux.CgroupTree.Probe(config.Cgroup == KrustConfig.CgroupAuto ? null : config.Cgroup, out var unusable) is not { } parent)
         {
             return $"{what}: cgroup v2 is not usable ({unusable})";

@@ -185,9 +185,9 @@ internal static partial class ConfigDocumentReader
             case ["subreaper"]:
                 return Fail(problems, line, "subreaper", $"expected true or false, got {TomlSyntax.Describe(item.Value)}", settings);
             case ["cgroup"] when item.Value is StringValueSyntax { Value: KrustConfig.CgroupOff or KrustConfig.CgroupAuto } mode:
-                return settings with { Cgroup = mode.Value };
+                return settings with { Cgroup = mode.Value, CgroupWritten = true };
             case ["cgroup"] when item.Value is StringValueSyntax { Value: { } path } && Path.IsPathFullyQualified(path):
-                return settings with { Cgroup = Path.TrimEndingDirectorySeparator(path) };
+                return settings with { Cgroup = Path.TrimEndingDirectorySeparator(path), CgroupWritten = true };
             case ["cgroup"]:
                 return Fail(problems, line, "cgroup", $"expected \"auto\", \"off\" or the absolute path of a cgroup v2 directory, got {TomlSyntax.Describe(item.Value)}", settings);
             case ["auth_token"]:

@@ -83,11 +83,14 @@ public sealed record KrustConfig(string Path, ServerAddress Server, ImmutableArr
     public bool Subreaper { get; init; }
 
     /// <summary>
-    /// How krust-pm contains its programs' processes (<c>cgroup</c>): <c>"off"</c> (process groups only, the default),
-    /// <c>"auto"</c> (a cgroup v2 tree under the cgroup krust-pm runs in, where it may write one; else process groups),
+    /// How krust-pm contains its programs' processes (<c>cgroup</c>): <c>"auto"</c> (the default: a cgroup v2 tree under
+    /// the cgroup krust-pm runs in, where it may write one; else process groups), <c>"off"</c> (process groups only),
     /// or the absolute path of a cgroup v2 directory to make krust-pm's tree under (an error when that is impossible).
     /// </summary>
-    public string Cgroup { get; init; } = CgroupOff;
+    public string Cgroup { get; init; } = CgroupAuto;
+
+    /// <summary>Whether the file sets <see cref="Cgroup"/> (else it is the default): only then does a fallback warn.</summary>
+    public bool CgroupWritten { get; init; }
 
     /// <summary>The value of <see cref="Cgroup"/> that turns containment in cgroups off.</summary>
     public const string CgroupOff = "off";

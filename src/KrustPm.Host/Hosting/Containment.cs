@@ -64,7 +64,11 @@ internal sealed class Containment : IDisposable
 
         if (parent is null)
         {
-            error.WriteLine($"krust-pm: cgroup = \"auto\" in {config.Path}: {problem}; programs are held in process groups only");
+            if (config.CgroupWritten)
+            {
+                error.WriteLine($"krust-pm: cgroup = \"auto\" in {config.Path}: {problem}; programs are held in process groups only");
+            }
+
             return new Containment(null, $"process groups (cgroup v2 not usable: {problem})");
         }
 
@@ -77,7 +81,7 @@ internal sealed class Containment : IDisposable
     /// machine, in this process's cgroup.
     /// </summary>
     public static string DescribeAuto() => CgroupTree.Probe(null, out var problem) is { } parent
-        ? $"cgroup v2 available under {parent} (cgroup = \"auto\"; the default, \"off\", uses process groups)"
+        ? $"cgroup v2 available under {parent} (cgroup = \"auto\", the default; \"off\" uses process groups)"
         : $"process groups (cgroup v2 not usable: {problem})";
 
     /// <summary>At a clean exit, after the host: the tree is removed.</summary>

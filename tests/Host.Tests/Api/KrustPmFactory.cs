@@ -53,8 +53,9 @@ public sealed class KrustPmFactory : WebApplicationFactory<Program>
 
     protected override IHost CreateHost(IHostBuilder builder)
     {
-        // Reaches krust-pm's Main as "--config=PATH", exactly like the command-line option.
-        builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection([new("config", ConfigPath)]));
+        // Reaches krust-pm's Main as "--config=PATH --cgroup=off", exactly like the command-line options: in memory,
+        // krust-pm is the test runner, which must not move itself into a cgroup tree.
+        builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection([new("config", ConfigPath), new("cgroup", "off")]));
         return base.CreateHost(builder);
     }
 

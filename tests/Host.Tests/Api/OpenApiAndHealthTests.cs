@@ -113,7 +113,7 @@ public sealed class OpenApiAndHealthTests : ApiTestBase
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(["status", "version", "programs", "containment"], health.EnumerateObject().Select(p => p.Name));
-        Assert.Equal("process groups", health.GetProperty("containment").GetString()); // cgroup = "off", the default
+        Assert.Equal("process groups", health.GetProperty("containment").GetString()); // --cgroup=off, as every in-memory host runs
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal(2, health.GetProperty("programs").GetInt32());
         Assert.True(health.GetProperty("version").GetInt64() >= Host.Engine.State.Version - 1);

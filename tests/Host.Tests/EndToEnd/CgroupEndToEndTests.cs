@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using KrustPm.Engine.Linux;
 using KrustPm.Tests.Shared;
@@ -61,7 +62,7 @@ public sealed partial class CgroupEndToEndTests(PublishedKrustPm krustPm) : IDis
     }
 
     [Fact]
-    public async Task SIGKILL_of_krust_pm_leaves_no_daemon_the_next_start_removes_the_old_tree_and_a_clean_exit_removes_its_own()
+    public async Task SIGKILL_of_krust_pm_leaves_no_daemon_and_no_tree_a_tree_left_with_its_guardian_dead_goes_at_the_next_start()
     {
         Assert.SkipUnless(CgroupTree.Probe(null, out var problem) is not null, $"no writable cgroup v2 here: {problem}");
         var config = Path.Combine(_folder, "krust-pm.toml");
@@ -74,20 +75,39 @@ public sealed partial class CgroupEndToEndTests(PublishedKrustPm krustPm) : IDis
             Assert.Equal(137, await first.TerminateAsync(signal: 9));
 
             await Eventually.Assert(() => Daemons().Count == 0, "the guardian has killed krust-pm's cgroup tree");
-            Assert.True(Directory.Exists(tree)); // left for the next start
+            await Eventually.Assert(() => !Directory.Exists(tree), "the guardian has removed krust-pm's cgroup tree");
         }
 
+        // The guardian killed first (as a kill -9 of everything would): the tree and its daemons stay for the next start.
         await using (var second = KrustPmProcess.Start(krustPm.Executable, await WriteConfigAsync(config)))
         {
             Assert.Equal(tree, await RunningTreeAsync(second));
-            Assert.Contains($"krust-pm: removed the cgroup tree {tree} left by a krust-pm that was killed", second.Stderr, StringComparison.Ordinal);
+            await Eventually.Assert(() => Daemons().Count > 0, "the program started its daemon");
+            var guardian = GuardiansOf(tree); // its shell and the subshell of its pipeline
+            Assert.NotEmpty(guardian);
+            guardian.ForEach(pid => Process.GetProcessById(pid).Kill());
+            await Eventually.Assert(() => GuardiansOf(tree).Count == 0, "the guardian is dead");
+            Assert.Equal(137, await second.TerminateAsync(signal: 9));
+            Assert.NotEmpty(Daemons());
+            Assert.True(Directory.Exists(tree));
+        }
 
-            Assert.Equal(0, await second.TerminateAsync());
+        await using (var third = KrustPmProcess.Start(krustPm.Executable, await WriteConfigAsync(config)))
+        {
+            Assert.Equal(tree, await RunningTreeAsync(third));
+            Assert.Contains($"krust-pm: removed the cgroup tree {tree} left by a krust-pm that was killed", third.Stderr, StringComparison.Ordinal);
+
+            Assert.Equal(0, await third.TerminateAsync());
 
             Assert.Empty(Daemons());
             Assert.False(Directory.Exists(tree), "a clean exit removes krust-pm's cgroup tree");
         }
     }
+
+    /// <summary>The guardians watching a tree: processes whose command line names it after <c>krust-pm-guardian</c>.</summary>
+    private static List<int> GuardiansOf(string tree) =>
+        [.. Directory.EnumerateDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsAsciiDigit)).Select(int.Parse)
+            .Where(pid => CommandLine(pid).Split(' ') is var argv && argv.Contains("krust-pm-guardian", StringComparer.Ordinal) && argv.Contains(tree, StringComparer.Ordinal))];
 
     [Fact]
     public async Task Version_says_which_containment_auto_would_use_on_this_machine()
@@ -97,7 +117,7 @@ public sealed partial class CgroupEndToEndTests(PublishedKrustPm krustPm) : IDis
         Assert.Equal(0, code);
         Assert.Contains(
             CgroupTree.Probe(null, out var problem) is { } parent
-                ? $"containment: cgroup v2 available under {parent} (cgroup = \"auto\"; the default, \"off\", uses process groups)"
+                ? $"containment: cgroup v2 available under {parent} (cgroup = \"auto\", the default; \"off\" uses process groups)"
                 : $"containment: process groups (cgroup v2 not usable: {problem})",
             output,
             StringComparison.Ordinal);

@@ -18,8 +18,10 @@ public sealed partial class OrphansEndToEndTests(PublishedKrustPm krustPm) : IDi
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    [Fact]
-    public async Task SIGKILL_of_krust_pm_in_a_crash_loop_leaves_no_grandchild_and_the_guardian_exits()
+    [Theory]
+    [InlineData("off")] // process groups: the parent-death signal and the guardian's list of groups
+    [InlineData("auto")] // the default: a cgroup tree where one can be written (else process groups again)
+    public async Task SIGKILL_of_krust_pm_in_a_crash_loop_leaves_no_grandchild_and_the_guardian_exits(string cgroup)
     {
         // A number no other test or helper uses: `sleep` takes it as its duration, /proc shows it in the command line.
         var marker = Random.Shared.NextInt64(100_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -31,6 +33,7 @@ public sealed partial class OrphansEndToEndTests(PublishedKrustPm krustPm) : IDi
                 var config = Path.Combine(_folder, "krust-pm.toml");
                 await File.WriteAllTextAsync(config, $$"""
                     server-port = "127.0.0.1:{port}"
+                    cgroup = "{{cgroup}}"
 
                     [crasher]
                     command = "sh -c 'sleep {{marker}} & sleep 0.3; exit 1'"
