@@ -41,6 +41,9 @@ public sealed partial class CgroupTree : IDisposable
     /// </summary>
     public int LeftoverProcesses { get; }
 
+    /// <summary>Where the guardian lives, out of the tree: its own leaf beside the tree, or where krust-pm came from.</summary>
+    internal string? GuardianHome => GuardianLeaf ?? Origin;
+
     /// <summary>The cgroup krust-pm was in when it opened the tree (where it goes back at exit), if known.</summary>
     internal string? Origin { get; }
 
@@ -149,7 +152,7 @@ public sealed partial class CgroupTree : IDisposable
     /// </summary>
     internal void MoveOut(int pid)
     {
-        if ((GuardianLeaf ?? Origin) is { } home)
+        if (GuardianHome is { } home)
         {
             _ = CgroupFiles.Write(Path.Combine(home, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
         }

@@ -15,8 +15,12 @@ internal sealed partial class Guardian
     // ends everything krust-pm started at once, unless krust-pm said it exits cleanly (`=`); once the tree is empty
     // (`populated 0`, at most 5 s) its cgroups are removed, deepest first (a tree that stays is removed by the next
     // krust-pm with the same configuration).
+    // $4 is where the guardian lives, out of the tree: the shell moves itself there first, so that the processes of
+    // its pipeline are born there too (moved later from krust-pm, they could be forked inside the tree and be killed
+    // by the guardian's own cgroup.kill before it removed the tree).
     private const string Script = """
         exec >/dev/null 2>&1
+        [ -z "$4" ] || echo 0 > "$4/cgroup.procs"
         "$1" '
           /^\?pipe:\[[0-9]+\] pipe:\[[0-9]+\]$/ { pending = substr($0, 2); next }
           /^!$/ { pending = ""; next }
@@ -59,7 +63,7 @@ internal sealed partial class Guardian
     {
         var info = new ProcessStartInfo("/usr/bin/setsid")
         {
-            ArgumentList = { "/bin/sh", "-c", Script, "krust-pm-guardian", awk, ls, cgroups?.Root ?? string.Empty },
+            ArgumentList = { "/bin/sh", "-c", Script, "krust-pm-guardian", awk, ls, cgroups?.Root ?? string.Empty, cgroups?.GuardianHome ?? string.Empty },
             UseShellExecute = false,
             RedirectStandardInput = true,
         };

@@ -70,6 +70,10 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
             {
                 environment.Remove(name);
             }
+
+            // The folder the program starts in, as a shell would say (and as the cgroup wrapper's sh would set it):
+            // krust-pm's own PWD is no business of the program's.
+            environment["PWD"] = workingDirectory;
         }
 
         var credentials = new List<string>();

@@ -99,7 +99,7 @@ internal static partial class ProgramKeys
             Show = static s => s.TimeZone,
             Schema = KeySchemas.String,
         },
-        new("workdir", "string", "the config file's folder", "the working directory of the program's processes; relative paths resolve against the config file's folder; it must exist (with placeholders, `{index}`..., when each instance starts: see [Instance variables and placeholders](#instance-variables-and-placeholders))")
+        new("workdir", "string", "the config file's folder", "the working directory of the program's processes (and their `PWD`, unless `clear_env`); relative paths resolve against the config file's folder; it must exist (with placeholders, `{index}`..., when each instance starts: see [Instance variables and placeholders](#instance-variables-and-placeholders))")
         {
             Read = static (r, p, c, v) => r.ReadWorkdir(p, c, v),
             Show = static s => s.WorkingDirectory,

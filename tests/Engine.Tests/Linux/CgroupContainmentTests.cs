@@ -82,6 +82,27 @@ public sealed class CgroupContainmentTests : IDisposable
     }
 
     [Fact]
+    public async Task Thousands_of_restarts_of_a_crash_loop_leave_no_cgroup_and_no_zombie_behind()
+    {
+        const int Restarts = 2_000;
+        using var launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default, cgroups: _tree);
+        await using var engine = new ProcessEngine(launcher);
+        engine.Start();
+        var spec = new ProgramSpec("crasher", "sh", ["/bin/sh", "-c", "exit 1"])
+        {
+            Instances = 4, MaxRetries = 0, RestartDelay = TimeSpan.Zero, MinUptime = TimeSpan.Zero, WorkingDirectory = _folder,
+        };
+        Assert.True((await engine.LoadAsync([spec], Token)).Accepted);
+
+        await Eventually.Assert(() => engine.State.Programs[0].Instances.Sum(i => i.CurrentTry) >= Restarts, $"{Restarts} restarts", TimeSpan.FromSeconds(60));
+        Assert.True((await engine.StopInstancesAsync("crasher", cancellationToken: Token)).Accepted);
+
+        Assert.All(engine.State.Programs[0].Instances, i => Assert.Equal(InstanceStatus.Stopped, i.Status));
+        Assert.Equal([CgroupTree.SupervisorLeaf], Cgroups()); // every run's cgroup removed once it was over
+        Assert.DoesNotContain(ProcFs.ChildrenOf(Environment.ProcessId), p => !p.IsLive && p.Name == "sh"); // every run reaped
+    }
+
+    [Fact]
     public async Task A_tree_left_by_a_krust_pm_that_was_killed_is_killed_and_removed_when_the_next_one_opens_it()
     {
         using var launcher = new LinuxProcessLauncher(LinuxProcessLauncherOptions.Default with { Guardian = false, KillWithParent = false }, cgroups: _tree);

@@ -52,11 +52,11 @@ public sealed class ConfigLoaderContainerTests
     }
 
     [Theory]
-    [InlineData("", "off")]
+    [InlineData("", "auto")]
     [InlineData("cgroup = \"off\"\n", "off")]
     [InlineData("cgroup = \"auto\"\n", "auto")]
     [InlineData("cgroup = \"/sys/fs/cgroup/krust/\"\n", "/sys/fs/cgroup/krust")]
-    public void Cgroup_is_read_and_off_by_default(string line, string expected)
+    public void Cgroup_is_read_and_auto_by_default(string line, string expected)
     {
         var result = ConfigLoader.Parse($"{line}[web]\ncommand = \"x\"\n", ConfigPath);
 

@@ -151,12 +151,12 @@ public sealed class ConfigLoaderSettingsTests
     {
         const string Program = "[web]\ncommand = \"x\"\nmemory_max = \"256M\"\ncpu_max = \"150%\"\npids_max = 64\n";
 
-        var off = ConfigLoader.Parse(Program, ConfigPath).Problems.Select(p => p.ToString()).ToList();
-        var on = Valid("cgroup = \"auto\"\n" + Program);
+        var off = ConfigLoader.Parse("cgroup = \"off\"\n" + Program, ConfigPath).Problems.Select(p => p.ToString()).ToList();
+        var on = Valid(Program); // "auto", the default
 
         Assert.Equal(3, off.Count);
-        Assert.StartsWith($"{ConfigPath}:3: program 'web': key 'memory_max': needs krust-pm's cgroup containment, which is off: set cgroup = \"auto\"", off[0], StringComparison.Ordinal);
-        Assert.StartsWith($"{ConfigPath}:5: program 'web': key 'pids_max': needs", off[2], StringComparison.Ordinal);
+        Assert.StartsWith($"{ConfigPath}:4: program 'web': key 'memory_max': needs krust-pm's cgroup containment, which is off: set cgroup = \"auto\"", off[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{ConfigPath}:6: program 'web': key 'pids_max': needs", off[2], StringComparison.Ordinal);
         var web = on.Programs[0].Process;
         Assert.Equal((256L << 20, 150, 64L), (web.MemoryMax, web.CpuMax, web.PidsMax));
     }

@@ -55,6 +55,7 @@ public sealed class SecretsEndToEndTests(PublishedKrustPm krustPm) : IDisposable
         expected["KRUST_PM_PROGRAM"] = "plain";
         expected["KRUST_PM_INSTANCE"] = "0";
         expected["KRUST_PM_INDEX"] = "0";
+        expected["PWD"] = Path.GetDirectoryName(config)!; // the folder it starts in, not krust-pm's
 
         Assert.Equal(expected.OrderBy(e => e.Key), (await PrintedAsync("plain")).OrderBy(e => e.Key));
         var explicitly = await PrintedAsync("explicit");
