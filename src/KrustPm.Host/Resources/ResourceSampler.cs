@@ -67,15 +67,17 @@ internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, 
         var samples = new Dictionary<(string, long), InstanceResources>(runs.Count);
         foreach (var (program, instance, pid) in runs)
         {
-            var members = bySession is not null
-                ? bySession.GetValueOrDefault(pid) ?? []
-                : ProcessGroups.InCgroup(tree!.InstancePath(program.Name, instance.Id));
+            var cgroup = tree?.InstancePath(program.Name, instance.Id);
+            var members = cgroup is null ? bySession!.GetValueOrDefault(pid) ?? [] : ProcessGroups.InCgroup(cgroup);
             if (members.Count == 0 || !SameProcess(pid, members, instance.StartedAt))
             {
                 continue; // it just exited, or its pid is another process's now
             }
 
-            var sample = Measure(pid, members, now, previous.GetValueOrDefault((program.Name, instance.Id)));
+            // In a cgroup the kernel counts the CPU of every process the run ever had, those that exited and were
+            // reaped elsewhere included (a detached daemon's child): cpu.stat, which cgroup v2 keeps without any controller.
+            var cgroupSeconds = cgroup is null ? null : CgroupCpu.UsageSeconds(cgroup);
+            var sample = Measure(pid, members, now, previous.GetValueOrDefault((program.Name, instance.Id)), cgroupSeconds);
             samples[(program.Name, instance.Id)] = sample;
             if (program.Spec.MaxMemory is not null && instance.RunId is { } runId && instance.Status is InstanceStatus.Running)
             {
@@ -133,7 +135,7 @@ internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, 
         return null;
     });
 
-    private static InstanceResources Measure(int pid, List<(int Pid, ProcStat Stat)> members, DateTimeOffset now, InstanceResources? previous)
+    private static InstanceResources Measure(int pid, List<(int Pid, ProcStat Stat)> members, DateTimeOffset now, InstanceResources? previous, double? cgroupSeconds)
     {
         long ticks = 0, pages = 0;
         int threads = 0, files = 0;
@@ -145,7 +147,7 @@ internal sealed class ResourceSampler(ProcessEngine engine, KrustConfig config, 
             files += ProcessGroups.OpenFiles(member);
         }
 
-        var seconds = ticks / (double)ProcStat.TicksPerSecond;
+        var seconds = cgroupSeconds ?? ticks / (double)ProcStat.TicksPerSecond;
         var percent = 0.0;
         if (previous is not null && previous.Pid == pid && now > previous.At)
         {

@@ -85,6 +85,32 @@ public sealed class ResourcesEndToEndTests(PublishedKrustPm krustPm) : IDisposab
         await krust.AssertNothingLeftAsync();
     }
 
+    [Fact]
+    public async Task In_a_cgroup_the_cpu_of_a_detached_child_that_has_exited_still_counts()
+    {
+        Assert.SkipUnless(KrustPm.Engine.Linux.CgroupTree.Probe(null, out var problem) is not null, $"no writable cgroup v2 here: {problem}");
+
+        // awk, detached from the instance's session and reaped by someone else, burns CPU for a while and exits: /proc
+        // of the instance's processes no longer has its time; the instance's cgroup (cpu.stat) does.
+        var config = await WriteConfigAsync("""
+            sample_interval_ms = 200
+            [detacher]
+            command = "sh -c '(setsid awk \"BEGIN { for (i = 0; i < 20000000; i++) {} }\" &); exec sleep 300'"
+            """);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+        await krust.WaitForAsync(p => p[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running");
+
+        var instance = await Eventually.Value<JsonElement, KeyNotFoundException>(
+            async () => (await krust.Client.GetFromJsonAsync<JsonElement>("/api/v1/programs/detacher", TestContext.Current.CancellationToken)).GetProperty("instances")[0],
+            i => i.GetProperty("processes").GetInt32() == 1 && i.GetProperty("cpuSeconds").GetDouble() >= 0.2,
+            "the detached awk has exited and its CPU time is the instance's",
+            TimeSpan.FromSeconds(60));
+
+        Assert.Equal("sleep", System.IO.File.ReadAllText($"/proc/{instance.GetProperty("pid").GetInt32()}/comm").Trim());
+        Assert.Equal(0, await krust.TerminateAsync());
+        await krust.AssertNothingLeftAsync();
+    }
+
     private async Task<string> WriteConfigAsync(string programs)
     {
         var config = Path.Combine(_folder, "krust-pm.toml");
