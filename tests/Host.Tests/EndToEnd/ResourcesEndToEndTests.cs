@@ -26,9 +26,8 @@ public sealed class ResourcesEndToEndTests(PublishedKrustPm krustPm) : IDisposab
         await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
         await krust.WaitForAsync(p => p[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running");
 
-        var instance = await Eventually.Value<JsonElement, KeyNotFoundException>(
-            async () => (await krust.Client.GetFromJsonAsync<JsonElement>("/api/v1/programs/burner", TestContext.Current.CancellationToken)).GetProperty("instances")[0],
-            i => i.TryGetProperty("processes", out var n) && n.GetInt32() == 3 && i.GetProperty("cpuPercent").GetDouble() > 50,
+        var instance = await FirstInstanceAsync(
+            krust, "burner", i => i.TryGetProperty("processes", out var n) && n.GetInt32() == 3 && i.GetProperty("cpuPercent").GetDouble() > 50,
             "the burner's three processes are sampled, awk busy");
 
         Assert.InRange(instance.GetProperty("memoryBytes").GetInt64(), 100_000, 100_000_000);
@@ -100,16 +99,22 @@ public sealed class ResourcesEndToEndTests(PublishedKrustPm krustPm) : IDisposab
         await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
         await krust.WaitForAsync(p => p[0].GetProperty("instances")[0].GetProperty("status").GetString() == "Running");
 
-        var instance = await Eventually.Value<JsonElement, KeyNotFoundException>(
-            async () => (await krust.Client.GetFromJsonAsync<JsonElement>("/api/v1/programs/detacher", TestContext.Current.CancellationToken)).GetProperty("instances")[0],
-            i => i.GetProperty("processes").GetInt32() == 1 && i.GetProperty("cpuSeconds").GetDouble() >= 0.2,
-            "the detached awk has exited and its CPU time is the instance's",
-            TimeSpan.FromSeconds(60));
+        var instance = await FirstInstanceAsync(
+            krust, "detacher", i => i.GetProperty("processes").GetInt32() == 1 && i.GetProperty("cpuSeconds").GetDouble() >= 0.2,
+            "the detached awk has exited and its CPU time is the instance's", TimeSpan.FromSeconds(60));
 
         Assert.Equal("sleep", System.IO.File.ReadAllText($"/proc/{instance.GetProperty("pid").GetInt32()}/comm").Trim());
         Assert.Equal(0, await krust.TerminateAsync());
         await krust.AssertNothingLeftAsync();
     }
+
+    /// <summary>The first instance of a program as the API shows it, once <paramref name="accept"/> holds (a sample may still be missing).</summary>
+    private static Task<JsonElement> FirstInstanceAsync(KrustPmProcess krust, string program, Func<JsonElement, bool> accept, string what, TimeSpan? timeout = null) =>
+        Eventually.Value<JsonElement, KeyNotFoundException>(
+            async () => (await krust.Client.GetFromJsonAsync<JsonElement>($"/api/v1/programs/{program}", TestContext.Current.CancellationToken)).GetProperty("instances")[0],
+            accept,
+            what,
+            timeout);
 
     private async Task<string> WriteConfigAsync(string programs)
     {
