@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Immutable;
 
 namespace KrustPm.Engine;
@@ -44,27 +45,41 @@ public sealed record ProcessSettings
     public long? PidsMax { get; init; }
 
     /// <summary>The cgroup v2 controllers these settings need (<c>memory</c>, <c>cpu</c>, <c>pids</c>), in that order.</summary>
-    public IEnumerable<string> Controllers
+    public IEnumerable<string> Controllers => CgroupLimits.Select(limit => limit.Controller);
+
+    /// <summary>
+    /// The limits set, each with its key, the controller it needs and the file and value it is written as in the
+    /// instance's cgroup: the one table the launcher, the start-up checks and the configuration reader go by.
+    /// </summary>
+    public IEnumerable<CgroupLimit> CgroupLimits
     {
         get
         {
-            if (MemoryMax is not null)
+            if (MemoryMax is { } memory)
             {
-                yield return "memory";
+                yield return new("memory_max", "memory", "memory.max", memory.ToString(CultureInfo.InvariantCulture));
             }
 
-            if (CpuMax is not null)
+            if (CpuMax is { } percent)
             {
-                yield return "cpu";
+                // Microseconds of CPU per 100,000 µs period: 50 % of one CPU is 50,000.
+                yield return new("cpu_max", "cpu", "cpu.max", string.Create(CultureInfo.InvariantCulture, $"{percent * 1000L} 100000"));
             }
 
-            if (PidsMax is not null)
+            if (PidsMax is { } pids)
             {
-                yield return "pids";
+                yield return new("pids_max", "pids", "pids.max", pids.ToString(CultureInfo.InvariantCulture));
             }
         }
     }
 }
+
+/// <summary>A limit of <see cref="ProcessSettings"/> enforced through the instance's cgroup.</summary>
+/// <param name="Key">Its configuration key (<c>memory_max</c>).</param>
+/// <param name="Controller">The cgroup v2 controller it needs (<c>memory</c>).</param>
+/// <param name="File">The cgroup file it is written to (<c>memory.max</c>).</param>
+/// <param name="Value">What is written there, in the kernel's units.</param>
+public readonly record struct CgroupLimit(string Key, string Controller, string File, string Value);
 
 /// <summary>One resource limit: the soft and the hard value (<see cref="Unlimited"/> for no limit).</summary>
 /// <param name="Soft">The soft limit, which the process may raise up to <paramref name="Hard"/>.</param>

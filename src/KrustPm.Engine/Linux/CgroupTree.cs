@@ -146,18 +146,6 @@ public sealed partial class CgroupTree : IDisposable
         return parent;
     }
 
-    /// <summary>
-    /// Moves a process of krust-pm's out of the tree, back where krust-pm came from (the guardian: it must not be
-    /// killed with what it kills). Never throws; a process that cannot be moved stays in krust-pm's leaf.
-    /// </summary>
-    internal void MoveOut(int pid)
-    {
-        if (GuardianHome is { } home)
-        {
-            _ = CgroupFiles.Write(Path.Combine(home, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
-        }
-    }
-
     /// <summary>The cgroup directory of an instance (it exists while the instance has a run).</summary>
     /// <param name="program">The program.</param>
     /// <param name="instanceId">The instance id.</param>

@@ -69,9 +69,8 @@ internal sealed partial class Guardian
         };
         var process = Process.Start(info) ?? throw new InvalidOperationException("The guardian process did not start.");
 
-        // Out of krust-pm's tree, which it kills. Should krust-pm die before this move, the guardian's cgroup.kill ends it
-        // too, after everything else in the tree: still nothing is left.
-        cgroups?.MoveOut(process.Id);
+        // The guardian moves itself out of krust-pm's tree ($4) before anything else. Should krust-pm die before that
+        // move, the guardian's cgroup.kill ends it too, after everything else in the tree: still nothing is left.
 
         // Written with write(2) directly: one system call per line, from any thread, never buffered.
         return (process, ((PipeStream)process.StandardInput.BaseStream).SafePipeHandle);

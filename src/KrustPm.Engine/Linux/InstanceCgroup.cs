@@ -62,12 +62,11 @@ internal sealed class InstanceCgroup
     /// <returns><see langword="null"/>, or why a limit could not be set, naming its file and controller.</returns>
     public string? ApplyLimits(ProcessSettings settings)
     {
-        foreach (var (file, value, key) in Limits(settings))
+        foreach (var (key, controller, file, value) in settings.CgroupLimits)
         {
             var error = CgroupFiles.Write(System.IO.Path.Combine(Path, file), value);
             if (error != 0)
             {
-                var controller = file[..file.IndexOf('.', StringComparison.Ordinal)];
                 var hint = error == Enoent
                     ? $": the {controller} controller is not enabled for krust-pm's cgroups (krust-pm enables the controllers its programs' limits need when it starts: restart it to apply a {key} added by a reload)"
                     : $": {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}";
@@ -110,28 +109,7 @@ internal sealed class InstanceCgroup
         return null;
     }
 
-    /// <summary>The files, values and keys of the limits to set.</summary>
-    internal static IEnumerable<(string File, string Value, string Key)> Limits(ProcessSettings settings)
-    {
-        if (settings.MemoryMax is { } memory)
-        {
-            yield return ("memory.max", memory.ToString(CultureInfo.InvariantCulture), "memory_max");
-        }
-
-        if (settings.CpuMax is { } percent)
-        {
-            // Microseconds of CPU per 100,000 µs period: 50 % of one CPU is 50,000.
-            yield return ("cpu.max", $"{(percent * 1000L).ToString(CultureInfo.InvariantCulture)} {CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture)}", "cpu_max");
-        }
-
-        if (settings.PidsMax is { } pids)
-        {
-            yield return ("pids.max", pids.ToString(CultureInfo.InvariantCulture), "pids_max");
-        }
-    }
-
     private const int Enoent = 2;
-    private const long CpuPeriodMicroseconds = 100_000;
 
     /// <summary>SIGKILLs every process in the cgroup at once (<c>cgroup.kill</c>), detached daemons included.</summary>
     public void Kill() => _ = CgroupFiles.Write(System.IO.Path.Combine(Path, "cgroup.kill"), "1");

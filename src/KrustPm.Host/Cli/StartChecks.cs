@@ -181,7 +181,7 @@ internal static class StartChecks
         }
 
         var first = limited[0];
-        var what = $"the limits of {(limited.Count == 1 ? $"program '{first.Name}'" : $"{limited.Count} programs ('{first.Name}'...)")} ({string.Join(", ", limited.SelectMany(p => LimitKeys(p.Process)).Distinct())}) cannot be enforced";
+        var what = $"the limits of {(limited.Count == 1 ? $"program '{first.Name}'" : $"{limited.Count} programs ('{first.Name}'...)")} ({string.Join(", ", limited.SelectMany(p => p.Process.CgroupLimits.Select(l => l.Key)).Distinct())}) cannot be enforced";
         if (config.Cgroup == KrustConfig.CgroupOff)
         {
             return $"{what}: cgroup containment is off (--cgroup off)"; // the file's own cgroup = "off" is a configuration error already
@@ -196,7 +196,4 @@ internal static class StartChecks
             ? $"{what}: {missing}"
             : null;
     }
-
-    private static IEnumerable<string> LimitKeys(KrustPm.Engine.ProcessSettings settings) =>
-        settings.Controllers.Select(c => c switch { "memory" => "memory_max", "cpu" => "cpu_max", _ => "pids_max" });
 }

@@ -16,9 +16,6 @@ internal sealed partial class ProgramTableReader
     /// </summary>
     public List<DeclaredDependencies> Declared { get; } = [];
 
-    /// <summary>The keys of limits that a program's cgroup enforces, so that need krust-pm's cgroup containment.</summary>
-    public static readonly string[] LimitKeys = ["memory_max", "cpu_max", "pids_max"];
-
     /// <summary>The programs read with such a limit, each key with its line.</summary>
     public List<LimitedProgram> Limited { get; } = [];
 

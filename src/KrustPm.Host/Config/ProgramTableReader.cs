@@ -44,9 +44,9 @@ internal sealed partial class ProgramTableReader(ProblemList problems, string co
         }
 
         WarnOfStartProblems(program, spec);
-        foreach (var key in LimitKeys.Where(k => program.Lines.ContainsKey(k)))
+        foreach (var limit in spec.Process.CgroupLimits)
         {
-            Limited.Add(new LimitedProgram(spec.Name, key, program.LineOf(key, null), problems));
+            Limited.Add(new LimitedProgram(spec.Name, limit.Key, program.LineOf(limit.Key, null), problems));
         }
 
         return spec;
