@@ -220,12 +220,14 @@ internal static class KrustPmCommandLine
             return ExitFailed;
         }
 
+        // Resolved now: a host embedded in a test may be disposed by its owner before the wait returns.
+        var exitCondition = app.Services.GetRequiredService<ExitCondition>();
         try
         {
             await app.WaitForShutdownAsync(CancellationToken.None);
 
             // exit_when stopped it: the code says what happened (0 after any other clean stop).
-            return app.Services.GetRequiredService<ExitCondition>().Decision?.ExitCode ?? ExitOk;
+            return exitCondition.Decision?.ExitCode ?? ExitOk;
         }
         catch (Exception error)
         {
