@@ -22,9 +22,18 @@ internal static class KrustPmApp
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            Args = hostArgs,
+            // No watch of the config folder for appsettings.json: it holds the logs and the journal, and every line
+            // written there would wake a recursive FileSystemWatcher.
+            Args = [.. hostArgs, "--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = Path.GetDirectoryName(config.Path),
         });
+
+        // krust-pm's settings come from its TOML file and command line only: an appsettings.json that happens to lie
+        // beside it must not add listeners (a Kestrel section) or change log levels behind the user's back.
+        foreach (var json in builder.Configuration.Sources.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationSource>().ToList())
+        {
+            builder.Configuration.Sources.Remove(json);
+        }
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

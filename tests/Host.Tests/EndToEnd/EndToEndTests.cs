@@ -164,6 +164,33 @@ public sealed class EndToEndTests(PublishedKrustPm krustPm) : IDisposable
     }
 
     [Fact]
+    public async Task An_appsettings_json_beside_the_config_is_not_read_and_the_folder_is_not_watched()
+    {
+        // ASP.NET Core's defaults would read it (adding a listener, silencing the log) and watch the whole folder,
+        // where the logs and the journal are written, for changes to it.
+        var other = KrustPmProcess.FreePort();
+        await File.WriteAllTextAsync(Path.Combine(_folder, "appsettings.json"), $$"""
+            { "Kestrel": { "Endpoints": { "extra": { "Url": "http://127.0.0.1:{{other}}" } } },
+              "Logging": { "LogLevel": { "Default": "None" } } }
+            """, Token);
+        var config = await WriteConfigAsync("""
+            [writer]
+            command = "sh -c 'while :; do echo line; sleep 0.05; done'"
+            """);
+        await using var krust = KrustPmProcess.Start(krustPm.Executable, config);
+        await krust.WaitForAsync(p => Statuses(p, "writer").SequenceEqual(["Running"]));
+
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync(System.Net.IPAddress.Loopback, other, Token).AsTask());
+        Assert.Contains("writer.0 started", krust.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            Directory.GetFiles($"/proc/{krust.Pid}/fd"),
+            fd => File.ResolveLinkTarget(fd, returnFinalTarget: false)?.FullName.EndsWith("inotify", StringComparison.Ordinal) == true);
+        Assert.Equal(0, await krust.TerminateAsync());
+        await krust.AssertNothingLeftAsync();
+    }
+
+    [Fact]
     public async Task Each_restart_of_a_crash_loop_costs_krust_pm_little_CPU()
     {
         // Each try appends its pid, so the test counts tries without asking krust-pm (whose answers would cost it CPU).
