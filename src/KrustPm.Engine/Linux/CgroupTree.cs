@@ -41,6 +41,12 @@ public sealed partial class CgroupTree : IDisposable
     /// </summary>
     public int LeftoverProcesses { get; }
 
+    /// <summary>
+    /// Whether this process lives in the tree's leaf (krust-pm moves itself in; a test's tree need not): then every
+    /// process it starts is born inside the tree, which the guardian kills whole if krust-pm dies.
+    /// </summary>
+    internal bool HoldsSelf => _holdsSelf;
+
     /// <summary>Where the guardian lives, out of the tree: its own leaf beside the tree, or where krust-pm came from.</summary>
     internal string? GuardianHome => GuardianLeaf ?? Origin;
 

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace KrustPm.Engine.Linux;
 
 /// <summary>
@@ -9,7 +7,10 @@ namespace KrustPm.Engine.Linux;
 /// </summary>
 internal sealed class LaunchThread
 {
-    private readonly BlockingCollection<Action> _work = [];
+    // A plain queue under a monitor: the thread sleeps until work comes (a BlockingCollection spins first, which cost
+    // a crash loop's restarts more CPU than the launches themselves).
+    private readonly Queue<Action> _work = [];
+    private readonly object _gate = new();
 
     private LaunchThread()
     {
@@ -21,7 +22,17 @@ internal sealed class LaunchThread
     public static LaunchThread Instance { get; } = new();
 
     /// <summary>Runs <paramref name="work"/> on the launch thread, after everything posted before it.</summary>
-    public void Post(Action work) => _work.Add(work);
+    public void Post(Action work)
+    {
+        lock (_gate)
+        {
+            _work.Enqueue(work);
+            if (_work.Count == 1)
+            {
+                Monitor.Pulse(_gate);
+            }
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> on the launch thread, after everything posted before it; its result (or exception) comes back.</summary>
     public Task<T> RunAsync<T>(Func<T> work)
@@ -43,8 +54,19 @@ internal sealed class LaunchThread
 
     private void Run()
     {
-        foreach (var work in _work.GetConsumingEnumerable())
+        while (true)
         {
+            Action work;
+            lock (_gate)
+            {
+                while (_work.Count == 0)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                work = _work.Dequeue();
+            }
+
             try
             {
                 work();

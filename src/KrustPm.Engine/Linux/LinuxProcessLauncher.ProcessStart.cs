@@ -122,7 +122,7 @@ public sealed partial class LinuxProcessLauncher
         // Whatever the leader left behind in its group belongs to a run that is over: no orphans. That also
         // closes the last writers of the output pipes, so the copies reach end of file. (The runtime has reaped the
         // leader already: the guardian counts, so a new group of the same number stays listed.)
-        KillGroupAndUnlist(process.Id);
+        KillGroupAndUnlist(process.Id, listed: true);
         var output = _runs.TryGetValue(runId, out var run) ? ((ProcessRun)run).Output : Task.CompletedTask;
         Ended(runId, exitCode, events);
 

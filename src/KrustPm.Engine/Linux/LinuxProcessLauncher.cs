@@ -207,14 +207,17 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
     }
 
     /// <summary>
-    /// Sends SIGKILL to whatever is left in a run's process group, then takes the group off the guardian's list. A
-    /// group sent SIGKILL is doomed (no member runs again, a child forked at that moment is killed too), so it no
+    /// Sends SIGKILL to whatever is left in a run's process group, then takes the group off the guardian's list (when it was
+    /// <paramref name="listed"/>). A group sent SIGKILL is doomed (no member runs again, a child forked at that moment is killed too), so it no
     /// longer needs the guardian; until then it stays listed, including between its leader's exit and this kill.
     /// </summary>
-    private void KillGroupAndUnlist(int pid)
+    private void KillGroupAndUnlist(int pid, bool listed)
     {
         NativeMethods.Kill(-pid, Signals.Kill);
-        _guardian?.Remove(pid);
+        if (listed)
+        {
+            _guardian?.Remove(pid);
+        }
     }
 
     /// <summary>Reports the end of a run whose process has been reaped, and whose group has been killed.</summary>

@@ -65,7 +65,10 @@ public sealed class StopSignalTargetTests
             Assert.True((await engine.LoadAsync([spec], limit.Token)).Accepted);
             Assert.True(await ProcFs.WaitUntilAsync(() => !pids.IsEmpty && Marks(marks).Any(m => m.StartsWith("worker ", StringComparison.Ordinal)), Eventually.DefaultTimeout));
             worker = int.Parse(Marks(marks).First(m => m.StartsWith("worker ", StringComparison.Ordinal))[7..], CultureInfo.InvariantCulture);
-            Assert.True(ProcFs.IsAlive(worker));
+
+            // The master notes the worker's pid right after its fork; until the worker has exec'd sleep it is a copy of
+            // the shell, whose TERM handler would swallow the signal (then nothing ends it but the SIGKILL).
+            Assert.True(await ProcFs.WaitUntilAsync(() => Command(worker) == "sleep", Eventually.DefaultTimeout), "the worker runs sleep");
             Assert.Equal(pids.First(), ProcFs.Ids(worker)?.Group); // the worker is in the master's group
 
             Assert.True((await engine.StopInstancesAsync("master", 0, limit.Token)).Accepted);
@@ -95,6 +98,18 @@ public sealed class StopSignalTargetTests
             await engine.StopAsync(limit.Token);
             Cleanup.KillLeftovers([.. pids]);
             await Cleanup.DeleteAsync(folder);
+        }
+    }
+
+    private static string? Command(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 
