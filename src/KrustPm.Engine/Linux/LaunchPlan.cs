@@ -9,7 +9,8 @@ namespace KrustPm.Engine.Linux;
 /// working directory. <see cref="Argv"/>[0] is the file to exec: the program itself, or <c>setpriv</c> in front of it
 /// when the program must die with krust-pm (<c>--pdeathsig KILL</c>) or run as another user (<c>--reuid --regid
 /// --groups</c>), both in the one wrapper; in front of that, <see cref="ProcessSettingsWrapper"/>'s execs when the
-/// program has a umask, a nice value or resource limits. The reasons a program cannot be started (missing working
+/// program has a umask, a nice value or resource limits; first of all, for a run contained in a cgroup, <see
+/// cref="CgroupEnter"/>'s, which moves it into its instance's cgroup. The reasons a program cannot be started (missing working
 /// directory, executable or user; not allowed to switch users or to apply the program's settings) are found here, as
 /// readable start failures.
 /// </summary>
@@ -22,13 +23,6 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
     /// <summary>The one wrapper (util-linux): it sets the parent-death signal and switches users, then execs in place.</summary>
     public const string SetprivPath = "/usr/bin/setpriv";
 
-    /// <summary>
-    /// The shell that moves the new process into its instance's cgroup, then execs the rest of the argv: the first
-    /// thing the child does, before anything of the program runs. ($0 is the cgroup's <c>cgroup.procs</c>; writing 0
-    /// moves the writer.) A failed move is no start: the shell exits 125, its error in the program's log.
-    /// </summary>
-    public static readonly string[] CgroupWrapper = ["/bin/sh", "-c", "echo 0 > \"$0\" || exit 125; exec \"$@\""];
-
     /// <summary>Works out how to start <paramref name="spec"/>.</summary>
     /// <param name="spec">The program (with its instance's values).</param>
     /// <param name="options">The launcher's options.</param>
@@ -36,7 +30,7 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
     /// <param name="error">Why the program cannot be started.</param>
     /// <param name="cgroupProcs">
     /// The <c>cgroup.procs</c> of the run's instance cgroup, when runs are contained in cgroups: the child moves itself
-    /// there first (<see cref="CgroupWrapper"/>), and needs no parent-death signal when there is a guardian (it kills
+    /// there first (<see cref="CgroupEnter"/>), and needs no parent-death signal when there is a guardian (it kills
     /// krust-pm's whole cgroup tree if krust-pm dies), so <c>setpriv</c> is then left out unless the program runs as
     /// another user.
     /// </param>
@@ -100,7 +94,7 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
 
         // First the move into the cgroup (nothing of the program's may run outside it); before setpriv, raising a hard
         // limit or lowering the nice value (they need root, before the switch of user).
-        var argv = cgroupProcs is null ? [] : new List<string>([.. CgroupWrapper, cgroupProcs]);
+        var argv = cgroupProcs is null ? [] : new List<string>(CgroupEnter.Prefix(cgroupProcs));
         argv.AddRange(ProcessSettingsWrapper.Prefix(spec.Process));
         var deathSignal = options.KillWithParent && (cgroupProcs is null || !options.Guardian);
         if (deathSignal || credentials.Count > 0)

@@ -12,7 +12,7 @@ namespace KrustPm.Engine.Linux;
 /// with krust-pm's launch thread, even if krust-pm is killed with SIGKILL (<see
 /// cref="LinuxProcessLauncherOptions.KillWithParent"/>); and it starts with default signal dispositions (.NET leaves
 /// SIGPIPE ignored). With a <see cref="CgroupTree"/>, each run moves itself into its instance's cgroup before it execs
-/// the program (a shell in front instead of setpriv's parent-death signal: the guardian kills the whole tree if
+/// the program (cgroup-enter, or a shell, in front instead of setpriv's parent-death signal: the guardian kills the whole tree if
 /// krust-pm dies), and a run is over only once that cgroup is empty: whatever it forked, however it detached, is
 /// killed with it. Exits are noticed through pid file descriptors on one reaper thread, which reaps every child,
 /// so no zombie is left behind. Where the kernel has no pidfd_open (before Linux 5.3) or libc no

@@ -184,7 +184,7 @@ public sealed class CgroupContainmentTests : IDisposable
 
         Assert.True(LaunchPlan.TryCreate(spec, LinuxProcessLauncherOptions.Default, out var plan, out var error, "/cg/p.1/cgroup.procs"), error);
 
-        Assert.Equal([.. LaunchPlan.CgroupWrapper, "/cg/p.1/cgroup.procs", "/bin/true", "x"], plan.Argv);
+        Assert.Equal([.. CgroupEnter.Prefix("/cg/p.1/cgroup.procs"), "/bin/true", "x"], plan.Argv);
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class CgroupContainmentTests : IDisposable
 
         Assert.True(LaunchPlan.TryCreate(spec, LinuxProcessLauncherOptions.Default with { Guardian = false }, out var plan, out var error, "/cg/p.1/cgroup.procs"), error);
 
-        Assert.Equal([.. LaunchPlan.CgroupWrapper, "/cg/p.1/cgroup.procs", LaunchPlan.SetprivPath, "--pdeathsig", "KILL", "--", "/bin/true"], plan.Argv);
+        Assert.Equal([.. CgroupEnter.Prefix("/cg/p.1/cgroup.procs"), LaunchPlan.SetprivPath, "--pdeathsig", "KILL", "--", "/bin/true"], plan.Argv);
     }
 
     [Theory]
