@@ -1,102 +1,28 @@
-using System.Runtime.InteropServices;
-
 namespace KrustPm.Engine.Linux;
 
 /// <summary>
 /// What a contained run execs first, to be in its instance's cgroup before the program runs (see <see
-/// cref="LaunchPlan"/>): on x86-64, <c>cgroup-enter</c>, a 616-byte static program (<c>cgroup-enter.S</c> beside this
-/// file) held in a sealed memfd and exec'd as <c>/proc/self/fd/N</c>; elsewhere, or where the kernel refuses to
-/// execute a memfd (<c>vm.memfd_noexec = 2</c>), <c>/bin/sh</c>. Both write <c>0</c> to the cgroup's
-/// <c>cgroup.procs</c> (which moves the writer), then exec the rest of the argv; a failed move exits 125 with one line
-/// on stderr (the program's log). Measured here, 1,000 spawns of <c>/bin/true</c>: 0.8 ms more each through
-/// cgroup-enter, 2.5 ms more through the shell, whose dynamic loading is most of it.
+/// cref="LaunchPlan"/>): <c>cgroup-enter</c>, a 616-byte <see cref="StaticHelper"/> (<c>cgroup-enter.S</c>), or
+/// where it cannot run, <c>/bin/sh</c>. Both write <c>0</c> to the cgroup's <c>cgroup.procs</c> (which moves the
+/// writer), then exec the rest of the argv; a failed move exits 125 with one line on stderr (the program's log).
+/// Measured here, 1,000 spawns of <c>/bin/true</c>: 0.8 ms more each through cgroup-enter, 2.5 ms more through the
+/// shell, whose dynamic loading is most of it.
 /// </summary>
-internal static partial class CgroupEnter
+internal static class CgroupEnter
 {
     /// <summary>The shell that does the same, where cgroup-enter cannot run: <c>$0</c> is the cgroup's <c>cgroup.procs</c>.</summary>
     public static readonly string[] Shell = ["/bin/sh", "-c", "echo 0 > \"$0\" || exit 125; exec \"$@\""];
 
-    private const uint MfdCloexec = 1;
-    private const uint MfdAllowSealing = 2;
-    private const uint MfdExec = 0x10;
-    private const int FAddSeals = 1033;
-    private const int SealAll = 0x1 | 0x2 | 0x4 | 0x8; // F_SEAL_SEAL, SHRINK, GROW, WRITE
-
-    private static readonly Lazy<string?> Program = new(Load);
+    private static readonly StaticHelper Helper = new("krust-pm-cgroup-enter", Elf, ["/dev/null", "/bin/true"]);
 
     /// <summary>What to exec in front of the program: the first argv entries, the last being <paramref name="procs"/>.</summary>
-    public static IReadOnlyList<string> Prefix(string procs) => Program.Value is { } path ? [path, procs] : [.. Shell, procs];
+    public static IReadOnlyList<string> Prefix(string procs) => Helper.Path is { } path ? [path, procs] : [.. Shell, procs];
 
     /// <summary>Whether runs enter their cgroup through cgroup-enter (else through the shell).</summary>
-    public static bool IsNative => Program.Value is not null;
-
-    /// <summary>cgroup-enter in a sealed memfd of this process, as a path to exec; <see langword="null"/> where it cannot run.</summary>
-    private static string? Load()
-    {
-        if (RuntimeInformation.ProcessArchitecture != Architecture.X64)
-        {
-            return null;
-        }
-
-        // MFD_EXEC says so explicitly where the kernel knows it (6.3+); before that, memfds are executable anyway.
-        var fd = MemfdCreate("krust-pm-cgroup-enter", MfdCloexec | MfdAllowSealing | MfdExec);
-        if (fd < 0)
-        {
-            fd = MemfdCreate("krust-pm-cgroup-enter", MfdCloexec | MfdAllowSealing);
-        }
-
-        if (fd < 0)
-        {
-            return null;
-        }
-
-        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
-        try
-        {
-            RandomAccess.Write(handle, Elf, 0);
-            if (AddSeals(fd, FAddSeals, SealAll) != 0)
-            {
-                handle.Dispose();
-                return null;
-            }
-        }
-        catch (IOException)
-        {
-            handle.Dispose();
-            return null;
-        }
-
-        // Kept open for the life of the process: every spawn execs it. Each child holds a copy only until its exec
-        // (close-on-exec), and /proc/self names the child's own copy.
-        _handle = handle;
-        var path = $"/proc/self/fd/{fd}";
-        return Works(path) ? path : null;
-    }
-
-    private static Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
-
-    /// <summary>Runs it once (into /dev/null, which takes the write, then <c>/bin/true</c>): a kernel may refuse to exec memfds.</summary>
-    private static bool Works(string path)
-    {
-        try
-        {
-            using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(path, ["/dev/null", "/bin/true"]) { UseShellExecute = false });
-            if (probe is null)
-            {
-                return false;
-            }
-
-            probe.WaitForExit();
-            return probe.ExitCode == 0;
-        }
-        catch (Exception error) when (error is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    public static bool IsNative => Helper.Path is not null;
 
     /// <summary>cgroup-enter, assembled from cgroup-enter.S with <c>as --64 -o e.o cgroup-enter.S &amp;&amp; ld -n -s --build-id=none -z noexecstack -o cgroup-enter e.o</c>.</summary>
-    internal static ReadOnlySpan<byte> Elf =>
+    internal static byte[] Elf =>
     [
         0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x3e, 0x00, 0x01, 0x00, 0x00, 0x00,
         0xb0, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xa8, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -125,10 +51,4 @@ internal static partial class CgroupEnter
         0x97, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     ];
-
-    [LibraryImport("libc", EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int MemfdCreate(string name, uint flags);
-
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static partial int AddSeals(int fd, int command, int seals);
 }

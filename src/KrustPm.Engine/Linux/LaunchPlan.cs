@@ -7,8 +7,8 @@ namespace KrustPm.Engine.Linux;
 /// <summary>
 /// What one try of a program executes, worked out before anything is started: the argv to exec, its environment and
 /// working directory. <see cref="Argv"/>[0] is the file to exec: the program itself, or <c>setpriv</c> in front of it
-/// when the program must die with krust-pm (<c>--pdeathsig KILL</c>) or run as another user (<c>--reuid --regid
-/// --groups</c>), both in the one wrapper; in front of that, <see cref="ProcessSettingsWrapper"/>'s execs when the
+/// when the program must run as another user (<c>--reuid --regid --groups</c>, and <c>--pdeathsig KILL</c> when it
+/// must die with krust-pm), or <see cref="DeathSignal"/>'s when it must only die with krust-pm; in front of that, <see cref="ProcessSettingsWrapper"/>'s execs when the
 /// program has a umask, a nice value or resource limits; first of all, for a run contained in a cgroup, <see
 /// cref="CgroupEnter"/>'s, which moves it into its instance's cgroup. The reasons a program cannot be started (missing working
 /// directory, executable or user; not allowed to switch users or to apply the program's settings) are found here, as
@@ -97,7 +97,13 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
         var argv = cgroupProcs is null ? [] : new List<string>(CgroupEnter.Prefix(cgroupProcs));
         argv.AddRange(ProcessSettingsWrapper.Prefix(spec.Process));
         var deathSignal = options.KillWithParent && (cgroupProcs is null || !options.Guardian);
-        if (deathSignal || credentials.Count > 0)
+        // death-signal lives in a close-on-exec memfd: it can only be the first exec of a posix_spawn'd run.
+        var spawnedFirst = argv.Count == 0 && !options.UseProcessStart && ChildSpawner.IsSupported;
+        if (deathSignal && credentials.Count == 0 && spawnedFirst && DeathSignal.Path is { } helper)
+        {
+            argv.Add(helper); // setpriv's work, without its dynamic loading
+        }
+        else if (deathSignal || credentials.Count > 0)
         {
             argv.Add(SetprivPath);
             if (deathSignal)

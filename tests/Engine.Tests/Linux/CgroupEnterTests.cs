@@ -67,37 +67,9 @@ public sealed class CgroupEnterTests : IDisposable
         Directory.Delete(cgroup);
     }
 
-    [Fact]
-    public async Task The_embedded_program_is_what_its_source_assembles_to()
-    {
-        if (!File.Exists("/usr/bin/as") || !File.Exists("/usr/bin/ld"))
-        {
-            Assert.Skip("binutils (as, ld) are not installed here");
-        }
-
-        var source = Path.Combine(Root(), "src", "KrustPm.Engine", "Linux", "cgroup-enter.S");
-        var (asCode, _, asError) = await RunAsync(["/usr/bin/as", "--64", "-o", Path.Combine(_folder, "e.o"), source]);
-        Assert.True(asCode == 0, asError);
-        var (ldCode, _, ldError) = await RunAsync(["/usr/bin/ld", "-n", "-s", "--build-id=none", "-z", "noexecstack", "-o", Path.Combine(_folder, "cgroup-enter"), Path.Combine(_folder, "e.o")]);
-        Assert.True(ldCode == 0, ldError);
-
-        Assert.Equal(CgroupEnter.Elf.ToArray(), await File.ReadAllBytesAsync(Path.Combine(_folder, "cgroup-enter"), Token));
-    }
-
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static string Root()
-    {
-        var folder = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(folder, "KrustPm.slnx")))
-        {
-            folder = Path.GetDirectoryName(folder)!;
-        }
-
-        return folder;
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> argv, params (string Name, string Value)[] environment)
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> argv, params (string Name, string Value)[] environment)
     {
         var info = new ProcessStartInfo(argv[0], argv.Skip(1)) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (name, value) in environment)

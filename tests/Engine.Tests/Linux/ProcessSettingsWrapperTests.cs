@@ -20,7 +20,7 @@ public sealed class ProcessSettingsWrapperTests
     public void A_program_without_settings_keeps_its_argv_exactly()
     {
         Assert.Equal(["/bin/sleep", "30"], Plan(ProcessSettings.Default, killWithParent: false).Argv);
-        Assert.Equal([LaunchPlan.SetprivPath, "--pdeathsig", "KILL", "--", "/bin/sleep", "30"], Plan(ProcessSettings.Default, killWithParent: true).Argv);
+        Assert.Equal(DeathSignal.Path is { } first ? new[] { first, "/bin/sleep", "30" } : [LaunchPlan.SetprivPath, "--pdeathsig", "KILL", "--", "/bin/sleep", "30"], Plan(ProcessSettings.Default, killWithParent: true).Argv);
     }
 
     [Fact]
