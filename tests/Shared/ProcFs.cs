@@ -31,6 +31,9 @@ internal static class ProcFs
     /// <summary>Whether a process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid) => Read(pid) is { IsLive: true };
 
+    /// <summary>A process's command name (what it last exec'd), or null when it is gone.</summary>
+    public static string? NameOf(int pid) => Read(pid)?.Name;
+
     /// <summary>The process group and session of a process, or null when it is gone.</summary>
     public static (int Group, int Session)? Ids(int pid) => Read(pid) is { } p ? (p.Group, p.Session) : null;
 

@@ -69,6 +69,16 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
         _output = output;
         _cgroups = _reaper is null ? null : cgroups;
         _guardian = options.Guardian ? new Guardian(_cgroups) : null;
+        if (_reaper is not null)
+        {
+            // Loaded now, not at the first launch: a first launch during a shortage of descriptors would leave runs
+            // on the slower system tools for the life of the process.
+            _ = DeathSignal.Path;
+            if (_cgroups is not null)
+            {
+                _ = CgroupEnter.IsNative;
+            }
+        }
     }
 
     /// <summary>How many runs this launcher has started that have not exited yet.</summary>

@@ -34,7 +34,7 @@ public sealed class DeathSignalTests
         {
             using var parent = Process.Start(info)!;
             var pid = int.Parse((await parent.StandardOutput.ReadLineAsync(Token))!, System.Globalization.CultureInfo.InvariantCulture);
-            await Eventually.Assert(() => Command(pid) == "sleep", "the program runs");
+            await Eventually.Assert(() => ProcFs.NameOf(pid) == "sleep", "the program runs");
 
             parent.StandardInput.Close();
             await parent.WaitForExitAsync(Token);
@@ -92,18 +92,6 @@ public sealed class DeathSignalTests
     }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    private static string? Command(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
 
     private static string Root()
     {

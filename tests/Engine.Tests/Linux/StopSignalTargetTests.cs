@@ -68,7 +68,7 @@ public sealed class StopSignalTargetTests
 
             // The master notes the worker's pid right after its fork; until the worker has exec'd sleep it is a copy of
             // the shell, whose TERM handler would swallow the signal (then nothing ends it but the SIGKILL).
-            Assert.True(await ProcFs.WaitUntilAsync(() => Command(worker) == "sleep", Eventually.DefaultTimeout), "the worker runs sleep");
+            Assert.True(await ProcFs.WaitUntilAsync(() => ProcFs.NameOf(worker) == "sleep", Eventually.DefaultTimeout), "the worker runs sleep");
             Assert.Equal(pids.First(), ProcFs.Ids(worker)?.Group); // the worker is in the master's group
 
             Assert.True((await engine.StopInstancesAsync("master", 0, limit.Token)).Accepted);
@@ -98,18 +98,6 @@ public sealed class StopSignalTargetTests
             await engine.StopAsync(limit.Token);
             Cleanup.KillLeftovers([.. pids]);
             await Cleanup.DeleteAsync(folder);
-        }
-    }
-
-    private static string? Command(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
-        }
-        catch (IOException)
-        {
-            return null;
         }
     }
 
