@@ -98,7 +98,7 @@ internal sealed record LaunchPlan(string Program, IReadOnlyList<string> Argv, IR
         argv.AddRange(ProcessSettingsWrapper.Prefix(spec.Process));
         var deathSignal = options.KillWithParent && (cgroupProcs is null || !options.Guardian);
         // death-signal lives in a close-on-exec memfd: it can only be the first exec of a posix_spawn'd run.
-        var spawnedFirst = argv.Count == 0 && !options.UseProcessStart && ChildSpawner.IsSupported;
+        var spawnedFirst = argv.Count == 0 && options.SpawnsDirectly;
         if (deathSignal && credentials.Count == 0 && spawnedFirst && DeathSignal.Path is { } helper)
         {
             argv.Add(helper); // setpriv's work, without its dynamic loading

@@ -56,7 +56,7 @@ public sealed partial class LinuxProcessLauncher : IProcessLauncher, IDisposable
             throw new PlatformNotSupportedException("The krust-pm launcher runs on Linux only.");
         }
 
-        _reaper = options.UseProcessStart || !ChildSpawner.IsSupported ? null : ChildReaper.Shared;
+        _reaper = options.SpawnsDirectly ? ChildReaper.Shared : null;
         foreach (var tool in _reaper is null ? [LaunchPlan.SetprivPath, SetsidPath, EnvPath] : new[] { LaunchPlan.SetprivPath })
         {
             if (!File.Exists(tool))

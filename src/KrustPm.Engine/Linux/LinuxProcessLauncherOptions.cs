@@ -40,4 +40,10 @@ public sealed record LinuxProcessLauncherOptions
     /// where posix_spawn and pid file descriptors are available. For tests of that path.
     /// </summary>
     internal bool UseProcessStart { get; init; }
+
+    /// <summary>
+    /// Whether runs are started with posix_spawn and watched through pid file descriptors: unless <see
+    /// cref="UseProcessStart"/>, wherever libc has what the spawn path needs (else the Process fallback is used).
+    /// </summary>
+    internal bool SpawnsDirectly => !UseProcessStart && ChildSpawner.IsSupported;
 }

@@ -30,7 +30,7 @@ internal abstract partial class ShortRun : IAsyncDisposable
     /// <summary>Starts <paramref name="plan"/>.</summary>
     /// <returns>The run, or why it could not start.</returns>
     public static Task<ShortRunStart> StartAsync(LaunchPlan plan, LinuxProcessLauncherOptions options) =>
-        LaunchThread.Instance.RunAsync(() => !options.UseProcessStart && ChildSpawner.IsSupported && ChildReaper.Shared is { } reaper
+        LaunchThread.Instance.RunAsync(() => options.SpawnsDirectly && ChildReaper.Shared is { } reaper
             ? Spawn(plan, reaper)
             : StartProcess(plan));
 

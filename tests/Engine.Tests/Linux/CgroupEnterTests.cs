@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using KrustPm.Engine.Linux;
 using KrustPm.Tests.Shared;
@@ -38,7 +37,7 @@ public sealed class CgroupEnterTests : IDisposable
         var cgroup = Path.Combine(_tree.Root, "p.1");
         Directory.CreateDirectory(cgroup);
 
-        var (exitCode, stdout, stderr) = await RunAsync(
+        var (exitCode, stdout, stderr) = await CommandRun.RunAsync(
             [.. CgroupEnter.Prefix(Path.Combine(cgroup, "cgroup.procs")), "/bin/sh", "-c", "grep '^0::' /proc/self/cgroup; echo \"$0|$1|$GREETING\"", "zero", "one two"],
             ("GREETING", "hello"));
 
@@ -54,10 +53,10 @@ public sealed class CgroupEnterTests : IDisposable
     [Fact]
     public async Task A_cgroup_it_cannot_enter_exits_125_and_a_program_it_cannot_execute_127_each_saying_so()
     {
-        var (moveCode, _, moveError) = await RunAsync([.. CgroupEnter.Prefix(Path.Combine(_folder, "no-such-cgroup", "cgroup.procs")), "/bin/true"]);
+        var (moveCode, _, moveError) = await CommandRun.RunAsync([.. CgroupEnter.Prefix(Path.Combine(_folder, "no-such-cgroup", "cgroup.procs")), "/bin/true"]);
         var cgroup = Path.Combine(_tree.Root, "p.2");
         Directory.CreateDirectory(cgroup);
-        var (execCode, _, execError) = await RunAsync([.. CgroupEnter.Prefix(Path.Combine(cgroup, "cgroup.procs")), Path.Combine(_folder, "missing")]);
+        var (execCode, _, execError) = await CommandRun.RunAsync([.. CgroupEnter.Prefix(Path.Combine(cgroup, "cgroup.procs")), Path.Combine(_folder, "missing")]);
 
         Assert.Equal(125, moveCode);
         Assert.Contains("cgroup", moveError, StringComparison.Ordinal);
@@ -68,19 +67,4 @@ public sealed class CgroupEnterTests : IDisposable
     }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> argv, params (string Name, string Value)[] environment)
-    {
-        var info = new ProcessStartInfo(argv[0], argv.Skip(1)) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Token);
-        var stderr = process.StandardError.ReadToEndAsync(Token);
-        await process.WaitForExitAsync(Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
 }

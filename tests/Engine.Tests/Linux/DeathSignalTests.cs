@@ -55,8 +55,8 @@ public sealed class DeathSignalTests
             Assert.Skip("death-signal runs on x86-64 only; elsewhere setpriv does its work");
         }
 
-        var (exitCode, stdout, _) = await CgroupEnterTests.RunAsync([DeathSignal.Path!, "/bin/sh", "-c", "echo \"$0|$1|$GREETING\"", "zero", "one two"], ("GREETING", "hello"));
-        var (missingCode, _, missingError) = await CgroupEnterTests.RunAsync([DeathSignal.Path!, "/nonexistent/program"]);
+        var (exitCode, stdout, _) = await CommandRun.RunAsync([DeathSignal.Path!, "/bin/sh", "-c", "echo \"$0|$1|$GREETING\"", "zero", "one two"], ("GREETING", "hello"));
+        var (missingCode, _, missingError) = await CommandRun.RunAsync([DeathSignal.Path!, "/nonexistent/program"]);
 
         Assert.Equal(0, exitCode);
         Assert.Equal("zero|one two|hello\n", stdout);
@@ -78,9 +78,9 @@ public sealed class DeathSignalTests
         try
         {
             var source = Path.Combine(Root(), "src", "KrustPm.Engine", "Linux", $"{name}.S");
-            var (asCode, _, asError) = await CgroupEnterTests.RunAsync(["/usr/bin/as", "--64", "-o", Path.Combine(folder, "h.o"), source]);
+            var (asCode, _, asError) = await CommandRun.RunAsync(["/usr/bin/as", "--64", "-o", Path.Combine(folder, "h.o"), source]);
             Assert.True(asCode == 0, asError);
-            var (ldCode, _, ldError) = await CgroupEnterTests.RunAsync(["/usr/bin/ld", "-n", "-s", "--build-id=none", "-z", "noexecstack", "-o", Path.Combine(folder, name), Path.Combine(folder, "h.o")]);
+            var (ldCode, _, ldError) = await CommandRun.RunAsync(["/usr/bin/ld", "-n", "-s", "--build-id=none", "-z", "noexecstack", "-o", Path.Combine(folder, name), Path.Combine(folder, "h.o")]);
             Assert.True(ldCode == 0, ldError);
 
             Assert.Equal(name == "cgroup-enter" ? CgroupEnter.Elf : DeathSignal.Elf, await File.ReadAllBytesAsync(Path.Combine(folder, name), Token));

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using KrustPm.Engine.Linux;
+using KrustPm.Tests.Shared;
 
 namespace KrustPm.Engine.Tests.Linux;
 
@@ -70,7 +70,7 @@ public sealed class ProcessSettingsWrapperTests
         var argv = new List<string>(ProcessSettingsWrapper.Prefix(settings)) { "/usr/bin/printf", "%s\\0" };
         argv.AddRange(arguments);
 
-        var (exitCode, output) = await RunAsync(argv);
+        var (exitCode, output, _) = await CommandRun.RunAsync(argv);
 
         Assert.Equal(0, exitCode);
         Assert.Equal(arguments, output.Split('\0')[..^1]);
@@ -87,7 +87,7 @@ public sealed class ProcessSettingsWrapperTests
             : ProcessSettings.Default with { Limits = NoLimits.Add("nofile", new ResourceLimit(ResourceLimit.Unlimited, ResourceLimit.Unlimited)) };
         List<string> argv = ["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--", .. ProcessSettingsWrapper.Prefix(settings), "/bin/echo", "ran"];
 
-        var (exitCode, output) = await RunAsync(argv);
+        var (exitCode, output, _) = await CommandRun.RunAsync(argv);
 
         Assert.Equal(1, exitCode);
         Assert.Equal(string.Empty, output);
@@ -99,17 +99,5 @@ public sealed class ProcessSettingsWrapperTests
         var options = LinuxProcessLauncherOptions.Default with { KillWithParent = killWithParent };
         Assert.True(LaunchPlan.TryCreate(spec, options, out var plan, out var error), error);
         return plan;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(List<string> argv)
-    {
-        var info = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        argv.Skip(1).ToList().ForEach(info.ArgumentList.Add);
-        using var process = Process.Start(info)!;
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var output = process.StandardOutput.ReadToEndAsync(limit.Token);
-        _ = process.StandardError.ReadToEndAsync(limit.Token);
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await output);
     }
 }
